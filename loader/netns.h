@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Enter a named network namespace (ip netns) and come back. */
+#ifndef DPLAB_LOADER_NETNS_H
+#define DPLAB_LOADER_NETNS_H
+
+/*
+ * Switch this thread to /run/netns/NAME.  *saved gets an fd of the current
+ * namespace for netns_leave().  0 or negative errno (-ENOENT: no such
+ * namespace).
+ */
+int netns_enter(const char *name, int *saved);
+/* Return to the namespace saved by netns_enter(); closes it. */
+void netns_leave(int saved);
+
+#endif /* DPLAB_LOADER_NETNS_H */
