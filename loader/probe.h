@@ -77,6 +77,8 @@ struct probe_facts {
 	char peer_ifname[IF_NAMESIZE];
 	int peer_mtu;
 	__u32 peer_real_tx_queues;	/* peer's channels.tx (veth reports real) */
+	enum probe_tristate peer_gro;	/* the peer receives in NAPI mode when */
+	bool peer_xdp;			/* ...GRO is on or it has XDP of its own */
 
 	bool xdp_features_known;
 	__u64 xdp_features;		/* NETDEV_XDP_ACT_* */

@@ -16,6 +16,7 @@
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <linux/ethtool.h>
+#include <linux/if_link.h>
 #include <linux/magic.h>
 #include <linux/pkt_sched.h>
 #include <linux/sockios.h>
@@ -120,6 +121,7 @@ static int collect_link(struct probe_nl *nl, struct probe_facts *f)
 	f->peer_known = true;
 	snprintf(f->peer_ifname, sizeof(f->peer_ifname), "%s", peer.ifname);
 	f->peer_mtu = peer.mtu;
+	f->peer_xdp = peer.xdp_mode != XDP_ATTACHED_NONE;
 	return 0;
 }
 
@@ -326,14 +328,19 @@ static int eth_feature_count(int fd, const char *ifname)
 	return ss.hdr.data[0];
 }
 
-static void eth_features(int fd, struct probe_facts *f)
+struct eth_offloads {
+	enum probe_tristate lro, rx_gro_hw, gro;
+};
+
+static void eth_features(int fd, const char *ifname, struct eth_offloads *o)
 {
 	struct ethtool_gstrings *gs = NULL;
 	struct ethtool_gfeatures *gf = NULL;
 	__u32 n, blocks;
 	int err;
 
-	err = eth_feature_count(fd, f->ifname);
+	o->lro = o->rx_gro_hw = o->gro = PROBE_UNKNOWN;
+	err = eth_feature_count(fd, ifname);
 	if (err <= 0)
 		goto out;
 	n = err;
@@ -347,22 +354,22 @@ static void eth_features(int fd, struct probe_facts *f)
 	gs->cmd = ETHTOOL_GSTRINGS;
 	gs->string_set = ETH_SS_FEATURES;
 	gs->len = n;
-	err = eth_ioctl(fd, f->ifname, gs);
+	err = eth_ioctl(fd, ifname, gs);
 	if (err)
 		goto out;
 	gf->cmd = ETHTOOL_GFEATURES;
 	gf->size = blocks;
-	err = eth_ioctl(fd, f->ifname, gf);
+	err = eth_ioctl(fd, ifname, gf);
 	if (err)
 		goto out;
 	n = gs->len < n ? gs->len : n;
 	/* Kernel names; ethtool -k shows rx-lro as large-receive-offload. */
-	f->lro = feature_state((char *)gs->data, n, gf, "rx-lro");
-	f->rx_gro_hw = feature_state((char *)gs->data, n, gf, "rx-gro-hw");
-	f->gro = feature_state((char *)gs->data, n, gf, "rx-gro");
+	o->lro = feature_state((char *)gs->data, n, gf, "rx-lro");
+	o->rx_gro_hw = feature_state((char *)gs->data, n, gf, "rx-gro-hw");
+	o->gro = feature_state((char *)gs->data, n, gf, "rx-gro");
 out:
 	if (err < 0)
-		log_debug("probe: %s: ethtool features: %s\n", f->ifname,
+		log_debug("probe: %s: ethtool features: %s\n", ifname,
 			  strerror(-err));
 	free(gs);
 	free(gf);
@@ -371,6 +378,7 @@ out:
 static void collect_ethtool(struct probe_facts *f)
 {
 	struct probe_channels peer = {};
+	struct eth_offloads own, peer_offloads;
 	int fd;
 
 	/* Created here, after the caller's setns: ioctls act on its netns. */
@@ -381,11 +389,16 @@ static void collect_ethtool(struct probe_facts *f)
 	}
 	eth_drvinfo(fd, f);
 	eth_channels(fd, f->ifname, &f->channels);
-	eth_features(fd, f);
+	eth_features(fd, f->ifname, &own);
+	f->lro = own.lro;
+	f->rx_gro_hw = own.rx_gro_hw;
+	f->gro = own.gro;
 	if (f->peer_known) {
 		/* veth reports its real_num_tx_queues as tx_count. */
 		eth_channels(fd, f->peer_ifname, &peer);
 		f->peer_real_tx_queues = peer.tx;
+		eth_features(fd, f->peer_ifname, &peer_offloads);
+		f->peer_gro = peer_offloads.gro;
 	}
 	close(fd);
 }
@@ -401,7 +414,7 @@ int probe_collect_facts(const char *ifname, struct probe_facts *f)
 	memcpy(netns, f->netns, sizeof(netns));
 	memset(f, 0, sizeof(*f));
 	memcpy(f->netns, netns, sizeof(netns));
-	f->lro = f->rx_gro_hw = f->gro = PROBE_UNKNOWN;
+	f->lro = f->rx_gro_hw = f->gro = f->peer_gro = PROBE_UNKNOWN;
 
 	f->ifindex = if_nametoindex(ifname);
 	if (!f->ifindex)

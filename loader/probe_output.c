@@ -103,6 +103,7 @@ static const char *or_dash(const char *s)
 static void print_features(const struct probe_facts *f)
 {
 	size_t i;
+	int sep = 0;
 
 	printf("  %-14s", "XDP features");
 	if (!f->xdp_features_known) {
@@ -113,7 +114,7 @@ static void print_features(const struct probe_facts *f)
 		printf("none");
 	for (i = 0; i < sizeof(xdp_feature_names) / sizeof(xdp_feature_names[0]); i++)
 		if (f->xdp_features & xdp_feature_names[i].bit)
-			printf("%s ", xdp_feature_names[i].name);
+			printf("%s%s", sep++ ? " " : "", xdp_feature_names[i].name);
 	printf("\n");
 }
 
@@ -147,8 +148,9 @@ static void print_facts(const struct probe_facts *f)
 	if (f->kind[0])
 		printf("  %-14s%s\n", "kind", f->kind);
 	if (f->peer_known)
-		printf("  %-14s%s, MTU %d, tx queues %u\n", "peer", f->peer_ifname,
-		       f->peer_mtu, f->peer_real_tx_queues);
+		printf("  %-14s%s, MTU %d, tx queues %u, rx-gro %s, XDP %s\n", "peer",
+		       f->peer_ifname, f->peer_mtu, f->peer_real_tx_queues,
+		       tristate(f->peer_gro), f->peer_xdp ? "attached" : "none");
 	else if (f->has_peer)
 		printf("  %-14sin another namespace (not inspected)\n", "peer");
 	printf("  %-14s%d (min %d, max %d)\n", "MTU", f->mtu, f->min_mtu, f->max_mtu);
@@ -278,9 +280,11 @@ static json_t *peer_json(const struct probe_facts *f)
 	if (!f->has_peer)
 		return json_null();
 	if (!f->peer_known)
-		return json_pack("{s:n,s:n,s:n}", "ifname", "mtu", "tx_queues");
-	return json_pack("{s:s,s:i,s:i}", "ifname", f->peer_ifname, "mtu", f->peer_mtu,
-			 "tx_queues", f->peer_real_tx_queues);
+		return json_pack("{s:n,s:n,s:n,s:n,s:n}", "ifname", "mtu", "tx_queues",
+				 "rx_gro", "xdp");
+	return json_pack("{s:s,s:i,s:i,s:o,s:b}", "ifname", f->peer_ifname, "mtu", f->peer_mtu,
+			 "tx_queues", f->peer_real_tx_queues, "rx_gro", json_tristate(f->peer_gro),
+			 "xdp", f->peer_xdp);
 }
 
 static json_t *facts_json(const struct probe_facts *f)

@@ -166,6 +166,12 @@ static bool veth_native_works(const struct ctx *c)
 	return c->f->has_peer && !veth_peer_mtu(c) && !veth_queues(c);
 }
 
+/* XDP works here, but the peer would drop what XDP sends towards it. */
+static bool veth_peer_not_napi(const struct ctx *c)
+{
+	return veth_native_works(c) && !c->f->peer_xdp && c->f->peer_gro != PROBE_ON;
+}
+
 static bool owned_by_libxdp(const struct ctx *c)
 {
 	return c->f->attached.xdp_mode != XDP_ATTACHED_NONE &&
@@ -333,11 +339,11 @@ static const struct rule rules[] = {
 	  "{peer_tx_queues} if the pair was created with enough queues (ip link "
 	  "add ... numrxqueues N)" },
 	{ "veth-no-napi", "veth", 0, { 0 }, NULL,
-	  veth_native_works, R_NOTE, SEV_INFO,
+	  veth_peer_not_napi, R_NOTE, SEV_INFO,
 	  "frames an XDP program on {iface} sends with XDP_TX, or redirects "
 	  "into {iface}, reach {peer} only if {peer} receives in NAPI mode (an "
-	  "XDP program of its own, or GRO on); otherwise they are dropped. The "
-	  "probe does not read {peer}'s GRO setting.",
+	  "XDP program of its own, or GRO on); {peer} has neither now, so they "
+	  "would be dropped.",
 	  "ethtool -K {peer} gro on" },
 
 	/* Any driver: the hook is already owned.  The probe replaces nothing. */

@@ -506,6 +506,15 @@ START_TEST(veth_works_napi_note)
 	ck_assert_int_eq(n->severity, SEV_INFO);
 	has(n->fix, "ethtool -K veth1 gro on");
 	ck_assert_str_eq(d.verdict, "native XDP works (bpf_link and netlink); tc works (tcx and legacy)");
+
+	/* The peer receives in NAPI mode: with GRO on, or an XDP program. */
+	f.peer_gro = PROBE_ON;
+	probe_diagnose(&f, &tr, true, &d);
+	ck_assert_ptr_null(find(&d, "veth-no-napi"));
+	f.peer_gro = PROBE_UNKNOWN;
+	f.peer_xdp = true;
+	probe_diagnose(&f, &tr, true, &d);
+	ck_assert_ptr_null(find(&d, "veth-no-napi"));
 }
 END_TEST
 
