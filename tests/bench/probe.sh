@@ -30,11 +30,11 @@ stats() { # numbers on stdin -> "median X  min Y  max Z"
 
 full=() ro=()
 for ((i = 0; i < RUNS; i++)); do
-	printf '\rbench-probe: run %d/%d' $((i + 1)) "$RUNS" >&2
+	[ -t 2 ] && printf '\rbench-probe: run %d/%d' $((i + 1)) "$RUNS" >&2
 	full+=("$(ms "$DPLAB" probe --netns "$ns" veth0)")
 	ro+=("$(ms "$DPLAB" probe --read-only --netns "$ns" veth0)")
 done
-printf '\r\033[K' >&2
+[ -t 2 ] && printf '\r\033[K' >&2
 echo "dplab probe on veth0 ($(uname -r), $(nproc) CPUs), $RUNS runs each, alternating:"
 printf '  all trials   '; printf '%s\n' "${full[@]}" | stats
 printf '  --read-only  '; printf '%s\n' "${ro[@]}" | stats
