@@ -8,13 +8,37 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
 #include "testlib.h"
 #include "testns.h"
 
+#define MAX_SUITES 64
+
 static int *skipped;
+static struct {
+	Suite *(*make)(void);
+	const char *name;
+} suites[MAX_SUITES];
+static int n_suites;
+
+void test_register_suite(Suite *(*make)(void), const char *name)
+{
+	if (n_suites == MAX_SUITES) {
+		fprintf(stderr, "tests: more than %d suites; raise MAX_SUITES\n", MAX_SUITES);
+		exit(EXIT_FAILURE);
+	}
+	suites[n_suites].make = make;
+	suites[n_suites++].name = name;
+}
+
+/* Constructors run in link order; run suites in name order instead. */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const typeof(suites[0]) *)a)->name, ((const typeof(suites[0]) *)b)->name);
+}
 
 void test_mark_skipped(const char *test, const char *fmt, ...)
 {
@@ -48,7 +72,7 @@ const char *test_dplab_path(void)
 int main(void)
 {
 	SRunner *sr;
-	int run, failed;
+	int i, run, failed;
 
 	skipped = mmap(NULL, sizeof(*skipped), PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -57,8 +81,14 @@ int main(void)
 		return EXIT_FAILURE;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	sr = srunner_create(probe_rules_suite());
-	srunner_add_suite(sr, probe_suite());
+	if (!n_suites) {
+		fprintf(stderr, "tests: no suite registered\n");
+		return EXIT_FAILURE;
+	}
+	qsort(suites, n_suites, sizeof(suites[0]), by_name);
+	sr = srunner_create(suites[0].make());
+	for (i = 1; i < n_suites; i++)
+		srunner_add_suite(sr, suites[i].make());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	run = srunner_ntests_run(sr);

@@ -293,7 +293,7 @@ START_TEST(test_bad_input_exit_2)
 }
 END_TEST
 
-Suite *probe_suite(void)
+static Suite *probe_suite(void)
 {
 	Suite *s = suite_create("probe");
 	TCase *tc = tcase_create("netns");
@@ -309,3 +309,5 @@ Suite *probe_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+TEST_SUITE(probe_suite)

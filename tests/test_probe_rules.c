@@ -701,7 +701,7 @@ START_TEST(never_unexplained)
 }
 END_TEST
 
-Suite *probe_rules_suite(void)
+static Suite *probe_rules_suite(void)
 {
 	Suite *s = suite_create("probe_rules");
 	TCase *tc;
@@ -740,3 +740,5 @@ Suite *probe_rules_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+TEST_SUITE(probe_rules_suite)

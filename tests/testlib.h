@@ -9,9 +9,16 @@
 #include <check.h>
 #include <stdbool.h>
 
-/* One constructor per tests/test_<thing>.c; listed in tests/main.c. */
-Suite *probe_rules_suite(void);
-Suite *probe_suite(void);
+/*
+ * Each tests/test_<thing>.c registers its suite constructor with
+ * TEST_SUITE(thing_suite); the runner collects them, no list to edit.
+ */
+void test_register_suite(Suite *(*make)(void), const char *name);
+#define TEST_SUITE(make)                                                      \
+	__attribute__((constructor)) static void register_##make(void)       \
+	{                                                                     \
+		test_register_suite(make, #make);                             \
+	}
 
 /*
  * Mark the running test skipped, print "SKIP <test>: <reason>" and return
