@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Service LB at tc (kube-proxy replacement without socket LB), on a pod's
+ * host-side veth:
+ *   tc_lb_from_pod (ingress: from the pod)  DNAT VIP:port -> backend, with a
+ *                                           conntrack entry per flow;
+ *   tc_lb_to_pod   (egress: to the pod)     reverse NAT of the replies.
+ * TCP, UDP and ICMP echo.  The backend of a new flow is a hash of its
+ * tuple, so every packet of a flow keeps its backend even without CT.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "lib/counters.h"
+#include "lib/lb.h"
+#include "lib/nat.h"
+#include "lib/verdict.h"
+
+/* The forward and reverse entries of a new flow to backend addr:port. */
+static __always_inline int lb_flow_create(const struct pkt_v4 *p, __be32 addr, __be16 port)
+{
+	struct dplab_tuple translated = p->t, rev;
+
+	if (ct_create(&lb_ct, p, &p->t, addr, port))
+		return -1;
+	translated.daddr = addr;
+	translated.dport = port;
+	tuple_reverse(&translated, &rev);
+	if (ct_create(&lb_rev, p, &rev, p->t.daddr, p->t.dport)) {
+		bpf_map_delete_elem(&lb_ct, &p->t);	/* no half flows */
+		return -1;
+	}
+	return 0;
+}
+
+SEC("tc")
+int tc_lb_from_pod(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	struct pkt_v4 p = {};
+	struct dplab_lb_ct *e;
+	struct dplab_backend *be;
+	struct dplab_svc *svc;
+	__be32 addr;
+	__be16 port;
+	int reason;
+
+	reason = parse_v4(data, data_end, &p);
+	if (reason)
+		return tc_unparsed(reason);
+	e = ct_lookup(&lb_ct, &p, &p.t);
+	if (e) {
+		addr = e->addr;
+		port = e->port;
+	} else {
+		svc = svc_lookup(p.t.daddr, p.t.dport, p.t.proto);
+		if (!svc) {
+			count(DPLAB_CNT_PASS_NO_MATCH);
+			return TC_ACT_OK;
+		}
+		be = backend_pick(svc, &p.t);
+		if (!be) {
+			count(DPLAB_CNT_DROP_NO_BACKEND);
+			return TC_ACT_SHOT;
+		}
+		addr = be->addr;
+		/* ICMP echo keeps its id: its "destination port" is 0. */
+		port = p.t.proto == IPPROTO_ICMP ? 0 : be->port;
+		if (lb_flow_create(&p, addr, port)) {
+			count(DPLAB_CNT_DROP_MAP_UPDATE);
+			return TC_ACT_SHOT;
+		}
+	}
+	if (tc_nat_v4(skb, &p, true, addr, port)) {
+		count(DPLAB_CNT_DROP_REWRITE);
+		return TC_ACT_SHOT;
+	}
+	count(DPLAB_CNT_REWRITE);
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int tc_lb_to_pod(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	struct pkt_v4 p = {};
+	struct dplab_lb_ct *e;
+	int reason;
+
+	reason = parse_v4(data, data_end, &p);
+	if (reason)
+		return tc_unparsed(reason);
+	e = ct_lookup(&lb_rev, &p, &p.t);
+	if (!e) {
+		count(DPLAB_CNT_PASS_NO_MATCH);
+		return TC_ACT_OK;
+	}
+	if (tc_nat_v4(skb, &p, false, e->addr, e->port)) {
+		count(DPLAB_CNT_DROP_REWRITE);
+		return TC_ACT_SHOT;
+	}
+	count(DPLAB_CNT_REV_NAT);
+	return TC_ACT_OK;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
