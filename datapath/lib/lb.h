@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Services, backends and LB conntrack maps of a load-balancing object, and
- * the backend choice.  Layout of keys and values: include/dplab/lb.h.
- * Sizes here are defaults; the loader sets them before load.
+ * A per-packet load balancer's maps: services and backends (services.h)
+ * and its conntrack.  Sizes here are defaults; the loader sets them (the
+ * ct_max knob) before load.
  *
  *   lb_ct:   client tuple (to the VIP) -> backend       (forward)
  *   lb_rev:  backend->client tuple     -> VIP to restore (reverse)
@@ -10,22 +10,8 @@
 #ifndef DPLAB_LIB_LB_H
 #define DPLAB_LIB_LB_H
 
-#include "dplab/lb.h"
 #include "lib/ct.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct dplab_svc_key);
-	__type(value, struct dplab_svc);
-} services SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct dplab_backend_key);
-	__type(value, struct dplab_backend);
-} backends SEC(".maps");
+#include "lib/services.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -40,42 +26,5 @@ struct {
 	__type(key, struct dplab_tuple);
 	__type(value, struct dplab_lb_ct);
 } lb_rev SEC(".maps");
-
-static __always_inline struct dplab_svc *svc_lookup(__be32 vip, __be16 port, __u8 proto)
-{
-	struct dplab_svc_key key = { .vip = vip, .port = port, .proto = proto };
-
-	return bpf_map_lookup_elem(&services, &key);
-}
-
-/* Mixes a tuple into 32 bits (the final mix of the kernel's jhash). */
-static __always_inline __u32 tuple_hash(const struct dplab_tuple *t)
-{
-	__u32 a = t->saddr, b = t->daddr;
-	__u32 c = ((__u32)t->sport << 16 | t->dport) ^ t->proto;
-
-#define ROL32(x, k) (((x) << (k)) | ((x) >> (32 - (k))))
-	c ^= b; c -= ROL32(b, 14);
-	a ^= c; a -= ROL32(c, 11);
-	b ^= a; b -= ROL32(a, 25);
-	c ^= b; c -= ROL32(b, 16);
-	a ^= c; a -= ROL32(c, 4);
-	b ^= a; b -= ROL32(a, 14);
-	c ^= b; c -= ROL32(b, 24);
-#undef ROL32
-	return c;
-}
-
-/* The backend for a new flow: stable for a given tuple. */
-static __always_inline struct dplab_backend *backend_pick(const struct dplab_svc *svc,
-							  const struct dplab_tuple *t)
-{
-	struct dplab_backend_key key = { .svc_id = svc->id };
-
-	if (!svc->count)
-		return NULL;
-	key.slot = tuple_hash(t) % svc->count;
-	return bpf_map_lookup_elem(&backends, &key);
-}
 
 #endif /* DPLAB_LIB_LB_H */
