@@ -4,13 +4,18 @@
  * "N passed, N failed, N skipped".  Skips are counted in a page shared with
  * the forked test processes.  Namespaces made by tests carry this runner's
  * prefix (testns.h) and any a crashed test left are removed at the end.
+ * --pcap-dir DIR makes packet fixtures write their frames there (fixture.h).
  */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "testlib.h"
 #include "testns.h"
@@ -69,10 +74,79 @@ const char *test_dplab_path(void)
 	return p && p[0] ? p : "build/dplab";
 }
 
-int main(void)
+static void usage(FILE *f, const char *prog)
+{
+	fprintf(f, "usage: %s [--pcap-dir DIR] [--help]\n"
+		"  --pcap-dir DIR  each packet fixture writes DIR/<description>.pcap (input\n"
+		"                  frame, then output frame); same as DPLAB_PCAP_DIR=DIR\n"
+		"  --help          this text\n"
+		"environment: CK_RUN_SUITE=name, CK_RUN_CASE=name run a subset (Check);\n"
+		"  DPLAB=path the dplab binary under test (default build/dplab)\n", prog);
+}
+
+/* mkdir -p; 0 or -1 with errno. */
+static int mkdir_p(const char *dir)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (i = 1; path[i]; i++) {
+		if (path[i] != '/')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -1;
+		path[i] = '/';
+	}
+	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+/* Options; exits on --help or a bad one. */
+static void parse_args(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pcap-dir", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char real[PATH_MAX];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (mkdir_p(optarg) || !realpath(optarg, real)) {
+				fprintf(stderr, "tests: --pcap-dir %s: %s\n", optarg,
+					strerror(errno));
+				exit(2);
+			}
+			setenv("DPLAB_PCAP_DIR", real, 1);
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			exit(EXIT_SUCCESS);
+		default:
+			usage(stderr, argv[0]);
+			exit(2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tests: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr, argv[0]);
+		exit(2);
+	}
+}
+
+int main(int argc, char **argv)
 {
 	SRunner *sr;
 	int i, run, failed;
+
+	parse_args(argc, argv);
 
 	skipped = mmap(NULL, sizeof(*skipped), PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);

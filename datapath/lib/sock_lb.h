@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Socket LB (cgroup sock_addr hooks), IPv4: the maps and the translation of
+ * a destination VIP:port to a backend and back, in the way of Cilium's
+ * bpf_sock.c (__sock4_xlate_fwd / sock4_xlate_rev with its reverse map
+ * cilium_lb4_reverse_sk keyed by socket cookie + backend).  Key and value
+ * layouts: include/dplab/lb.h and include/dplab/sock_lb.h.  Sizes here are
+ * defaults; the loader sets them before load.
+ */
+#ifndef DPLAB_LIB_SOCK_LB_H
+#define DPLAB_LIB_SOCK_LB_H
+
+#include "dplab/counters.h"
+#include "dplab/lb.h"
+#include "lib/services.h"
+#include "dplab/sock_lb.h"
+
+#ifndef IPPROTO_UDP
+#define IPPROTO_UDP 17
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct dplab_sock_affinity_key);
+	__type(value, struct dplab_sock_affinity);
+} sock_lb_affinity SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct dplab_sock_rev_key);
+	__type(value, struct dplab_sock_rev);
+} sock_lb_revnat SEC(".maps");
+
+/* The port of a sock_addr context: network order in the low 16 bits. */
+static __always_inline __be16 sock_port(const struct bpf_sock_addr *ctx)
+{
+	return (__be16)ctx->user_port;
+}
+
+/*
+ * UDP: the backend this socket already uses for the service, if that slot
+ * still exists and still holds the same backend; else NULL.
+ */
+static __always_inline struct dplab_backend *
+sock_affinity_backend(const struct dplab_sock_affinity_key *akey, __u32 count)
+{
+	struct dplab_backend_key bkey = { .svc_id = akey->svc_id };
+	struct dplab_sock_affinity *a;
+	struct dplab_backend *be;
+
+	a = bpf_map_lookup_elem(&sock_lb_affinity, akey);
+	if (!a || a->slot >= count)
+		return NULL;
+	bkey.slot = a->slot;
+	be = bpf_map_lookup_elem(&backends, &bkey);
+	if (!be || be->addr != a->addr || be->port != a->port)
+		return NULL;
+	return be;
+}
+
+/* Remember that this socket sent to backend be in place of vip:port. */
+static __always_inline int sock_revnat_update(__u64 cookie, const struct dplab_backend *be,
+					      __be32 vip, __be16 port, __u32 svc_id)
+{
+	struct dplab_sock_rev_key key = { .cookie = cookie, .addr = be->addr, .port = be->port };
+	struct dplab_sock_rev val = { .vip = vip, .port = port, .svc_id = svc_id };
+	struct dplab_sock_rev *old;
+
+	/* sendmsg() comes here for every datagram: write only what changed. */
+	old = bpf_map_lookup_elem(&sock_lb_revnat, &key);
+	if (old && old->vip == vip && old->port == port && old->svc_id == svc_id)
+		return 0;
+	return bpf_map_update_elem(&sock_lb_revnat, &key, &val, BPF_ANY);
+}
+
+/*
+ * connect() and sendmsg(): a destination that is a service VIP:port:proto
+ * becomes one of its backends.  TCP (and anything but UDP) picks at random
+ * per connect(); UDP keeps the backend of the socket (socket cookie) so all
+ * its datagrams reach the same one.  Returns the counter of the outcome:
+ * DPLAB_CNT_REWRITE, DPLAB_CNT_PASS_NO_MATCH, or a DPLAB_CNT_DROP_* for
+ * which the caller fails the syscall.
+ */
+static __always_inline enum dplab_counter sock4_xlate_fwd(struct bpf_sock_addr *ctx)
+{
+	struct dplab_svc_key skey = {
+		.vip = ctx->user_ip4,
+		.port = sock_port(ctx),
+		.proto = ctx->protocol,
+	};
+	struct dplab_sock_affinity_key akey = {};
+	struct dplab_backend_key bkey = {};
+	struct dplab_backend *be = NULL;
+	struct dplab_svc *svc;
+	__u32 count, svc_id;
+	bool udp;
+
+	svc = bpf_map_lookup_elem(&services, &skey);
+	if (!svc)
+		return DPLAB_CNT_PASS_NO_MATCH;
+	/* Read once: the loader may update the service meanwhile. */
+	count = svc->count;
+	svc_id = svc->id;
+	if (!count)
+		return DPLAB_CNT_DROP_NO_BACKEND;
+
+	udp = skey.proto == IPPROTO_UDP;
+	akey.cookie = bpf_get_socket_cookie(ctx);
+	akey.svc_id = svc_id;
+	if (udp)
+		be = sock_affinity_backend(&akey, count);
+	if (!be) {
+		bkey.svc_id = svc_id;
+		bkey.slot = bpf_get_prandom_u32() % count;
+		be = bpf_map_lookup_elem(&backends, &bkey);
+		/* A slot below count without a backend: the loader's half-done update. */
+		if (!be)
+			return DPLAB_CNT_DROP_NO_BACKEND;
+		if (udp) {
+			struct dplab_sock_affinity aff = {
+				.slot = bkey.slot, .addr = be->addr, .port = be->port,
+			};
+
+			/* Best effort: without it the next datagram picks again. */
+			bpf_map_update_elem(&sock_lb_affinity, &akey, &aff, BPF_ANY);
+		}
+	}
+
+	/* Without the reverse entry the application would see the backend. */
+	if (sock_revnat_update(akey.cookie, be, skey.vip, skey.port, svc_id))
+		return DPLAB_CNT_DROP_MAP_UPDATE;
+	ctx->user_ip4 = be->addr;
+	ctx->user_port = be->port;
+	return DPLAB_CNT_REWRITE;
+}
+
+/*
+ * recvmsg() source and getpeername() peer: a backend this socket was sent
+ * to by sock4_xlate_fwd() shows as the VIP:port again, while that service
+ * still exists with the same id.  True when translated.
+ */
+static __always_inline bool sock4_xlate_rev(struct bpf_sock_addr *ctx)
+{
+	struct dplab_sock_rev_key key = {
+		.cookie = bpf_get_socket_cookie(ctx),
+		.addr = ctx->user_ip4,
+		.port = sock_port(ctx),
+	};
+	struct dplab_svc_key skey = {};
+	struct dplab_sock_rev *rev;
+	struct dplab_svc *svc;
+
+	rev = bpf_map_lookup_elem(&sock_lb_revnat, &key);
+	if (!rev)
+		return false;
+	skey.vip = rev->vip;
+	skey.port = rev->port;
+	skey.proto = ctx->protocol;
+	svc = bpf_map_lookup_elem(&services, &skey);
+	if (!svc || svc->id != rev->svc_id) {
+		/* The service is gone or was replaced: show the real peer. */
+		bpf_map_delete_elem(&sock_lb_revnat, &key);
+		return false;
+	}
+	ctx->user_ip4 = rev->vip;
+	ctx->user_port = rev->port;
+	return true;
+}
+
+#endif /* DPLAB_LIB_SOCK_LB_H */
