@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * make bench-datapath: in-kernel cost per packet of every tc and XDP
+ * program under BPF_PROG_TEST_RUN, next to a no-op XDP and tc program
+ * measured the same way in the same run.
+ *
+ * BPF_PROG_TEST_RUN with repeat > 1 runs every repetition on the same
+ * buffer, so a program that rewrites the frame would measure its own
+ * output from the second repetition on (DESIGN.md, measurement pitfalls).
+ * Every figure here is therefore the median of many single-repetition
+ * runs, each on a fresh copy of the input; the verdict of every run is
+ * checked against the path being measured.  "new flow" varies the source
+ * port each run; "established" creates the flow first.  A trial is
+ * RUNS runs; the table shows median, min and max over TRIALS trials, and
+ * the ratio of the median to the no-op of the same hook.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bench_cases.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static __u64 median(__u64 *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* One single-repetition run of frame i; its in-kernel ns, or 0 on error. */
+static __u64 run_once(const struct bench_case *c, int prog_fd, int i, char *err, size_t err_len)
+{
+	__u8 in[BENCH_FRAME_MAX], out[BENCH_FRAME_MAX];
+	size_t len = c->frame(i, in, sizeof(in));
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len,
+		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+
+	if (!len) {
+		snprintf(err, err_len, "%s: frame %d could not be built", c->program, i);
+		return 0;
+	}
+	if (bpf_prog_test_run_opts(prog_fd, &opts)) {
+		snprintf(err, err_len, "%s: BPF_PROG_TEST_RUN: %s", c->program, strerror(errno));
+		return 0;
+	}
+	if ((int)opts.retval != c->expect_verdict) {
+		snprintf(err, err_len, "%s (%s): verdict %d, expected %d: not the path measured",
+			 c->program, c->path, (int)opts.retval, c->expect_verdict);
+		return 0;
+	}
+	return opts.duration ? opts.duration : 1;
+}
+
+/* Median in-kernel ns of `runs` single runs; 0 on error. */
+static __u64 trial(const struct bench_case *c, int prog_fd, int runs, int base,
+		   char *err, size_t err_len)
+{
+	__u64 *ns = calloc(runs, sizeof(*ns)), m = 0;
+	int i;
+
+	if (!ns)
+		return 0;
+	for (i = 0; i < runs; i++) {
+		ns[i] = run_once(c, prog_fd, c->new_flow ? base + i : 0, err, err_len);
+		if (!ns[i])
+			goto out;
+	}
+	m = median(ns, runs);
+out:
+	free(ns);
+	return m;
+}
+
+struct result {
+	__u64 trial_ns[BENCH_MAX_TRIALS];
+	__u64 med, min, max;
+};
+
+static void summarize(struct result *r, int trials)
+{
+	__u64 v[BENCH_MAX_TRIALS];
+
+	memcpy(v, r->trial_ns, trials * sizeof(v[0]));
+	r->med = median(v, trials);
+	r->min = v[0];
+	r->max = v[trials - 1];
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bench-datapath [--runs N] [--trials K]\n"
+		"  --runs N    single-repetition runs per trial (default 2000)\n"
+		"  --trials K  trials per program and path (default 5, at most %d)\n",
+		BENCH_MAX_TRIALS);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "runs", required_argument, NULL, 'r' },
+		{ "trials", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int runs = 2000, trials = 5, n_cases, i, t, o, status = EXIT_FAILURE;
+	static struct result results[BENCH_MAX_CASES];
+	const struct bench_case *cases;
+	int prog_fds[BENCH_MAX_CASES];
+	char err[256] = "";
+
+	while ((o = getopt_long(argc, argv, "r:t:h", longopts, NULL)) != -1) {
+		switch (o) {
+		case 'r':
+			runs = atoi(optarg);
+			break;
+		case 't':
+			trials = atoi(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (runs < 1 || trials < 1 || trials > BENCH_MAX_TRIALS) {
+		usage(stderr);
+		return 2;
+	}
+	libbpf_set_print(NULL);
+	n_cases = bench_cases(&cases);
+	for (i = 0; i < n_cases; i++) {
+		prog_fds[i] = cases[i].setup();
+		if (prog_fds[i] < 0) {
+			fprintf(stderr, "bench-datapath: %s: setup failed: %s\n",
+				cases[i].program, strerror(-prog_fds[i]));
+			goto out;
+		}
+	}
+	/* Trials outermost: every case is measured in every period of the run. */
+	for (t = 0; t < trials; t++) {
+		for (i = 0; i < n_cases; i++) {
+			if (isatty(2))
+				fprintf(stderr, "\rtrial %d/%d: %-24s", t + 1, trials, cases[i].program);
+			results[i].trial_ns[t] = trial(&cases[i], prog_fds[i], runs,
+						       (t * n_cases + i) * runs, err, sizeof(err));
+			if (!results[i].trial_ns[t]) {
+				fprintf(stderr, "\nbench-datapath: %s\n", err);
+				goto out;
+			}
+		}
+	}
+	if (isatty(2))
+		fprintf(stderr, "\r\033[K");
+	printf("BPF_PROG_TEST_RUN, single-repetition runs: %d runs x %d trials, kernel ns per packet\n\n",
+	       runs, trials);
+	printf("%-26s %-12s %-18s %8s %8s %8s  %s\n", "program", "hook", "path",
+	       "median", "min", "max", "x no-op");
+	for (i = 0; i < n_cases; i++) {
+		const struct result *noop = &results[bench_noop_index(cases, n_cases, cases[i].hook)];
+
+		summarize(&results[i], trials);
+		summarize((struct result *)noop, trials);
+		printf("%-26s %-12s %-18s %8llu %8llu %8llu  %.2f\n", cases[i].program,
+		       cases[i].hook, cases[i].path, (unsigned long long)results[i].med,
+		       (unsigned long long)results[i].min, (unsigned long long)results[i].max,
+		       (double)results[i].med / (double)noop->med);
+	}
+	status = EXIT_SUCCESS;
+out:
+	bench_cases_teardown();
+	return status;
+}
