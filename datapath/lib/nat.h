@@ -83,6 +83,18 @@ static __always_inline void udp_mangled_0(const struct pkt_v4 *p, __u16 *sum)
 		*sum = 0xffff;
 }
 
+/*
+ * The "port" field itself, from the L4 pointer: a packet pointer with a
+ * constant offset, which the verifier can bounds-check (the frame offset of
+ * l4_port_off() is a variable to it).
+ */
+static __always_inline __be16 *xdp_port_field(const struct pkt_v4 *p, bool dst)
+{
+	if (p->t.proto == IPPROTO_ICMP)
+		return &((struct icmphdr *)p->l4)->un.echo.id;
+	return dst ? &((struct udphdr *)p->l4)->dest : &((struct udphdr *)p->l4)->source;
+}
+
 static __always_inline int xdp_nat_v4(const struct pkt_v4 *p, void *data_end,
 				      bool dst, __be32 addr, __be16 port)
 {
@@ -103,7 +115,7 @@ static __always_inline int xdp_nat_v4(const struct pkt_v4 *p, void *data_end,
 		*addr_field = addr;
 	}
 	if (old_port != port) {
-		port_field = (void *)p->eth + l4_port_off(p, dst);
+		port_field = xdp_port_field(p, dst);
 		if ((void *)(port_field + 1) > data_end)
 			return -1;
 		if (l4sum) {
