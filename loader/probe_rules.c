@@ -169,7 +169,7 @@ static bool veth_native_works(const struct ctx *c)
 /* XDP works here, but the peer would drop what XDP sends towards it. */
 static bool veth_peer_not_napi(const struct ctx *c)
 {
-	return veth_native_works(c) && !c->f->peer_xdp && c->f->peer_gro != PROBE_ON;
+	return veth_native_works(c) && !c->f->peer_xdp;
 }
 
 static bool owned_by_libxdp(const struct ctx *c)
@@ -340,11 +340,13 @@ static const struct rule rules[] = {
 	  "add ... numrxqueues N)" },
 	{ "veth-no-napi", "veth", 0, { 0 }, NULL,
 	  veth_peer_not_napi, R_NOTE, SEV_INFO,
-	  "frames an XDP program on {iface} sends with XDP_TX, or redirects "
-	  "into {iface}, reach {peer} only if {peer} receives in NAPI mode (an "
-	  "XDP program of its own, or GRO on); {peer} has neither now, so they "
-	  "would be dropped.",
-	  "ethtool -K {peer} gro on" },
+	  "{peer} has no XDP program, so frames an XDP program on {iface} sends "
+	  "back with XDP_TX never reach it: veth wakes the peer's NAPI for them "
+	  "only when the peer has XDP of its own (GRO on is not enough for "
+	  "XDP_TX, seen on 6.18). Frames redirected into {iface} need {peer} to "
+	  "have XDP or GRO on.",
+	  "attach an XDP program to {peer}, a pass-through will do: "
+	  "ip link set dev {peer} xdpdrv obj build/probe.bpf.o sec xdp" },
 
 	/* Any driver: the hook is already owned.  The probe replaces nothing. */
 	{ "hook-owned-libxdp", NULL, XDP_ALL, { EBUSY, EEXIST }, NULL,
