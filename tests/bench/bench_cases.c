@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * bench-datapath's cases: each program's maps are filled as in its tests,
- * and each path's frames are built with tests/pkt.h.  Established paths
- * create their flow with one run during setup.
+ * bench-datapath's registry of cases, the no-op programs every figure is
+ * compared to (probe.bpf.c's pass-through XDP and tc programs), and the
+ * frame helpers the groups share.
  */
 #include <errno.h>
 #include <string.h>
@@ -12,29 +12,31 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "dplab/lb.h"
 #include "bench_cases.h"
 #include "pkt.h"
 #include "probe.skel.h"
-#include "tc_lb.skel.h"
-
-#define CLIENT IP4(10, 244, 1, 5)
-#define VIP IP4(10, 96, 0, 10)
-#define BACKEND IP4(10, 244, 2, 7)
 
 static struct probe_bpf *probe;
-static struct tc_lb_bpf *tc_lb;
 
-/* A TCP packet from CLIENT to daddr:dport; new flows vary the source. */
-static size_t tcp_frame(__be32 daddr, __u16 dport, int i, __u8 flags, __u8 *buf, size_t cap)
+size_t bench_l4_frame(__u8 proto, __be32 saddr, __be32 daddr, __u16 dport, int i,
+		      __u8 tcp_flags, __u8 *buf, size_t cap)
 {
 	struct pkt_spec s = {
-		.saddr = htonl(ntohl(CLIENT) + i / 50000), .daddr = daddr,
-		.proto = IPPROTO_TCP, .sport = 10000 + i % 50000, .dport = dport,
-		.tcp_flags = flags, .payload_len = 64,
+		.saddr = htonl(ntohl(saddr) + i / 50000), .daddr = daddr, .proto = proto,
+		.sport = 10000 + i % 50000, .dport = dport,
+		.tcp_flags = proto == IPPROTO_TCP ? tcp_flags : 0, .payload_len = 64,
 	};
 
 	return pkt_build(buf, cap, &s);
+}
+
+int bench_run_once(int prog_fd, const __u8 *frame, size_t len)
+{
+	__u8 out[BENCH_FRAME_MAX];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
+		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+
+	return bpf_prog_test_run_opts(prog_fd, &opts) ? -errno : 0;
 }
 
 static int probe_load(void)
@@ -60,88 +62,43 @@ static int noop_tc_setup(void)
 
 static size_t any_frame(int i, __u8 *buf, size_t cap)
 {
-	return tcp_frame(VIP, 80, i, PKT_ACK, buf, cap);
+	return bench_l4_frame(IPPROTO_TCP, htonl(0x0af40105), htonl(0x0a60000a), 80, i,
+			      PKT_ACK, buf, cap);
 }
 
-/* tc_lb: one service VIP:80 with one backend. */
-static int tc_lb_load(void)
+static void noop_teardown(void)
 {
-	struct dplab_svc_key key = { .vip = VIP, .port = htons(80), .proto = IPPROTO_TCP };
-	struct dplab_svc svc = { .id = 1, .count = 1 };
-	struct dplab_backend_key bkey = { .svc_id = 1, .slot = 0 };
-	struct dplab_backend be = { .addr = BACKEND, .port = htons(8080) };
-
-	if (tc_lb)
-		return 0;
-	tc_lb = tc_lb_bpf__open();
-	if (!tc_lb)
-		return -errno;
-	/* Room for every new flow of the run without LRU eviction. */
-	bpf_map__set_max_entries(tc_lb->maps.lb_ct, 1 << 20);
-	bpf_map__set_max_entries(tc_lb->maps.lb_rev, 1 << 20);
-	if (tc_lb_bpf__load(tc_lb))
-		return -errno;
-	if (bpf_map_update_elem(bpf_map__fd(tc_lb->maps.backends), &bkey, &be, 0) ||
-	    bpf_map_update_elem(bpf_map__fd(tc_lb->maps.services), &key, &svc, 0))
-		return -errno;
-	return 0;
+	probe_bpf__destroy(probe);
+	probe = NULL;
 }
 
-static int tc_lb_setup(void)
-{
-	int err = tc_lb_load();
-
-	return err ? err : bpf_program__fd(tc_lb->progs.tc_lb_from_pod);
-}
-
-static size_t tc_lb_new(int i, __u8 *buf, size_t cap)
-{
-	return tcp_frame(VIP, 80, i + 1, PKT_SYN, buf, cap);
-}
-
-/* Flow 0 is never a new flow (new flows start at 1); setup creates it. */
-static int tc_lb_established_setup(void)
-{
-	__u8 in[BENCH_FRAME_MAX];
-	int fd = tc_lb_setup();
-	size_t len;
-
-	if (fd < 0)
-		return fd;
-	len = tcp_frame(VIP, 80, 0, PKT_SYN, in, sizeof(in));
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len, .repeat = 1);
-	if (bpf_prog_test_run_opts(fd, &opts))
-		return -errno;
-	return fd;
-}
-
-static size_t tc_lb_established(int i, __u8 *buf, size_t cap)
-{
-	return tcp_frame(VIP, 80, 0, PKT_ACK, buf, cap);
-}
-
-static size_t tc_lb_no_service(int i, __u8 *buf, size_t cap)
-{
-	return tcp_frame(BACKEND, 8080, 0, PKT_ACK, buf, cap);
-}
-
-static const struct bench_case cases[] = {
+static const struct bench_case noop_cases[] = {
 	{ "noop (probe_xdp_pass)", "xdp", "-", true, false, XDP_PASS,
 	  noop_xdp_setup, any_frame },
 	{ "noop (probe_tc_pass)", "tc", "-", true, false, TC_ACT_UNSPEC,
 	  noop_tc_setup, any_frame },
-	{ "tc_lb_from_pod", "tc", "new flow", false, true, TC_ACT_OK,
-	  tc_lb_setup, tc_lb_new },
-	{ "tc_lb_from_pod", "tc", "established", false, false, TC_ACT_OK,
-	  tc_lb_established_setup, tc_lb_established },
-	{ "tc_lb_from_pod", "tc", "not a service", false, false, TC_ACT_OK,
-	  tc_lb_setup, tc_lb_no_service },
 };
+
+const struct bench_group bench_noop_group = {
+	noop_cases, sizeof(noop_cases) / sizeof(noop_cases[0]), noop_teardown,
+};
+
+static const struct bench_group *const groups[] = {
+	&bench_noop_group, &bench_lb_group, &bench_nat_group,
+};
+#define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 
 int bench_cases(const struct bench_case **out)
 {
-	*out = cases;
-	return sizeof(cases) / sizeof(cases[0]);
+	static struct bench_case all[BENCH_MAX_CASES];
+	size_t g;
+	int n = 0, i;
+
+	for (g = 0; g < N_GROUPS; g++)
+		for (i = 0; i < groups[g]->n && n < BENCH_MAX_CASES; i++)
+			all[n++] = groups[g]->cases[i];
+	*out = all;
+	return n;
 }
 
 int bench_noop_index(const struct bench_case *c, int n, const char *hook)
@@ -156,6 +113,8 @@ int bench_noop_index(const struct bench_case *c, int n, const char *hook)
 
 void bench_cases_teardown(void)
 {
-	tc_lb_bpf__destroy(tc_lb);
-	probe_bpf__destroy(probe);
+	size_t g;
+
+	for (g = 0; g < N_GROUPS; g++)
+		groups[g]->teardown();
 }

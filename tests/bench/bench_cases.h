@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* The programs bench-datapath measures: one entry per program and path. */
+/*
+ * The programs bench-datapath measures: one entry per program and path,
+ * in groups (bench_cases.c: no-ops; bench_lb.c: tc and XDP LBs;
+ * bench_nat.c: masquerade and reflector).
+ */
 #ifndef DPLAB_BENCH_CASES_H
 #define DPLAB_BENCH_CASES_H
 
@@ -9,7 +13,9 @@
 
 #define BENCH_FRAME_MAX 2048
 #define BENCH_MAX_TRIALS 32
-#define BENCH_MAX_CASES 32
+#define BENCH_MAX_CASES 48
+/* Conntrack/NAT tables sized for every new flow of a run: no eviction. */
+#define BENCH_CT_ENTRIES (1 << 20)
 
 struct bench_case {
 	const char *program;
@@ -24,10 +30,24 @@ struct bench_case {
 	size_t (*frame)(int i, __u8 *buf, size_t cap);
 };
 
-/* All cases; returns how many. */
+struct bench_group {
+	const struct bench_case *cases;
+	int n;
+	void (*teardown)(void);
+};
+
+extern const struct bench_group bench_noop_group, bench_lb_group, bench_nat_group;
+
+/* All cases of all groups, in order; returns how many. */
 int bench_cases(const struct bench_case **cases);
 /* Index of the no-op case of this hook. */
 int bench_noop_index(const struct bench_case *cases, int n, const char *hook);
 void bench_cases_teardown(void);
+
+/* Frames: a TCP/UDP packet, source varied by i for new flows. */
+size_t bench_l4_frame(__u8 proto, __be32 saddr, __be32 daddr, __u16 dport, int i,
+		      __u8 tcp_flags, __u8 *buf, size_t cap);
+/* Run frame once through prog_fd (to create a flow); 0 or -errno. */
+int bench_run_once(int prog_fd, const __u8 *frame, size_t len);
 
 #endif /* DPLAB_BENCH_CASES_H */

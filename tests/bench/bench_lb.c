@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bench-datapath: the per-packet load balancers.  tc_lb: a ClusterIP with
+ * one backend.  xdp_lb: NodePorts with a local backend (DNAT, XDP_PASS)
+ * and a remote one (DNAT + SNAT, XDP_TX).
+ */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dplab/lb.h"
+#include "bench_cases.h"
+#include "pkt.h"
+#include "tc_lb.skel.h"
+#include "xdp_lb.skel.h"
+
+#define POD IP4(10, 244, 1, 5)
+#define VIP IP4(10, 96, 0, 10)
+#define BACKEND IP4(10, 244, 2, 7)
+#define CLIENT IP4(203, 0, 113, 5)
+#define NODE IP4(192, 168, 1, 10)
+#define NP_LOCAL 30080
+#define NP_REMOTE 30081
+
+static struct tc_lb_bpf *tc_lb;
+static struct xdp_lb_bpf *xdp_lb;
+
+static int add_service(struct bpf_map *services, struct bpf_map *backends, __be32 vip,
+		       __u16 port, __u32 id, __be32 be_addr, __u16 be_port, __u16 flags)
+{
+	struct dplab_svc_key key = { .vip = vip, .port = htons(port), .proto = IPPROTO_TCP };
+	struct dplab_svc svc = { .id = id, .count = 1 };
+	struct dplab_backend_key bkey = { .svc_id = id, .slot = 0 };
+	struct dplab_backend be = { .addr = be_addr, .port = htons(be_port), .flags = flags };
+
+	if (bpf_map_update_elem(bpf_map__fd(backends), &bkey, &be, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(services), &key, &svc, 0))
+		return -errno;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- tc_lb */
+
+static int tc_lb_setup(void)
+{
+	if (tc_lb)
+		return bpf_program__fd(tc_lb->progs.tc_lb_from_pod);
+	tc_lb = tc_lb_bpf__open();
+	if (!tc_lb)
+		return -errno;
+	bpf_map__set_max_entries(tc_lb->maps.lb_ct, BENCH_CT_ENTRIES);
+	bpf_map__set_max_entries(tc_lb->maps.lb_rev, BENCH_CT_ENTRIES);
+	if (tc_lb_bpf__load(tc_lb))
+		return -errno;
+	if (add_service(tc_lb->maps.services, tc_lb->maps.backends, VIP, 80, 1, BACKEND, 8080, 0))
+		return -errno;
+	return bpf_program__fd(tc_lb->progs.tc_lb_from_pod);
+}
+
+/* New flows use i + 1: flow 0 is the established one. */
+static size_t tc_lb_new(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_TCP, POD, VIP, 80, i + 1, PKT_SYN, buf, cap);
+}
+
+static size_t tc_lb_established(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_TCP, POD, VIP, 80, 0, PKT_ACK, buf, cap);
+}
+
+static int tc_lb_established_setup(void)
+{
+	__u8 f[BENCH_FRAME_MAX];
+	int fd = tc_lb_setup();
+
+	return fd < 0 ? fd : bench_run_once(fd, f, tc_lb_established(0, f, sizeof(f))) ?: fd;
+}
+
+static size_t tc_lb_no_service(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_TCP, POD, BACKEND, 8080, 0, PKT_ACK, buf, cap);
+}
+
+/* ---------------------------------------------------------------- xdp_lb */
+
+static int xdp_lb_setup(void)
+{
+	if (xdp_lb)
+		return bpf_program__fd(xdp_lb->progs.xdp_nodeport_lb);
+	xdp_lb = xdp_lb_bpf__open();
+	if (!xdp_lb)
+		return -errno;
+	xdp_lb->rodata->node_ip = NODE;
+	bpf_map__set_max_entries(xdp_lb->maps.lb_ct, BENCH_CT_ENTRIES);
+	bpf_map__set_max_entries(xdp_lb->maps.lb_rev, BENCH_CT_ENTRIES);
+	if (xdp_lb_bpf__load(xdp_lb))
+		return -errno;
+	if (add_service(xdp_lb->maps.services, xdp_lb->maps.backends, NODE, NP_LOCAL, 1,
+			BACKEND, 8080, DPLAB_BACKEND_LOCAL) ||
+	    add_service(xdp_lb->maps.services, xdp_lb->maps.backends, NODE, NP_REMOTE, 2,
+			BACKEND, 8080, 0))
+		return -errno;
+	return bpf_program__fd(xdp_lb->progs.xdp_nodeport_lb);
+}
+
+static size_t xdp_local_new(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_TCP, CLIENT, NODE, NP_LOCAL, i + 1, PKT_SYN, buf, cap);
+}
+
+static size_t xdp_local_established(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_TCP, CLIENT, NODE, NP_LOCAL, 0, PKT_ACK, buf, cap);
+}
+
+static size_t xdp_remote_new(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_TCP, CLIENT, NODE, NP_REMOTE, i + 1, PKT_SYN, buf, cap);
+}
+
+static size_t xdp_remote_established(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_TCP, CLIENT, NODE, NP_REMOTE, 0, PKT_ACK, buf, cap);
+}
+
+static int xdp_local_established_setup(void)
+{
+	__u8 f[BENCH_FRAME_MAX];
+	int fd = xdp_lb_setup();
+
+	return fd < 0 ? fd : bench_run_once(fd, f, xdp_local_established(0, f, sizeof(f))) ?: fd;
+}
+
+static int xdp_remote_established_setup(void)
+{
+	__u8 f[BENCH_FRAME_MAX];
+	int fd = xdp_lb_setup();
+
+	return fd < 0 ? fd : bench_run_once(fd, f, xdp_remote_established(0, f, sizeof(f))) ?: fd;
+}
+
+static void lb_teardown(void)
+{
+	tc_lb_bpf__destroy(tc_lb);
+	xdp_lb_bpf__destroy(xdp_lb);
+	tc_lb = NULL;
+	xdp_lb = NULL;
+}
+
+static const struct bench_case lb_cases[] = {
+	{ "tc_lb_from_pod", "tc", "new flow", false, true, TC_ACT_OK,
+	  tc_lb_setup, tc_lb_new },
+	{ "tc_lb_from_pod", "tc", "established", false, false, TC_ACT_OK,
+	  tc_lb_established_setup, tc_lb_established },
+	{ "tc_lb_from_pod", "tc", "not a service", false, false, TC_ACT_OK,
+	  tc_lb_setup, tc_lb_no_service },
+	{ "xdp_nodeport_lb", "xdp", "local, new flow", false, true, XDP_PASS,
+	  xdp_lb_setup, xdp_local_new },
+	{ "xdp_nodeport_lb", "xdp", "local, established", false, false, XDP_PASS,
+	  xdp_local_established_setup, xdp_local_established },
+	{ "xdp_nodeport_lb", "xdp", "remote, new flow", false, true, XDP_TX,
+	  xdp_lb_setup, xdp_remote_new },
+	{ "xdp_nodeport_lb", "xdp", "remote, established", false, false, XDP_TX,
+	  xdp_remote_established_setup, xdp_remote_established },
+};
+
+const struct bench_group bench_lb_group = {
+	lb_cases, sizeof(lb_cases) / sizeof(lb_cases[0]), lb_teardown,
+};
