@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What BPF host routing and the overlay share (tc only): the map of this
+ * node's pods, an IPv4 parse that stops at the IP header, the TTL
+ * decrement a router owes every packet it forwards, and delivery into a
+ * local pod with bpf_redirect_peer.  Map types: include/dplab/routing.h.
+ */
+#ifndef DPLAB_LIB_ROUTING_H
+#define DPLAB_LIB_ROUTING_H
+
+#include "dplab/routing.h"
+#include "lib/counters.h"
+#include "lib/parse.h"
+#include "lib/verdict.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+
+/* The pods of this node, by address.  The loader sets the size. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DPLAB_ENDPOINTS_DEFAULT);
+	__type(key, __be32);
+	__type(value, struct dplab_endpoint);
+} endpoints SEC(".maps");
+
+/*
+ * parse_v4() up to the IP header: p->eth, p->ip, the offsets and the
+ * addresses and protocol of p->t (ports 0).  A router forwards fragments
+ * and every protocol alike, so neither is a reason to stop here; IP
+ * options are (the stack processes record-route and timestamps when it
+ * forwards), and so are a truncated or non-IPv4 frame.
+ */
+static __always_inline int parse_v4_l3(void *data, void *data_end, struct pkt_v4 *p)
+{
+	struct ethhdr *eth = data;
+	struct iphdr *ip;
+
+	if ((void *)(eth + 1) > data_end)
+		return DPLAB_CNT_DROP_TRUNCATED;
+	if (eth->h_proto != bpf_htons(ETH_P_IP))
+		return DPLAB_CNT_PASS_NOT_IPV4;
+	ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > data_end)
+		return DPLAB_CNT_DROP_TRUNCATED;
+	if (ip->version != 4)
+		return DPLAB_CNT_PASS_NOT_IPV4;
+	if (ip->ihl != 5)
+		return ip->ihl < 5 ? DPLAB_CNT_DROP_TRUNCATED : DPLAB_CNT_PASS_IP_OPTIONS;
+
+	p->eth = eth;
+	p->ip = ip;
+	p->l3_off = ETH_HLEN;
+	p->l4_off = ETH_HLEN + sizeof(*ip);
+	p->l4 = ip + 1;
+	p->t.saddr = ip->saddr;
+	p->t.daddr = ip->daddr;
+	p->t.sport = p->t.dport = 0;
+	p->t.proto = ip->protocol;
+	p->t.pad[0] = p->t.pad[1] = p->t.pad[2] = 0;
+	p->tcp_flags = 0;
+	return 0;
+}
+
+/* A router may not forward it: the stack answers with ICMP time exceeded. */
+static __always_inline bool ip_ttl_expires(const struct pkt_v4 *p)
+{
+	return p->ip->ttl <= 1;
+}
+
+/*
+ * TTL - 1 and the header checksum with it, which bpf_fib_lookup leaves to
+ * its caller.  The checksum covers TTL and protocol as one 16-bit word.
+ * Call before anything changes the packet (p->ip must be valid); 0 or -1.
+ */
+static __always_inline int ip_dec_ttl(struct __sk_buff *skb, const struct pkt_v4 *p)
+{
+	__u8 old_word[2] = { p->ip->ttl, p->ip->protocol };
+	__u8 new_word[2] = { old_word[0] - 1, old_word[1] };
+	__u16 from, to;
+
+	__builtin_memcpy(&from, old_word, sizeof(from));
+	__builtin_memcpy(&to, new_word, sizeof(to));
+	if (bpf_l3_csum_replace(skb, IP_CSUM_OFF(p), from, to, sizeof(to)))
+		return -1;
+	return bpf_skb_store_bytes(skb, p->l3_off + offsetof(struct iphdr, ttl),
+				   &new_word[0], 1, 0) ? -1 : 0;
+}
+
+/* Both Ethernet addresses at once: destination and source follow each other. */
+static __always_inline int eth_store_addrs(struct __sk_buff *skb, const struct dplab_eth_addrs *l2)
+{
+	return bpf_skb_store_bytes(skb, 0, l2, sizeof(*l2), 0) ? -1 : 0;
+}
+
+/*
+ * Into a pod of this node, routed (TTL, MAC addresses): straight to the
+ * ingress of the pod's end of its veth, in the pod's namespace, without a
+ * second pass through the backlog queue.  bpf_redirect_peer takes the
+ * host-side veth and works from tc ingress only.
+ */
+static __always_inline int endpoint_deliver(struct __sk_buff *skb, const struct pkt_v4 *p,
+					    const struct dplab_endpoint *ep)
+{
+	if (ip_ttl_expires(p)) {
+		count(DPLAB_CNT_PASS_TTL_EXPIRED);
+		return TC_ACT_OK;
+	}
+	if (ip_dec_ttl(skb, p) || eth_store_addrs(skb, &ep->l2)) {
+		count(DPLAB_CNT_DROP_REWRITE);
+		return TC_ACT_SHOT;
+	}
+	count(DPLAB_CNT_REDIRECT);
+	return bpf_redirect_peer(ep->ifindex, 0);
+}
+
+#endif /* DPLAB_LIB_ROUTING_H */

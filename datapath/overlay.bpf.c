@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * VXLAN overlay (Cilium's routing-mode=tunnel) through one metadata-mode
+ * VXLAN device per node (`ip link add vx0 type vxlan external dstport
+ * 4789`): the program picks the remote node, the device encapsulates.
+ *
+ *   overlay_encap  tc ingress of a pod's host-side veth (from the pod): a
+ *                  destination in another node's pod CIDR (tunnels map,
+ *                  longest prefix) is routed (TTL - 1, as any hop: a loop
+ *                  through wrong tunnel entries dies out) and redirected
+ *                  to the VXLAN device with a tunnel key: remote = that
+ *                  node's underlay address, id = its VNI.  Anything else
+ *                  returns TC_ACT_UNSPEC (tcx: the next program), so BPF
+ *                  host routing can follow in the same hook, or the stack.
+ *   overlay_decap  tc ingress of the VXLAN device (packets the kernel has
+ *                  decapsulated): to a pod of this node (endpoints map),
+ *                  routed and bpf_redirect_peer'd into its namespace; the
+ *                  rest, or everything when decap_to_stack is set (host
+ *                  routing "legacy"), to the stack.  The inner frame still
+ *                  carries the sending node's MAC addresses, so it is
+ *                  marked PACKET_HOST first, or the stack would drop it.
+ *
+ * Native routing in dplab is the absence of this object: the nodes have
+ * plain routes to each other's pod CIDRs over the underlay and nothing is
+ * encapsulated.  The pods' MTU must leave room for the 50 bytes of outer
+ * headers (1450 on a 1500 underlay).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "lib/counters.h"
+#include "lib/routing.h"
+#include "lib/verdict.h"
+
+#define PACKET_HOST 0
+#define TUNNEL_TTL 64		/* of the outer IPv4 header */
+
+/* Set by the loader before load. */
+const volatile __u32 vxlan_ifindex = 0;		/* the node's external VXLAN device */
+const volatile bool decap_to_stack = false;
+
+/* Other nodes' pod CIDRs.  The loader sets the size. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, DPLAB_TUNNELS_DEFAULT);
+	__type(key, struct dplab_tunnel_key);
+	__type(value, struct dplab_tunnel);
+} tunnels SEC(".maps");
+
+SEC("tc/ingress")
+int overlay_encap(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	struct dplab_tunnel_key where = { .prefixlen = 32 };
+	struct bpf_tunnel_key key = { .tunnel_ttl = TUNNEL_TTL };
+	struct dplab_tunnel *tun;
+	struct pkt_v4 p = {};
+	int reason;
+
+	reason = parse_v4_l3(data, data_end, &p);
+	if (reason)
+		return tc_unparsed(reason);
+	where.addr = p.t.daddr;
+	tun = bpf_map_lookup_elem(&tunnels, &where);
+	if (!tun) {
+		count(DPLAB_CNT_PASS_NO_MATCH);
+		return TC_ACT_UNSPEC;
+	}
+	if (ip_ttl_expires(&p)) {
+		count(DPLAB_CNT_PASS_TTL_EXPIRED);
+		return TC_ACT_OK;
+	}
+	/* bpf_tunnel_key takes host byte order. */
+	key.remote_ipv4 = bpf_ntohl(tun->node_ip);
+	key.tunnel_id = tun->vni;
+	if (ip_dec_ttl(skb, &p) ||
+	    bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_ZERO_CSUM_TX)) {
+		count(DPLAB_CNT_DROP_REWRITE);
+		return TC_ACT_SHOT;
+	}
+	count(DPLAB_CNT_ENCAP);
+	count(DPLAB_CNT_REDIRECT);
+	return bpf_redirect(vxlan_ifindex, 0);
+}
+
+SEC("tc/ingress")
+int overlay_decap(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	struct dplab_endpoint *ep;
+	struct pkt_v4 p = {};
+	int reason;
+
+	reason = parse_v4_l3(data, data_end, &p);
+	if (reason)
+		return tc_unparsed(reason);
+	count(DPLAB_CNT_DECAP);
+	bpf_skb_change_type(skb, PACKET_HOST);	/* see the top of the file */
+	if (decap_to_stack) {
+		count(DPLAB_CNT_PASS);
+		return TC_ACT_OK;
+	}
+	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);
+	if (!ep) {
+		count(DPLAB_CNT_PASS_NO_MATCH);
+		return TC_ACT_OK;
+	}
+	return endpoint_deliver(skb, &p, ep);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
