@@ -52,11 +52,11 @@ static __always_inline int fib_forward(struct __sk_buff *skb, const struct pkt_v
 	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH) {
 		count(DPLAB_CNT_FIB_MISS);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	if (ip_ttl_expires(p)) {
 		count(DPLAB_CNT_PASS_TTL_EXPIRED);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	if (ip_dec_ttl(skb, p)) {
 		count(DPLAB_CNT_DROP_REWRITE);
@@ -108,7 +108,7 @@ int route_from_uplink(struct __sk_buff *skb)
 	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);
 	if (!ep) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	return endpoint_deliver(skb, &p, ep);
 }

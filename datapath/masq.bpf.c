@@ -62,7 +62,7 @@ int masq_snat(struct __sk_buff *skb)
 		return tc_unparsed(reason);
 	if (!snat_wanted(&p, data_end)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	e = snat_lookup(&p);
 	if (e) {
@@ -84,7 +84,7 @@ int masq_snat(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	count(DPLAB_CNT_REWRITE);
-	return TC_ACT_OK;
+	return TC_ACT_NEXT;
 }
 
 SEC("tc/ingress")
@@ -103,19 +103,19 @@ int masq_rev_snat(struct __sk_buff *skb)
 	if (p.t.daddr != node_ip ||
 	    (p.t.proto == IPPROTO_ICMP && pkt_icmp_type(&p, data_end) != ICMP_ECHOREPLY)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	e = ct_lookup(&snat, &p, &p.t);
 	if (!e) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	if (tc_nat_v4(skb, &p, true, e->addr, e->port)) {
 		count(DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
 	count(DPLAB_CNT_REV_NAT);
-	return TC_ACT_OK;
+	return TC_ACT_NEXT;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -68,7 +68,7 @@ int overlay_encap(struct __sk_buff *skb)
 	}
 	if (ip_ttl_expires(&p)) {
 		count(DPLAB_CNT_PASS_TTL_EXPIRED);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	/* bpf_tunnel_key takes host byte order. */
 	key.remote_ipv4 = bpf_ntohl(tun->node_ip);
@@ -98,12 +98,12 @@ int overlay_decap(struct __sk_buff *skb)
 	bpf_skb_change_type(skb, PACKET_HOST);	/* see the top of the file */
 	if (decap_to_stack) {
 		count(DPLAB_CNT_PASS);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);
 	if (!ep) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	return endpoint_deliver(skb, &p, ep);
 }

@@ -55,7 +55,7 @@ int tc_lb_from_pod(struct __sk_buff *skb)
 		svc = svc_lookup(p.t.daddr, p.t.dport, p.t.proto);
 		if (!svc) {
 			count(DPLAB_CNT_PASS_NO_MATCH);
-			return TC_ACT_OK;
+			return TC_ACT_NEXT;
 		}
 		be = backend_pick(svc, &p.t);
 		if (!be) {
@@ -75,7 +75,7 @@ int tc_lb_from_pod(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	count(DPLAB_CNT_REWRITE);
-	return TC_ACT_OK;
+	return TC_ACT_NEXT;
 }
 
 SEC("tc")
@@ -92,14 +92,14 @@ int tc_lb_to_pod(struct __sk_buff *skb)
 	e = ct_lookup(&lb_rev, &p, &p.t);
 	if (!e) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	if (tc_nat_v4(skb, &p, false, e->addr, e->port)) {
 		count(DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
 	count(DPLAB_CNT_REV_NAT);
-	return TC_ACT_OK;
+	return TC_ACT_NEXT;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -206,14 +206,14 @@ int tc_nodeport_reply(struct __sk_buff *skb)
 	/* A local backend's reply goes to the client, which is addr. */
 	if (!e || e->addr != p.t.daddr) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	if (tc_nat_v4(skb, &p, false, node_ip, e->port)) {
 		count(DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
 	count(DPLAB_CNT_REV_NAT);
-	return TC_ACT_OK;
+	return TC_ACT_NEXT;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -78,9 +78,9 @@ START_TEST(test_ct_reuse)
 	need_root();
 	masq_up(DPLAB_SNAT_PORT_MIN_DEFAULT, DPLAB_SNAT_PORT_MAX_DEFAULT);
 	out = spec_moved(&syn, false, NODE, 40000);
-	expect(snat_fd, "first packet creates the flow", &syn, &out, TC_ACT_OK, DPLAB_CNT_CT_NEW);
+	expect(snat_fd, "first packet creates the flow", &syn, &out, TC_ACT_UNSPEC, DPLAB_CNT_CT_NEW);
 	out = spec_moved(&ack, false, NODE, 40000);
-	expect(snat_fd, "second packet reuses it", &ack, &out, TC_ACT_OK, DPLAB_CNT_CT_HIT);
+	expect(snat_fd, "second packet reuses it", &ack, &out, TC_ACT_UNSPEC, DPLAB_CNT_CT_HIT);
 	ck_assert_int_eq(masq_counter(DPLAB_CNT_CT_NEW), 1);
 	ck_assert_int_eq(nat_entries(), 2);
 
@@ -91,7 +91,7 @@ START_TEST(test_ct_reuse)
 	data = spec_tcp(POD, 40001, REMOTE2, 80, PKT_ACK | PKT_PSH);
 	data.payload_len = 100;
 	out = spec_moved(&data, false, NODE, port);
-	expect(snat_fd, "data of the remapped flow keeps its port", &data, &out, TC_ACT_OK,
+	expect(snat_fd, "data of the remapped flow keeps its port", &data, &out, TC_ACT_UNSPEC,
 	       DPLAB_CNT_CT_HIT);
 	ck_assert_int_eq(masq_counter(DPLAB_CNT_NAT_PORT_REMAPPED), 1);
 	ck_assert_int_eq(masq_counter(DPLAB_CNT_CT_NEW), 2);
@@ -116,7 +116,7 @@ START_TEST(test_port_collision)
 	reply_in = spec_moved(&synack, true, NODE, port);
 	reply_out = synack;
 	expect(rev_fd, "reply to the remapped port goes to the pod", &reply_in, &reply_out,
-	       TC_ACT_OK, DPLAB_CNT_REV_NAT);
+	       TC_ACT_UNSPEC, DPLAB_CNT_REV_NAT);
 	ck_assert_int_eq(nat_entries(), 3);
 	masq_down();
 }
@@ -156,7 +156,7 @@ START_TEST(test_port_exhaustion)
 	ck_assert_int_eq(masq_counter(DPLAB_CNT_CT_NEW), 0);
 	out = spec_moved(&other, false, NODE, 40000);
 	expect(snat_fd, "the same source towards another remote is free", &other, &out,
-	       TC_ACT_OK, DPLAB_CNT_CT_NEW);
+	       TC_ACT_UNSPEC, DPLAB_CNT_CT_NEW);
 	masq_down();
 }
 END_TEST
@@ -195,7 +195,7 @@ START_TEST(test_tcp_close_then_new_connection)
 	masq_up(DPLAB_SNAT_PORT_MIN_DEFAULT, DPLAB_SNAT_PORT_MAX_DEFAULT);
 	expect_flow("TCP connection 1 before FIN", &syn, &synack, 40000, DPLAB_CNT_CT_NEW);
 	out = spec_moved(&fin, false, NODE, 40000);
-	expect(snat_fd, "FIN marks the flow closing", &fin, &out, TC_ACT_OK, DPLAB_CNT_CT_CLOSED);
+	expect(snat_fd, "FIN marks the flow closing", &fin, &out, TC_ACT_UNSPEC, DPLAB_CNT_CT_CLOSED);
 	expect_flow("a new SYN on the closed tuple is a new flow on the same port", &syn, &synack,
 		    40000, DPLAB_CNT_CT_NEW);
 	ck_assert_int_eq(masq_counter(DPLAB_CNT_NAT_PORT_REMAPPED), 0);
@@ -217,7 +217,7 @@ START_TEST(test_half_flow_repaired)
 		    DPLAB_CNT_CT_NEW);
 	/* The LRU evicts the reverse half: replies pass untranslated... */
 	ck_assert_int_eq(bpf_map_delete_elem(bpf_map__fd(masq_skel->maps.snat), &rev), 0);
-	expect(rev_fd, "reply without reverse entry passes", &answer_in, NULL, TC_ACT_OK,
+	expect(rev_fd, "reply without reverse entry passes", &answer_in, NULL, TC_ACT_UNSPEC,
 	       DPLAB_CNT_PASS_NO_MATCH);
 	/* ...until the next packet out restores it. */
 	expect_flow("next packet restores the reverse entry", &dgram, &answer, 40000,

@@ -108,15 +108,15 @@ START_TEST(test_from_pod_fib_miss_or_ttl_to_stack)
 	struct pkt_spec in[5];
 	struct fixture fx[] = {
 		FX("pod to a blackhole route: FIB miss, to the stack untouched",
-		   TC_ACT_OK, &in[0], NULL, DPLAB_CNT_FIB_MISS),
+		   TC_ACT_UNSPEC, &in[0], NULL, DPLAB_CNT_FIB_MISS),
 		FX("pod to an address without a route: FIB miss, to the stack",
-		   TC_ACT_OK, &in[1], NULL, DPLAB_CNT_FIB_MISS),
+		   TC_ACT_UNSPEC, &in[1], NULL, DPLAB_CNT_FIB_MISS),
 		FX("pod to the node's own address: not forwarded, to the stack",
-		   TC_ACT_OK, &in[2], NULL, DPLAB_CNT_FIB_MISS),
+		   TC_ACT_UNSPEC, &in[2], NULL, DPLAB_CNT_FIB_MISS),
 		FX("pod to remote with TTL 1: to the stack (time exceeded)",
-		   TC_ACT_OK, &in[3], NULL, DPLAB_CNT_PASS_TTL_EXPIRED),
+		   TC_ACT_UNSPEC, &in[3], NULL, DPLAB_CNT_PASS_TTL_EXPIRED),
 		FX("pod to local pod with TTL 1: to the stack (time exceeded)",
-		   TC_ACT_OK, &in[4], NULL, DPLAB_CNT_PASS_TTL_EXPIRED),
+		   TC_ACT_UNSPEC, &in[4], NULL, DPLAB_CNT_PASS_TTL_EXPIRED),
 	};
 	struct host_routing_bpf *skel;
 
@@ -144,11 +144,11 @@ static void run_malformed(const struct bpf_program *prog, int ifindex, const cha
 	struct pkt_spec arp, v6, opts, good;
 	uint8_t bad_ihl[PKT_MAX], bad_version[PKT_MAX];
 	struct fixture fx[] = {
-		FX("ARP: not IPv4, untouched", TC_ACT_OK, &arp, NULL, DPLAB_CNT_PASS_NOT_IPV4),
-		FX("IPv6 ethertype: untouched", TC_ACT_OK, &v6, NULL, DPLAB_CNT_PASS_NOT_IPV4),
+		FX("ARP: not IPv4, untouched", TC_ACT_UNSPEC, &arp, NULL, DPLAB_CNT_PASS_NOT_IPV4),
+		FX("IPv6 ethertype: untouched", TC_ACT_UNSPEC, &v6, NULL, DPLAB_CNT_PASS_NOT_IPV4),
 		{ .desc = "IP version 6 under ethertype IPv4: untouched", .in = bad_version,
-		  .expect_verdict = TC_ACT_OK, .expect_counter = FX_CNT(DPLAB_CNT_PASS_NOT_IPV4) },
-		FX("IP options: to the stack untouched", TC_ACT_OK, &opts, NULL,
+		  .expect_verdict = TC_ACT_UNSPEC, .expect_counter = FX_CNT(DPLAB_CNT_PASS_NOT_IPV4) },
+		FX("IP options: to the stack untouched", TC_ACT_UNSPEC, &opts, NULL,
 		   DPLAB_CNT_PASS_IP_OPTIONS),
 		{ .desc = "IP header length under 20: dropped", .in = bad_ihl,
 		  .expect_verdict = TC_ACT_SHOT, .expect_counter = FX_CNT(DPLAB_CNT_DROP_TRUNCATED) },
@@ -203,9 +203,9 @@ START_TEST(test_from_uplink_to_local_pod)
 	struct fixture fx[] = {
 		FX("uplink to local pod: routed, redirect_peer", TC_ACT_REDIRECT,
 		   &in[0], &out, DPLAB_CNT_REDIRECT),
-		FX("uplink to a pod elsewhere: to the stack untouched", TC_ACT_OK,
+		FX("uplink to a pod elsewhere: to the stack untouched", TC_ACT_UNSPEC,
 		   &in[1], NULL, DPLAB_CNT_PASS_NO_MATCH),
-		FX("uplink to the node: to the stack untouched", TC_ACT_OK,
+		FX("uplink to the node: to the stack untouched", TC_ACT_UNSPEC,
 		   &in[2], NULL, DPLAB_CNT_PASS_NO_MATCH),
 	};
 	struct host_routing_bpf *skel;

@@ -47,7 +47,7 @@ START_TEST(test_overlay_encap)
 		FX("pod to a local pod: not for the tunnel, next program",
 		   TC_ACT_UNSPEC, &in[2], NULL, DPLAB_CNT_PASS_NO_MATCH),
 		FX("pod to a remote pod CIDR with TTL 1: to the stack",
-		   TC_ACT_OK, &in[3], NULL, DPLAB_CNT_PASS_TTL_EXPIRED),
+		   TC_ACT_UNSPEC, &in[3], NULL, DPLAB_CNT_PASS_TTL_EXPIRED),
 	};
 	struct dplab_tunnel_key key = { .prefixlen = 32, .addr = ip4(REMOTE_HIT) };
 	struct overlay_bpf *skel;
@@ -79,7 +79,7 @@ START_TEST(test_overlay_decap)
 		FX("from the tunnel to a local pod: routed, redirect_peer",
 		   TC_ACT_REDIRECT, &in[0], &out, DPLAB_CNT_DECAP),
 		FX("from the tunnel to an unknown local address: to the stack",
-		   TC_ACT_OK, &in[1], NULL, DPLAB_CNT_PASS_NO_MATCH),
+		   TC_ACT_UNSPEC, &in[1], NULL, DPLAB_CNT_PASS_NO_MATCH),
 	};
 	struct overlay_bpf *skel;
 	int i;
@@ -105,7 +105,7 @@ START_TEST(test_overlay_decap_to_stack)
 	struct pkt_spec in;
 	struct fixture fx[] = {
 		FX("from the tunnel, decap_to_stack: to the stack untouched",
-		   TC_ACT_OK, &in, NULL, DPLAB_CNT_PASS),
+		   TC_ACT_UNSPEC, &in, NULL, DPLAB_CNT_PASS),
 	};
 	struct overlay_bpf *skel;
 

@@ -93,15 +93,15 @@ START_TEST(test_tcp_flow_dnat_and_reverse)
 
 	struct fixture fwd[] = {
 		{ .desc = "tc_lb: TCP SYN to VIP:80 is DNATed to the backend",
-		  .in_spec = &syn, .expect_verdict = TC_ACT_OK, .out_spec = &syn_out,
+		  .in_spec = &syn, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &syn_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
 		{ .desc = "tc_lb: the flow's next packet reuses its CT entry",
-		  .in_spec = &ack, .expect_verdict = TC_ACT_OK, .out_spec = &ack_out,
+		  .in_spec = &ack, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &ack_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_CT_HIT) },
 	};
 	struct fixture rev[] = {
 		{ .desc = "tc_lb: the backend's SYN-ACK comes back from VIP:80",
-		  .in_spec = &synack, .expect_verdict = TC_ACT_OK, .out_spec = &synack_out,
+		  .in_spec = &synack, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &synack_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_REV_NAT) },
 	};
 	fixture_run_n(FROM_POD(skel), fwd, FX_N(fwd));
@@ -135,14 +135,14 @@ START_TEST(test_udp_and_zero_checksum)
 
 	struct fixture fwd[] = {
 		{ .desc = "tc_lb: UDP to VIP:53 is DNATed to backend:5353",
-		  .in_spec = &q, .expect_verdict = TC_ACT_OK, .out_spec = &q_out,
+		  .in_spec = &q, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &q_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
 		{ .desc = "tc_lb: UDP without checksum keeps checksum 0",
-		  .in_spec = &nocsum, .expect_verdict = TC_ACT_OK, .out_spec = &nocsum_out },
+		  .in_spec = &nocsum, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &nocsum_out },
 	};
 	struct fixture rev[] = {
 		{ .desc = "tc_lb: the UDP reply comes back from VIP:53",
-		  .in_spec = &reply, .expect_verdict = TC_ACT_OK, .out_spec = &reply_out,
+		  .in_spec = &reply, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &reply_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_REV_NAT) },
 	};
 	fixture_run_n(FROM_POD(skel), fwd, FX_N(fwd));
@@ -168,12 +168,12 @@ START_TEST(test_icmp_echo)
 
 	struct fixture fwd[] = {
 		{ .desc = "tc_lb: ICMP echo to the VIP goes to the backend, id kept",
-		  .in_spec = &req, .expect_verdict = TC_ACT_OK, .out_spec = &req_out,
+		  .in_spec = &req, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &req_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
 	};
 	struct fixture rev[] = {
 		{ .desc = "tc_lb: the echo reply comes back from the VIP",
-		  .in_spec = &rep, .expect_verdict = TC_ACT_OK, .out_spec = &rep_out,
+		  .in_spec = &rep, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &rep_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_REV_NAT) },
 	};
 	fixture_run_n(FROM_POD(skel), fwd, FX_N(fwd));
@@ -203,15 +203,15 @@ START_TEST(test_no_match_and_empty_service)
 		  .in_spec = &empty, .expect_verdict = TC_ACT_SHOT,
 		  .expect_counter = FX_CNT(DPLAB_CNT_DROP_NO_BACKEND) },
 		{ .desc = "tc_lb: traffic to a pod address passes untouched",
-		  .in_spec = &other, .expect_verdict = TC_ACT_OK,
+		  .in_spec = &other, .expect_verdict = TC_ACT_UNSPEC,
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_NO_MATCH) },
 		{ .desc = "tc_lb: the VIP on a port without service passes untouched",
-		  .in_spec = &wrong_port, .expect_verdict = TC_ACT_OK,
+		  .in_spec = &wrong_port, .expect_verdict = TC_ACT_UNSPEC,
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_NO_MATCH) },
 	};
 	struct fixture rev[] = {
 		{ .desc = "tc_lb: a reply without CT entry passes untouched",
-		  .in_spec = &stray_reply, .expect_verdict = TC_ACT_OK,
+		  .in_spec = &stray_reply, .expect_verdict = TC_ACT_UNSPEC,
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_NO_MATCH) },
 	};
 	fixture_run_n(FROM_POD(skel), fwd, FX_N(fwd));
@@ -242,16 +242,16 @@ START_TEST(test_malformed_untouched_or_dropped)
 		  .in_spec = &truncated, .expect_verdict = TC_ACT_SHOT,
 		  .expect_counter = FX_CNT(DPLAB_CNT_DROP_TRUNCATED) },
 		{ .desc = "tc_lb: IP options pass untouched",
-		  .in_spec = &options, .expect_verdict = TC_ACT_OK,
+		  .in_spec = &options, .expect_verdict = TC_ACT_UNSPEC,
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_IP_OPTIONS) },
 		{ .desc = "tc_lb: a fragment passes untouched",
-		  .in_spec = &frag, .expect_verdict = TC_ACT_OK,
+		  .in_spec = &frag, .expect_verdict = TC_ACT_UNSPEC,
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_FRAGMENT) },
 		{ .desc = "tc_lb: non-IPv4 passes untouched",
-		  .in_spec = &ipv6, .expect_verdict = TC_ACT_OK,
+		  .in_spec = &ipv6, .expect_verdict = TC_ACT_UNSPEC,
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_NOT_IPV4) },
 		{ .desc = "tc_lb: an unknown protocol to the VIP passes untouched",
-		  .in_spec = &gre, .expect_verdict = TC_ACT_OK,
+		  .in_spec = &gre, .expect_verdict = TC_ACT_UNSPEC,
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_UNKNOWN_PROTO) },
 	};
 	fixture_run_n(FROM_POD(skel), fx, FX_N(fx));
@@ -277,13 +277,13 @@ START_TEST(test_closed_flow_is_forgotten_on_new_syn)
 
 	struct fixture fx[] = {
 		{ .desc = "tc_lb: SYN opens the flow", .in_spec = &syn,
-		  .expect_verdict = TC_ACT_OK, .out_spec = &syn_out,
+		  .expect_verdict = TC_ACT_UNSPEC, .out_spec = &syn_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
 		{ .desc = "tc_lb: FIN marks the flow closing", .in_spec = &fin,
-		  .expect_verdict = TC_ACT_OK, .out_spec = &fin_out,
+		  .expect_verdict = TC_ACT_UNSPEC, .out_spec = &fin_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_CT_CLOSED) },
 		{ .desc = "tc_lb: a new SYN on the closed tuple is a new flow", .in_spec = &syn,
-		  .expect_verdict = TC_ACT_OK, .out_spec = &syn_out,
+		  .expect_verdict = TC_ACT_UNSPEC, .out_spec = &syn_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
 	};
 	fixture_run_n(FROM_POD(skel), fx, FX_N(fx));
@@ -303,7 +303,7 @@ static __be32 backend_of(int prog_fd, const struct pkt_spec *s)
 	__be32 daddr;
 
 	ck_assert_int_eq(bpf_prog_test_run_opts(prog_fd, &opts), 0);
-	ck_assert_int_eq(opts.retval, TC_ACT_OK);
+	ck_assert_int_eq((int)opts.retval, TC_ACT_UNSPEC);
 	memcpy(&daddr, out + 14 + 16, sizeof(daddr));
 	return daddr;
 }

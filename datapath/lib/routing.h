@@ -105,7 +105,7 @@ static __always_inline int endpoint_deliver(struct __sk_buff *skb, const struct 
 {
 	if (ip_ttl_expires(p)) {
 		count(DPLAB_CNT_PASS_TTL_EXPIRED);
-		return TC_ACT_OK;
+		return TC_ACT_NEXT;
 	}
 	if (ip_dec_ttl(skb, p) || eth_store_addrs(skb, &ep->l2)) {
 		count(DPLAB_CNT_DROP_REWRITE);

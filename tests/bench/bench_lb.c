@@ -151,11 +151,11 @@ static void lb_teardown(void)
 }
 
 static const struct bench_case lb_cases[] = {
-	{ "tc_lb_from_pod", "tc", "new flow", false, true, TC_ACT_OK,
+	{ "tc_lb_from_pod", "tc", "new flow", false, true, TC_ACT_UNSPEC,
 	  tc_lb_setup, tc_lb_new },
-	{ "tc_lb_from_pod", "tc", "established", false, false, TC_ACT_OK,
+	{ "tc_lb_from_pod", "tc", "established", false, false, TC_ACT_UNSPEC,
 	  tc_lb_established_setup, tc_lb_established },
-	{ "tc_lb_from_pod", "tc", "not a service", false, false, TC_ACT_OK,
+	{ "tc_lb_from_pod", "tc", "not a service", false, false, TC_ACT_UNSPEC,
 	  tc_lb_setup, tc_lb_no_service },
 	{ "xdp_nodeport_lb", "xdp", "local, new flow", false, true, XDP_PASS,
 	  xdp_lb_setup, xdp_local_new },

@@ -103,11 +103,11 @@ static void nat_teardown(void)
 }
 
 static const struct bench_case nat_cases[] = {
-	{ "masq_snat", "tc", "new flow", false, true, TC_ACT_OK,
+	{ "masq_snat", "tc", "new flow", false, true, TC_ACT_UNSPEC,
 	  snat_setup, snat_new },
-	{ "masq_snat", "tc", "established", false, false, TC_ACT_OK,
+	{ "masq_snat", "tc", "established", false, false, TC_ACT_UNSPEC,
 	  snat_established_setup, snat_established },
-	{ "masq_rev_snat", "tc", "established reply", false, false, TC_ACT_OK,
+	{ "masq_rev_snat", "tc", "established reply", false, false, TC_ACT_UNSPEC,
 	  rev_snat_setup, rev_snat_reply },
 	{ "xdp_reflector", "xdp", "UDP", false, false, XDP_TX,
 	  reflector_setup, reflector_udp },
