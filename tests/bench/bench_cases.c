@@ -84,7 +84,7 @@ const struct bench_group bench_noop_group = {
 };
 
 static const struct bench_group *const groups[] = {
-	&bench_noop_group, &bench_lb_group, &bench_nat_group,
+	&bench_noop_group, &bench_lb_group, &bench_nat_group, &bench_routing_group,
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 

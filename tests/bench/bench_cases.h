@@ -2,7 +2,8 @@
 /*
  * The programs bench-datapath measures: one entry per program and path,
  * in groups (bench_cases.c: no-ops; bench_lb.c: tc and XDP LBs;
- * bench_nat.c: masquerade and reflector).
+ * bench_nat.c: masquerade and reflector; bench_routing.c: host routing and
+ * overlay).
  */
 #ifndef DPLAB_BENCH_CASES_H
 #define DPLAB_BENCH_CASES_H
@@ -36,7 +37,8 @@ struct bench_group {
 	void (*teardown)(void);
 };
 
-extern const struct bench_group bench_noop_group, bench_lb_group, bench_nat_group;
+extern const struct bench_group bench_noop_group, bench_lb_group, bench_nat_group,
+	bench_routing_group;
 
 /* All cases of all groups, in order; returns how many. */
 int bench_cases(const struct bench_case **cases);

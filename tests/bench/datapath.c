@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,14 @@
 #include <bpf/libbpf.h>
 
 #include "bench_cases.h"
+
+/* Ctrl-C ends the run at the next trial and still tears everything down. */
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -140,6 +149,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	libbpf_set_print(NULL);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	n_cases = bench_cases(&cases);
 	for (i = 0; i < n_cases; i++) {
 		prog_fds[i] = cases[i].setup();
@@ -152,6 +163,10 @@ int main(int argc, char **argv)
 	/* Trials outermost: every case is measured in every period of the run. */
 	for (t = 0; t < trials; t++) {
 		for (i = 0; i < n_cases; i++) {
+			if (stop) {
+				fprintf(stderr, "\nbench-datapath: interrupted\n");
+				goto out;
+			}
 			if (isatty(2))
 				fprintf(stderr, "\rtrial %d/%d: %-24s", t + 1, trials, cases[i].program);
 			results[i].trial_ns[t] = trial(&cases[i], prog_fds[i], runs,
