@@ -22,8 +22,8 @@ size_t bench_l4_frame(__u8 proto, __be32 saddr, __be32 daddr, __u16 dport, int i
 		      __u8 tcp_flags, __u8 *buf, size_t cap)
 {
 	struct pkt_spec s = {
-		.saddr = htonl(ntohl(saddr) + i / 50000), .daddr = daddr, .proto = proto,
-		.sport = 10000 + i % 50000, .dport = dport,
+		.saddr = htonl(ntohl(saddr) + i / BENCH_PORTS), .daddr = daddr, .proto = proto,
+		.sport = BENCH_PORT_BASE + i % BENCH_PORTS, .dport = dport,
 		.tcp_flags = proto == IPPROTO_TCP ? tcp_flags : 0, .payload_len = 64,
 	};
 

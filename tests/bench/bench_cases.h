@@ -46,7 +46,14 @@ int bench_cases(const struct bench_case **cases);
 int bench_noop_index(const struct bench_case *cases, int n, const char *hook);
 void bench_cases_teardown(void);
 
-/* Frames: a TCP/UDP packet, source varied by i for new flows. */
+/*
+ * Frames: a TCP/UDP packet from source port BENCH_PORT_BASE + i (and the
+ * next source address after BENCH_PORTS flows).  The XDP LB keeps the
+ * client's port when it SNATs, so new flows stay new only while i stays
+ * below BENCH_PORTS: runs x trials is capped there.
+ */
+#define BENCH_PORT_BASE 1024
+#define BENCH_PORTS 64000
 size_t bench_l4_frame(__u8 proto, __be32 saddr, __be32 daddr, __u16 dport, int i,
 		      __u8 tcp_flags, __u8 *buf, size_t cap);
 /* Run frame once through prog_fd (to create a flow); 0 or -errno. */

@@ -64,12 +64,12 @@ static int snat_established_setup(void)
 	return fd < 0 ? fd : bench_run_once(fd, f, snat_established(0, f, sizeof(f))) ?: fd;
 }
 
-/* The reply to flow 0, which kept its source port 10000. */
+/* The reply to flow 0, which kept its source port BENCH_PORT_BASE. */
 static size_t rev_snat_reply(int i, __u8 *buf, size_t cap)
 {
 	struct pkt_spec s = {
 		.saddr = EXTERNAL, .daddr = NODE, .proto = IPPROTO_TCP,
-		.sport = 443, .dport = 10000, .tcp_flags = PKT_ACK, .payload_len = 64,
+		.sport = 443, .dport = BENCH_PORT_BASE, .tcp_flags = PKT_ACK, .payload_len = 64,
 	};
 
 	return pkt_build(buf, cap, &s);

@@ -148,6 +148,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if ((long)runs * trials >= BENCH_PORTS) {
+		fprintf(stderr, "bench-datapath: --runs x --trials must stay below %d, so that "
+			"every new-flow run has a source port of its own\n", BENCH_PORTS);
+		return 2;
+	}
 	libbpf_set_print(NULL);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -169,8 +174,8 @@ int main(int argc, char **argv)
 			}
 			if (isatty(2))
 				fprintf(stderr, "\rtrial %d/%d: %-24s", t + 1, trials, cases[i].program);
-			results[i].trial_ns[t] = trial(&cases[i], prog_fds[i], runs,
-						       (t * n_cases + i) * runs, err, sizeof(err));
+			results[i].trial_ns[t] = trial(&cases[i], prog_fds[i], runs, t * runs,
+						       err, sizeof(err));
 			if (!results[i].trial_ns[t]) {
 				fprintf(stderr, "\nbench-datapath: %s\n", err);
 				goto out;
