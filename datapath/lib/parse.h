@@ -91,7 +91,13 @@ static __always_inline int parse_l4(struct pkt_v4 *p, void *data_end)
 	}
 }
 
-static __always_inline int parse_v4(void *data, void *data_end, struct pkt_v4 *p)
+/*
+ * parse_v4() up to the IP header: p->eth, p->ip, the offsets and the
+ * addresses and protocol of p->t (ports 0).  Routers use it alone: they
+ * forward fragments and every protocol alike, but leave IP options to the
+ * stack (record-route, timestamps) as they do truncated or non-IPv4 frames.
+ */
+static __always_inline int parse_v4_l3(void *data, void *data_end, struct pkt_v4 *p)
 {
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
@@ -107,8 +113,6 @@ static __always_inline int parse_v4(void *data, void *data_end, struct pkt_v4 *p
 		return DPLAB_CNT_PASS_NOT_IPV4;
 	if (ip->ihl != 5)
 		return ip->ihl < 5 ? DPLAB_CNT_DROP_TRUNCATED : DPLAB_CNT_PASS_IP_OPTIONS;
-	if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
-		return DPLAB_CNT_PASS_FRAGMENT;
 
 	p->eth = eth;
 	p->ip = ip;
@@ -117,9 +121,21 @@ static __always_inline int parse_v4(void *data, void *data_end, struct pkt_v4 *p
 	p->l4 = ip + 1;
 	p->t.saddr = ip->saddr;
 	p->t.daddr = ip->daddr;
+	p->t.sport = p->t.dport = 0;
 	p->t.proto = ip->protocol;
 	p->t.pad[0] = p->t.pad[1] = p->t.pad[2] = 0;
 	p->tcp_flags = 0;
+	return 0;
+}
+
+static __always_inline int parse_v4(void *data, void *data_end, struct pkt_v4 *p)
+{
+	int reason = parse_v4_l3(data, data_end, p);
+
+	if (reason)
+		return reason;
+	if (p->ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+		return DPLAB_CNT_PASS_FRAGMENT;
 	return parse_l4(p, data_end);
 }
 

@@ -25,44 +25,6 @@ struct {
 	__type(value, struct dplab_endpoint);
 } endpoints SEC(".maps");
 
-/*
- * parse_v4() up to the IP header: p->eth, p->ip, the offsets and the
- * addresses and protocol of p->t (ports 0).  A router forwards fragments
- * and every protocol alike, so neither is a reason to stop here; IP
- * options are (the stack processes record-route and timestamps when it
- * forwards), and so are a truncated or non-IPv4 frame.
- */
-static __always_inline int parse_v4_l3(void *data, void *data_end, struct pkt_v4 *p)
-{
-	struct ethhdr *eth = data;
-	struct iphdr *ip;
-
-	if ((void *)(eth + 1) > data_end)
-		return DPLAB_CNT_DROP_TRUNCATED;
-	if (eth->h_proto != bpf_htons(ETH_P_IP))
-		return DPLAB_CNT_PASS_NOT_IPV4;
-	ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > data_end)
-		return DPLAB_CNT_DROP_TRUNCATED;
-	if (ip->version != 4)
-		return DPLAB_CNT_PASS_NOT_IPV4;
-	if (ip->ihl != 5)
-		return ip->ihl < 5 ? DPLAB_CNT_DROP_TRUNCATED : DPLAB_CNT_PASS_IP_OPTIONS;
-
-	p->eth = eth;
-	p->ip = ip;
-	p->l3_off = ETH_HLEN;
-	p->l4_off = ETH_HLEN + sizeof(*ip);
-	p->l4 = ip + 1;
-	p->t.saddr = ip->saddr;
-	p->t.daddr = ip->daddr;
-	p->t.sport = p->t.dport = 0;
-	p->t.proto = ip->protocol;
-	p->t.pad[0] = p->t.pad[1] = p->t.pad[2] = 0;
-	p->tcp_flags = 0;
-	return 0;
-}
-
 /* A router may not forward it: the stack answers with ICMP time exceeded. */
 static __always_inline bool ip_ttl_expires(const struct pkt_v4 *p)
 {
