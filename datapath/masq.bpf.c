@@ -79,12 +79,7 @@ int masq_snat(struct __sk_buff *skb)
 		if (port != p.t.sport)
 			count(DPLAB_CNT_NAT_PORT_REMAPPED);
 	}
-	if (tc_nat_v4(skb, &p, false, addr, port)) {
-		count(DPLAB_CNT_DROP_REWRITE);
-		return TC_ACT_SHOT;
-	}
-	count(DPLAB_CNT_REWRITE);
-	return TC_ACT_NEXT;
+	return tc_nat_v4_verdict(skb, &p, false, addr, port, DPLAB_CNT_REWRITE);
 }
 
 SEC("tc/ingress")
@@ -110,12 +105,7 @@ int masq_rev_snat(struct __sk_buff *skb)
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}
-	if (tc_nat_v4(skb, &p, true, e->addr, e->port)) {
-		count(DPLAB_CNT_DROP_REWRITE);
-		return TC_ACT_SHOT;
-	}
-	count(DPLAB_CNT_REV_NAT);
-	return TC_ACT_NEXT;
+	return tc_nat_v4_verdict(skb, &p, true, e->addr, e->port, DPLAB_CNT_REV_NAT);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -70,12 +70,7 @@ int tc_lb_from_pod(struct __sk_buff *skb)
 			return TC_ACT_SHOT;
 		}
 	}
-	if (tc_nat_v4(skb, &p, true, addr, port)) {
-		count(DPLAB_CNT_DROP_REWRITE);
-		return TC_ACT_SHOT;
-	}
-	count(DPLAB_CNT_REWRITE);
-	return TC_ACT_NEXT;
+	return tc_nat_v4_verdict(skb, &p, true, addr, port, DPLAB_CNT_REWRITE);
 }
 
 SEC("tc")
@@ -94,12 +89,7 @@ int tc_lb_to_pod(struct __sk_buff *skb)
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}
-	if (tc_nat_v4(skb, &p, false, e->addr, e->port)) {
-		count(DPLAB_CNT_DROP_REWRITE);
-		return TC_ACT_SHOT;
-	}
-	count(DPLAB_CNT_REV_NAT);
-	return TC_ACT_NEXT;
+	return tc_nat_v4_verdict(skb, &p, false, e->addr, e->port, DPLAB_CNT_REV_NAT);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -208,12 +208,7 @@ int tc_nodeport_reply(struct __sk_buff *skb)
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}
-	if (tc_nat_v4(skb, &p, false, node_ip, e->port)) {
-		count(DPLAB_CNT_DROP_REWRITE);
-		return TC_ACT_SHOT;
-	}
-	count(DPLAB_CNT_REV_NAT);
-	return TC_ACT_NEXT;
+	return tc_nat_v4_verdict(skb, &p, false, node_ip, e->port, DPLAB_CNT_REV_NAT);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

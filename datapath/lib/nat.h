@@ -15,8 +15,10 @@
 #ifndef DPLAB_LIB_NAT_H
 #define DPLAB_LIB_NAT_H
 
+#include "lib/counters.h"
 #include "lib/csum.h"
 #include "lib/parse.h"
+#include "lib/verdict.h"
 
 #ifndef BPF_F_PSEUDO_HDR
 #define BPF_F_PSEUDO_HDR (1ULL << 4)
@@ -52,6 +54,19 @@ static __always_inline int tc_nat_v4(struct __sk_buff *skb, const struct pkt_v4 
 			return -1;
 	}
 	return 0;
+}
+
+/* tc_nat_v4, counted: `done` when translated, else dropped as unwritable. */
+static __always_inline int tc_nat_v4_verdict(struct __sk_buff *skb, const struct pkt_v4 *p,
+					     bool dst, __be32 addr, __be16 port,
+					     enum dplab_counter done)
+{
+	if (tc_nat_v4(skb, p, dst, addr, port)) {
+		count(DPLAB_CNT_DROP_REWRITE);
+		return TC_ACT_SHOT;
+	}
+	count(done);
+	return TC_ACT_NEXT;
 }
 
 /* The L4 checksum field, or NULL when there is none to update. */
