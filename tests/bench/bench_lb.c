@@ -79,6 +79,24 @@ static int tc_lb_established_setup(void)
 	return fd < 0 ? fd : bench_run_once(fd, f, tc_lb_established(0, f, sizeof(f))) ?: fd;
 }
 
+/* The backend's reply to flow 0, at the pod's host veth egress. */
+static size_t tc_lb_reply(int i, __u8 *buf, size_t cap)
+{
+	struct pkt_spec s = {
+		.saddr = BACKEND, .daddr = POD, .proto = IPPROTO_TCP, .sport = 8080,
+		.dport = BENCH_PORT_BASE, .tcp_flags = PKT_ACK, .payload_len = 64,
+	};
+
+	return pkt_build(buf, cap, &s);
+}
+
+static int tc_lb_reply_setup(void)
+{
+	int fd = tc_lb_established_setup();
+
+	return fd < 0 ? fd : bpf_program__fd(tc_lb->progs.tc_lb_to_pod);
+}
+
 static size_t tc_lb_no_service(int i, __u8 *buf, size_t cap)
 {
 	return bench_l4_frame(IPPROTO_TCP, POD, BACKEND, 8080, 0, PKT_ACK, buf, cap);
@@ -142,6 +160,24 @@ static int xdp_remote_established_setup(void)
 	return fd < 0 ? fd : bench_run_once(fd, f, xdp_remote_established(0, f, sizeof(f))) ?: fd;
 }
 
+/* A local backend's reply to flow 0, leaving by the uplink. */
+static size_t xdp_local_reply(int i, __u8 *buf, size_t cap)
+{
+	struct pkt_spec s = {
+		.saddr = BACKEND, .daddr = CLIENT, .proto = IPPROTO_TCP, .sport = 8080,
+		.dport = BENCH_PORT_BASE, .tcp_flags = PKT_ACK, .payload_len = 64,
+	};
+
+	return pkt_build(buf, cap, &s);
+}
+
+static int xdp_local_reply_setup(void)
+{
+	int fd = xdp_local_established_setup();
+
+	return fd < 0 ? fd : bpf_program__fd(xdp_lb->progs.tc_nodeport_reply);
+}
+
 static void lb_teardown(void)
 {
 	tc_lb_bpf__destroy(tc_lb);
@@ -157,6 +193,8 @@ static const struct bench_case lb_cases[] = {
 	  tc_lb_established_setup, tc_lb_established },
 	{ "tc_lb_from_pod", "tc", "not a service", false, false, TC_ACT_UNSPEC,
 	  tc_lb_setup, tc_lb_no_service },
+	{ "tc_lb_to_pod", "tc", "established reply", false, false, TC_ACT_UNSPEC,
+	  tc_lb_reply_setup, tc_lb_reply },
 	{ "xdp_nodeport_lb", "xdp", "local, new flow", false, true, XDP_PASS,
 	  xdp_lb_setup, xdp_local_new },
 	{ "xdp_nodeport_lb", "xdp", "local, established", false, false, XDP_PASS,
@@ -165,6 +203,8 @@ static const struct bench_case lb_cases[] = {
 	  xdp_lb_setup, xdp_remote_new },
 	{ "xdp_nodeport_lb", "xdp", "remote, established", false, false, XDP_TX,
 	  xdp_remote_established_setup, xdp_remote_established },
+	{ "tc_nodeport_reply", "tc", "local backend reply", false, false, TC_ACT_UNSPEC,
+	  xdp_local_reply_setup, xdp_local_reply },
 };
 
 const struct bench_group bench_lb_group = {

@@ -94,6 +94,13 @@ static int routing_setup(void)
 	return bpf_program__fd(routing->progs.route_from_pod);
 }
 
+static int uplink_setup(void)
+{
+	int fd = routing_setup();
+
+	return fd < 0 ? fd : bpf_program__fd(routing->progs.route_from_uplink);
+}
+
 static int overlay_setup(void)
 {
 	struct dplab_tunnel_key key = { .prefixlen = 24, .addr = IP4(10, 244, 2, 0) };
@@ -110,8 +117,24 @@ static int overlay_setup(void)
 		if (overlay_bpf__load(overlay) ||
 		    bpf_map_update_elem(bpf_map__fd(overlay->maps.tunnels), &key, &tun, 0))
 			return -errno;
+		err = add_local_pod(overlay->maps.endpoints);
+		if (err)
+			return err;
 	}
 	return bpf_program__fd(overlay->progs.overlay_encap);
+}
+
+static int decap_setup(void)
+{
+	int fd = overlay_setup();
+
+	return fd < 0 ? fd : bpf_program__fd(overlay->progs.overlay_decap);
+}
+
+/* A decapsulated frame from a remote pod, as the VXLAN device passes it up. */
+static size_t from_remote_pod(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_TCP, REMOTE_POD, LOCAL_POD, 80, 0, PKT_ACK, buf, cap);
 }
 
 static size_t to_local_pod(int i, __u8 *buf, size_t cap)
@@ -138,8 +161,12 @@ static const struct bench_case routing_cases[] = {
 	  routing_setup, to_local_pod },
 	{ "route_from_pod", "tc", "remote (fib)", false, false, TC_ACT_REDIRECT,
 	  routing_setup, to_remote_pod },
+	{ "route_from_uplink", "tc", "to a local pod", false, false, TC_ACT_REDIRECT,
+	  uplink_setup, from_remote_pod },
 	{ "overlay_encap", "tc", "remote (vxlan)", false, false, TC_ACT_REDIRECT,
 	  overlay_setup, to_remote_pod },
+	{ "overlay_decap", "tc", "to a local pod", false, false, TC_ACT_REDIRECT,
+	  decap_setup, from_remote_pod },
 };
 
 const struct bench_group bench_routing_group = {
