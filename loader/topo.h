@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Topologies: the emulated cluster a file describes (topologies/*.topo),
+ * built from network namespaces and veths, and torn down again.
+ *
+ *   topo_parse.c   the file format (documented in topologies/README.md)
+ *   topo_build.c   `topo up`: namespaces, links, addresses, routes
+ *   topo_state.c   /run/dplab/<name>/: what was built, knobs in force
+ *   topo.c         the `dplab topo up|down|show FILE` subcommand
+ *
+ * Names: every namespace is "dplab-<topo>-<thing>", so two topologies
+ * never collide and `down` can find all of one after a crash.
+ *
+ * Layout built for each topology:
+ *   fabric ns   a bridge "br0" joining every node's uplink and every
+ *               external host (the underlay / the VPC)
+ *   node ns     uplink "eth0" (underlay address; or a real NIC moved in),
+ *               one host-side veth "lxc<k>" per pod, a VXLAN device "vx0"
+ *               (external, metadata mode), IPv4 forwarding on
+ *   pod ns      "eth0", address/32, default route via the node's gateway
+ *               address (held by every lxc of the node)
+ *   external ns "eth0" on the fabric, no route to any pod CIDR
+ */
+#ifndef DPLAB_LOADER_TOPO_H
+#define DPLAB_LOADER_TOPO_H
+
+#include <stdbool.h>
+#include <limits.h>
+#include <net/if.h>
+#include <linux/types.h>
+
+#define TOPO_NAME 24		/* topology, node, pod, service names */
+#define TOPO_NS 64		/* namespace names */
+#define TOPO_MAX_NODES 8
+#define TOPO_MAX_PODS 32
+#define TOPO_MAX_EXTERNALS 4
+#define TOPO_MAX_SERVICES 16	/* declared in the file; `services=N` adds fillers */
+#define TOPO_MAX_BACKENDS 8
+
+struct cidr {
+	__be32 addr;
+	__u8 prefix;
+};
+
+struct topo_node {
+	char name[TOPO_NAME];
+	char ns[TOPO_NS];
+	struct cidr underlay;		/* uplink address and subnet */
+	struct cidr pod_cidr;
+	__be32 gateway;			/* first address of pod_cidr */
+	char uplink[IF_NAMESIZE];	/* in the node ns ("eth0") */
+	char real_dev[IF_NAMESIZE];	/* "" = a veth into the fabric */
+	int mtu;			/* uplink MTU */
+};
+
+struct topo_pod {
+	char name[TOPO_NAME];		/* unique within its node */
+	int node;			/* index into nodes */
+	char ns[TOPO_NS];
+	__be32 ip;
+	char host_if[IF_NAMESIZE];	/* "lxc<k>" in the node ns */
+};
+
+struct topo_external {
+	char name[TOPO_NAME];
+	char ns[TOPO_NS];
+	struct cidr addr;
+};
+
+struct topo_backend {
+	int pod;			/* index into pods */
+};
+
+struct topo_service {
+	char name[TOPO_NAME];
+	__be32 vip;			/* ClusterIP */
+	__u16 port;			/* host order */
+	__u8 proto;			/* IPPROTO_TCP / IPPROTO_UDP */
+	__u16 target_port;		/* the backends' port */
+	__u16 nodeport;			/* 0: none */
+	int n_backends;
+	struct topo_backend backends[TOPO_MAX_BACKENDS];
+};
+
+struct topo {
+	char name[TOPO_NAME];
+	char file[PATH_MAX];		/* where it was parsed from */
+	struct cidr cluster_cidr;	/* every pod CIDR lies in it */
+	struct cidr service_cidr;	/* VIPs, also of filler services */
+	__u32 vni;
+	int pod_mtu;			/* native routing; overlay subtracts 50 */
+	char fabric_ns[TOPO_NS];
+	int n_nodes, n_pods, n_externals, n_services;
+	struct topo_node nodes[TOPO_MAX_NODES];
+	struct topo_pod pods[TOPO_MAX_PODS];
+	struct topo_external externals[TOPO_MAX_EXTERNALS];
+	struct topo_service services[TOPO_MAX_SERVICES];
+};
+
+/*
+ * Parse FILE into *t.  0, or -EINVAL with err = "FILE:LINE: FIELD: reason"
+ * (or -errno when the file cannot be read).  Nothing is built.
+ */
+int topo_parse(const char *path, struct topo *t, char *err, size_t err_len);
+
+/* Build everything (idempotent: what exists is kept).  0 or -errno; on
+ * failure err says what, and the caller runs topo_down(). */
+int topo_build(const struct topo *t, char *err, size_t err_len);
+
+/* Remove every namespace, pin, cgroup and state of topology NAME; never
+ * fails on what is already gone.  0 or -errno (something would not go). */
+int topo_down(const char *name, char *err, size_t err_len);
+
+/* Print it (`topo show`): nodes, pods, addresses, services. */
+void topo_print(const struct topo *t);
+
+/* Lookups: index or -1. */
+int topo_pod_by_name(const struct topo *t, const char *node_slash_pod);
+int topo_node_by_name(const struct topo *t, const char *name);
+
+/* Directory of the topology's state, pins and cgroup. */
+#define DPLAB_RUN_DIR "/run/dplab"
+#define DPLAB_PIN_DIR "/sys/fs/bpf/dplab"
+#define DPLAB_CGROUP_DIR "/sys/fs/cgroup/dplab"
+
+#endif /* DPLAB_LOADER_TOPO_H */
