@@ -20,6 +20,7 @@ enum xdp_lb_mode { XDP_LB_OFF, XDP_LB_NATIVE, XDP_LB_GENERIC };
 enum congestion_mode { CONGESTION_CUBIC, CONGESTION_BBR };
 enum xdp_attach_mode { XDP_ATTACH_AUTO, XDP_ATTACH_LINK, XDP_ATTACH_NETLINK, XDP_ATTACH_LIBXDP };
 enum tc_attach_mode { TC_ATTACH_AUTO, TC_ATTACH_TCX, TC_ATTACH_LEGACY };
+enum bandwidth_manager_mode { BANDWIDTH_MANAGER_OFF, BANDWIDTH_MANAGER_ON };
 
 struct knobs {
 	enum routing_mode routing;
@@ -32,7 +33,7 @@ struct knobs {
 	__u32 services;			/* services programmed (fillers added) */
 	enum xdp_attach_mode xdp_attach;
 	enum tc_attach_mode tc_attach;
-	bool bandwidth_manager;
+	enum bandwidth_manager_mode bandwidth_manager;
 };
 
 enum knob_id {
@@ -72,6 +73,9 @@ const char *knob_name(enum knob_id id);
 /* The value of one knob as text ("vxlan", "65536"). */
 void knob_value(const struct knobs *k, enum knob_id id, char *buf, size_t len);
 bool knobs_equal(const struct knobs *a, const struct knobs *b, enum knob_id id);
+
+/* Every knob with its values, and the presets, for --help. */
+void knobs_help(FILE *out);
 
 /* "routing=native host_routing=legacy ..." one per line, or JSON object. */
 void knobs_print(const struct knobs *k, FILE *out);

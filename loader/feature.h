@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
+ * (Named feature.h, not features.h: -Iloader would shadow glibc's <features.h>.)
+ *
  * Features: one datapath object (datapath/<object>.bpf.c) loaded for one
  * node of a topology, configured from the topology, the knobs and the
  * services, with its programs and maps pinned so that `dplab set` and
@@ -11,8 +13,8 @@
  * Loading attaches nothing (plan.c decides where each program goes, in
  * which order, and attach.c attaches it).
  */
-#ifndef DPLAB_LOADER_FEATURES_H
-#define DPLAB_LOADER_FEATURES_H
+#ifndef DPLAB_LOADER_FEATURE_H
+#define DPLAB_LOADER_FEATURE_H
 
 #include <jansson.h>
 
@@ -63,4 +65,4 @@ void feature_unload(const struct topo *t, int node, enum feature_id f);
 /* {"maps": {name: {"entries": n, "max": m}}, "counters": {name: n}} */
 json_t *feature_stats(const struct topo *t, int node, enum feature_id f);
 
-#endif /* DPLAB_LOADER_FEATURES_H */
+#endif /* DPLAB_LOADER_FEATURE_H */
