@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * (Named feature.h, not features.h: -Iloader would shadow glibc's <features.h>.)
- *
  * Features: one datapath object (datapath/<object>.bpf.c) loaded for one
  * node of a topology, configured from the topology, the knobs and the
  * services, with its programs and maps pinned so that `dplab set` and
@@ -11,7 +9,8 @@
  *   DPLAB_PIN_DIR/<topo>/<node>/<feature>/maps/<map>
  *
  * Loading attaches nothing (plan.c decides where each program goes, in
- * which order, and attach.c attaches it).
+ * which order, and attach.c attaches it).  (The file is feature.h, not
+ * features.h: -Iloader would shadow glibc's <features.h>.)
  */
 #ifndef DPLAB_LOADER_FEATURE_H
 #define DPLAB_LOADER_FEATURE_H
