@@ -68,6 +68,12 @@ int masq_snat(struct __sk_buff *skb)
 	if (e) {
 		addr = e->addr;
 		port = e->port;
+	} else if (p.t.proto == IPPROTO_TCP && !pkt_is_tcp_syn(&p)) {
+		/* Only a SYN opens a TCP mapping: anything else without one
+		 * belongs to a connection opened from outside (a NodePort
+		 * reply, say), which must leave with the pod's address. */
+		count(DPLAB_CNT_PASS_NO_MATCH);
+		return TC_ACT_NEXT;
 	} else {
 		err = snat_flow_create(&p, addr, &ports, &port);
 		if (err) {

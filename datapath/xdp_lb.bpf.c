@@ -39,9 +39,33 @@ const volatile __be32 node_ip;			/* the node's address on this uplink */
 const volatile __u8 next_hop_mac[ETH_ALEN];	/* all zero: back to the sender */
 const volatile __u64 snat_idle_ns = 60ULL * 1000 * 1000 * 1000;
 
+/*
+ * Ethernet addresses towards daddr out of the interface the frame came in
+ * on: the FIB's next hop when the route leaves by this interface (another
+ * node's uplink for a backend there, the router for a client), else
+ * next_hop_mac or back to the sender (eth_hairpin).
+ */
+static __always_inline void hairpin_l2(struct xdp_md *ctx, struct ethhdr *eth, __be32 daddr)
+{
+	struct bpf_fib_lookup fib = {
+		.family = AF_INET,
+		.ipv4_src = node_ip,
+		.ipv4_dst = daddr,
+		.ifindex = ctx->ingress_ifindex,
+	};
+
+	if (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0) == BPF_FIB_LKUP_RET_SUCCESS &&
+	    fib.ifindex == ctx->ingress_ifindex) {
+		mac_copy(eth->h_dest, fib.dmac);
+		mac_copy(eth->h_source, fib.smac);
+		return;
+	}
+	eth_hairpin(eth, next_hop_mac);
+}
+
 /* DNAT to addr:port, and for a remote backend SNAT to node_ip and hairpin. */
-static __always_inline int nodeport_forward(const struct pkt_v4 *p, void *data_end,
-					    __be32 addr, __be16 port, bool snat)
+static __always_inline int nodeport_forward(struct xdp_md *ctx, const struct pkt_v4 *p,
+					    void *data_end, __be32 addr, __be16 port, bool snat)
 {
 	if (xdp_nat_v4(p, data_end, true, addr, port))
 		goto fail;
@@ -51,7 +75,7 @@ static __always_inline int nodeport_forward(const struct pkt_v4 *p, void *data_e
 	}
 	if (xdp_nat_v4(p, data_end, false, node_ip, p->t.sport))
 		goto fail;
-	eth_hairpin(p->eth, next_hop_mac);
+	hairpin_l2(ctx, p->eth, addr);
 	count(DPLAB_CNT_REWRITE);
 	count(DPLAB_CNT_TX);
 	return XDP_TX;
@@ -61,15 +85,15 @@ fail:
 }
 
 /* A remote backend's reply: from node_ip:NodePort again, to the client. */
-static __always_inline int nodeport_reply(const struct pkt_v4 *p, void *data_end,
-					  __be32 client, __be16 nodeport)
+static __always_inline int nodeport_reply(struct xdp_md *ctx, const struct pkt_v4 *p,
+					  void *data_end, __be32 client, __be16 nodeport)
 {
 	if (xdp_nat_v4(p, data_end, false, node_ip, nodeport) ||
 	    xdp_nat_v4(p, data_end, true, client, p->t.dport)) {
 		count(DPLAB_CNT_DROP_REWRITE);
 		return XDP_DROP;
 	}
-	eth_hairpin(p->eth, next_hop_mac);
+	hairpin_l2(ctx, p->eth, client);
 	count(DPLAB_CNT_REV_NAT);
 	count(DPLAB_CNT_TX);
 	return XDP_TX;
@@ -136,7 +160,8 @@ rollback:
 	return DPLAB_CNT_DROP_MAP_UPDATE;
 }
 
-static __always_inline int nodeport_new_flow(const struct pkt_v4 *p, void *data_end)
+static __always_inline int nodeport_new_flow(struct xdp_md *ctx, const struct pkt_v4 *p,
+					     void *data_end)
 {
 	struct dplab_backend *be;
 	struct dplab_svc *svc;
@@ -163,7 +188,7 @@ static __always_inline int nodeport_new_flow(const struct pkt_v4 *p, void *data_
 		count(reason);
 		return XDP_DROP;
 	}
-	return nodeport_forward(p, data_end, addr, port, snat);
+	return nodeport_forward(ctx, p, data_end, addr, port, snat);
 }
 
 SEC("xdp")
@@ -183,12 +208,12 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 	}
 	e = ct_lookup(&lb_ct, &p, &p.t);
 	if (e)
-		return nodeport_forward(&p, data_end, e->addr, e->port,
+		return nodeport_forward(ctx, &p, data_end, e->addr, e->port,
 					e->flags & DPLAB_LB_CT_SNAT);
 	e = ct_lookup(&lb_rev, &p, &p.t);
 	if (e)
-		return nodeport_reply(&p, data_end, e->addr, e->port);
-	return nodeport_new_flow(&p, data_end);
+		return nodeport_reply(ctx, &p, data_end, e->addr, e->port);
+	return nodeport_new_flow(ctx, &p, data_end);
 }
 
 SEC("tc")

@@ -14,7 +14,9 @@
  * They are saved as one line each in /run/dplab/<topo>/attachments.
  *
  * All calls act in the calling thread's current network namespace (enter
- * the node's namespace first, netns.h); cgroup hooks ignore it.
+ * the node's namespace first, netns.h); cgroup hooks ignore it.  For a
+ * device hook the namespace named (ns) must be the current one (-EXDEV),
+ * and an attachment whose namespace is gone counts as detached.
  */
 #ifndef DPLAB_LOADER_ATTACH_H
 #define DPLAB_LOADER_ATTACH_H
@@ -47,13 +49,13 @@ enum attach_mechanism {
 };
 
 struct attach_request {
-	const char *ns;			/* node namespace name (recorded only) */
+	const char *ns;			/* ip netns name the thread is in, or "" */
 	const char *ifname;		/* device; for cgroup hooks the cgroup dir */
 	enum attach_hook hook;
 	int prog_fd;
 	const char *prog_name;		/* for status and messages */
 	bool xdp_generic;		/* XDP: skb mode instead of native */
-	enum xdp_attach_mode xdp_mode;	/* XDP: which mechanism(s) to try */
+	enum xdp_attach_knob xdp_mode;	/* XDP: which mechanism(s) to try */
 	enum tc_attach_mode tc_mode;	/* tc: which mechanism(s) to try */
 	__u32 tc_priority;		/* legacy tc: this filter's priority; the
 					 * caller gives chain order (1, 2, ...) */

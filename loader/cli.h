@@ -8,5 +8,11 @@
 
 /* Each returns an exit status; argv[0] is the subcommand name. */
 int cmd_probe(int argc, char **argv);
+int cmd_topo(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_down(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif /* DPLAB_LOADER_CLI_H */

@@ -61,7 +61,8 @@ int feature_prog_fd(const struct topo *t, int node, enum feature_id f, const cha
 /* Remove the pins (programs stay while attached). */
 void feature_unload(const struct topo *t, int node, enum feature_id f);
 
-/* {"maps": {name: {"entries": n, "max": m}}, "counters": {name: n}} */
+/* {"maps": {name: {"entries": n, "max": m}}, "counters": {name: n}};
+ * NULL when the feature is not pinned. */
 json_t *feature_stats(const struct topo *t, int node, enum feature_id f);
 
 #endif /* DPLAB_LOADER_FEATURE_H */

@@ -18,7 +18,8 @@ enum service_lb_mode { SERVICE_LB_IPTABLES, SERVICE_LB_TC, SERVICE_LB_SOCKET };
 enum masquerade_mode { MASQ_IPTABLES, MASQ_BPF };
 enum xdp_lb_mode { XDP_LB_OFF, XDP_LB_NATIVE, XDP_LB_GENERIC };
 enum congestion_mode { CONGESTION_CUBIC, CONGESTION_BBR };
-enum xdp_attach_mode { XDP_ATTACH_AUTO, XDP_ATTACH_LINK, XDP_ATTACH_NETLINK, XDP_ATTACH_LIBXDP };
+/* Not "xdp_attach_mode": libxdp.h declares an enum of that name. */
+enum xdp_attach_knob { XDP_ATTACH_AUTO, XDP_ATTACH_LINK, XDP_ATTACH_NETLINK, XDP_ATTACH_LIBXDP };
 enum tc_attach_mode { TC_ATTACH_AUTO, TC_ATTACH_TCX, TC_ATTACH_LEGACY };
 enum bandwidth_manager_mode { BANDWIDTH_MANAGER_OFF, BANDWIDTH_MANAGER_ON };
 
@@ -31,7 +32,7 @@ struct knobs {
 	__u32 ct_max;			/* entries of each conntrack/NAT table */
 	enum congestion_mode congestion;
 	__u32 services;			/* services programmed (fillers added) */
-	enum xdp_attach_mode xdp_attach;
+	enum xdp_attach_knob xdp_attach;
 	enum tc_attach_mode tc_attach;
 	enum bandwidth_manager_mode bandwidth_manager;
 };

@@ -13,6 +13,12 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "probe", cmd_probe, "does XDP / tc BPF work on an interface; if not, why and the fix" },
+	{ "topo", cmd_topo, "build, remove or show an emulated cluster (topologies/*.topo)" },
+	{ "exec", cmd_exec, "run a command in a node, pod or external host of a topology" },
+	{ "up", cmd_up, "bring the cluster up with a profile (presets A-E) and knobs" },
+	{ "set", cmd_set, "switch knobs on the running cluster (transactional)" },
+	{ "status", cmd_status, "knobs in force, programs attached and how, map fill, counters" },
+	{ "down", cmd_down, "detach everything and remove the cluster" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

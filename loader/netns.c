@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "netns.h"
 
@@ -39,4 +40,15 @@ void netns_leave(int saved)
 		return;
 	setns(saved, CLONE_NEWNET);
 	close(saved);
+}
+
+int netns_is_current(const char *name)
+{
+	struct stat named, current;
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if (stat(path, &named) || stat("/proc/thread-self/ns/net", &current))
+		return -errno;
+	return named.st_dev == current.st_dev && named.st_ino == current.st_ino;
 }

@@ -11,5 +11,10 @@
 int netns_enter(const char *name, int *saved);
 /* Return to the namespace saved by netns_enter(); closes it. */
 void netns_leave(int saved);
+/*
+ * Is this thread in /run/netns/NAME?  1 yes, 0 no, or negative errno
+ * (-ENOENT: no such namespace).
+ */
+int netns_is_current(const char *name);
 
 #endif /* DPLAB_LOADER_NETNS_H */

@@ -22,13 +22,8 @@
 #include "log.h"
 #include "probe.h"
 #include "probe_trials.h"
+#include "xdp_errmsg.h"
 #include "probe.skel.h"
-
-/* Where the kernel's reason for a failed XDP bpf_link attach comes from. */
-struct attach_failed_tp {
-	struct probe_bpf__bss *bss;	/* NULL: not available */
-	char why_not[PROBE_MSG];	/* the note when bss is NULL */
-};
 
 void trial_ok(struct probe_trial *t)
 {
@@ -137,7 +132,7 @@ static void mark_not_run_failed(struct probe_trials *tr, int err, const char *wh
 	}
 }
 
-static int open_and_load(bool with_tp, struct probe_bpf **out)
+static int open_and_load(struct probe_bpf **out)
 {
 	struct probe_bpf *skel;
 	int err;
@@ -145,8 +140,8 @@ static int open_and_load(bool with_tp, struct probe_bpf **out)
 	skel = probe_bpf__open();
 	if (!skel)
 		return -errno;
-	skel->rodata->target_tgid = getpid();
-	bpf_program__set_autoload(skel->progs.probe_xdp_link_attach_failed, with_tp);
+	/* The attach-failure capture has its own instance (xdp_errmsg.c). */
+	bpf_program__set_autoload(skel->progs.probe_xdp_link_attach_failed, false);
 	err = probe_bpf__load(skel);
 	if (err) {
 		probe_bpf__destroy(skel);
@@ -156,87 +151,29 @@ static int open_and_load(bool with_tp, struct probe_bpf **out)
 	return 0;
 }
 
-static void tp_unavailable_reason(const struct probe_kernel *k, char *buf, size_t len)
+static void report_link_errmsg(const struct xdp_errmsg *link_errmsg, struct probe_trial *t)
 {
-	if (k->major < 6 || (k->major == 6 && k->minor < 6))
-		snprintf(buf, len, "kernel message not available before 6.6");
-	else if (!k->btf)
-		snprintf(buf, len, "kernel message not available: no kernel BTF for the tp_btf program");
+	char msg[PROBE_MSG];
+
+	if (xdp_errmsg_read(link_errmsg, msg, sizeof(msg)))
+		snprintf(t->kernel_msg, sizeof(t->kernel_msg), "%s", msg);
 	else
-		snprintf(buf, len, "kernel message not available: no bpf_xdp_link_attach_failed tracepoint");
-}
-
-/*
- * Load the skeleton, with the tracepoint program when the kernel has the
- * tracepoint; when that program is what fails, load again without it.
- */
-static int load_probe(const struct probe_facts *f, struct probe_bpf **skel,
-		      struct attach_failed_tp *tp)
-{
-	struct bpf_link *link;
-	int err;
-
-	if (!f->kernel.xdp_attach_failed_tp) {
-		tp_unavailable_reason(&f->kernel, tp->why_not, sizeof(tp->why_not));
-		return open_and_load(false, skel);
-	}
-	err = open_and_load(true, skel);
-	if (err) {
-		snprintf(tp->why_not, sizeof(tp->why_not),
-			 "kernel message not available: the tracepoint program failed to load (%s)",
-			 errno_name(err));
-		return open_and_load(false, skel);
-	}
-	link = bpf_program__attach((*skel)->progs.probe_xdp_link_attach_failed);
-	if (!link) {
-		snprintf(tp->why_not, sizeof(tp->why_not),
-			 "kernel message not available: attaching the tracepoint program failed (%s)",
-			 errno_name(errno));
-		return 0;
-	}
-	(*skel)->links.probe_xdp_link_attach_failed = link;
-	tp->bss = (*skel)->bss;
-	return 0;
-}
-
-static void tp_clear(struct attach_failed_tp *tp)
-{
-	if (!tp->bss)
-		return;
-	tp->bss->attach_failed_count = 0;
-	memset(tp->bss->attach_failed_msg, 0, sizeof(tp->bss->attach_failed_msg));
-}
-
-static void tp_report(const struct attach_failed_tp *tp, struct probe_trial *t)
-{
-	const char *msg;
-
-	if (!tp->bss) {
-		trial_note(t, "%s", tp->why_not);
-		return;
-	}
-	msg = tp->bss->attach_failed_msg;
-	if (!tp->bss->attach_failed_count || !msg[0]) {
-		trial_note(t, "the kernel gave no message");
-		return;
-	}
-	snprintf(t->kernel_msg, sizeof(t->kernel_msg), "%.*s",
-		 (int)sizeof(tp->bss->attach_failed_msg), msg);
+		trial_note(t, "%s", msg);
 }
 
 /* bpf_link_create in exactly this mode (bpf_program__attach_xdp picks one). */
-static void trial_xdp_link(const struct trial_env *env, struct attach_failed_tp *tp,
+static void trial_xdp_link(const struct trial_env *env, struct xdp_errmsg *link_errmsg,
 			   __u32 mode_flag, struct probe_trial *t)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode_flag);
 	int link_fd;
 
-	tp_clear(tp);
+	xdp_errmsg_clear(link_errmsg);
 	link_fd = bpf_link_create(bpf_program__fd(env->xdp_prog), env->f->ifindex,
 				  BPF_XDP, &opts);
 	if (link_fd < 0) {
 		trial_failed(t, link_fd);
-		tp_report(tp, t);
+		report_link_errmsg(link_errmsg, t);
 		return;
 	}
 	trial_ok(t);
@@ -297,7 +234,7 @@ static const struct {
 	{ TRIAL_XDP_GENERIC_NETLINK, XDP_FLAGS_SKB_MODE, false },
 };
 
-static void run_xdp_trials(const struct trial_env *env, struct attach_failed_tp *tp,
+static void run_xdp_trials(const struct trial_env *env, struct xdp_errmsg *link_errmsg,
 			   struct probe_trials *tr)
 {
 	size_t i;
@@ -308,7 +245,7 @@ static void run_xdp_trials(const struct trial_env *env, struct attach_failed_tp 
 		if (t->outcome != OUTCOME_NOT_RUN)
 			continue;
 		if (xdp_trials[i].link)
-			trial_xdp_link(env, tp, xdp_trials[i].mode_flag, t);
+			trial_xdp_link(env, link_errmsg, xdp_trials[i].mode_flag, t);
 		else
 			trial_xdp_netlink(env, xdp_trials[i].mode_flag, t);
 	}
@@ -319,7 +256,7 @@ static void run_xdp_trials(const struct trial_env *env, struct attach_failed_tp 
 
 int probe_run_trials(const struct probe_facts *f, struct probe_trials *tr)
 {
-	struct attach_failed_tp tp = {};
+	struct xdp_errmsg link_errmsg;
 	struct trial_env env = { .f = f };
 	struct probe_bpf *skel = NULL;
 	char why[PROBE_MSG];
@@ -330,7 +267,8 @@ int probe_run_trials(const struct probe_facts *f, struct probe_trials *tr)
 		return -EINVAL;
 	mark_skipped(f, tr);
 
-	err = load_probe(f, &skel, &tp);
+	xdp_errmsg_open(&link_errmsg);
+	err = open_and_load(&skel);
 	if (err) {
 		snprintf(why, sizeof(why), "loading the probe's BPF programs failed: %s",
 			 errno_name(err));
@@ -341,9 +279,10 @@ int probe_run_trials(const struct probe_facts *f, struct probe_trials *tr)
 	env.xdp_prog = skel->progs.probe_xdp_pass;
 	env.tc_prog = skel->progs.probe_tc_pass;
 
-	run_xdp_trials(&env, &tp, tr);
+	run_xdp_trials(&env, &link_errmsg, tr);
 	probe_trials_tc(&env, tr);
 out:
 	probe_bpf__destroy(skel);
+	xdp_errmsg_close(&link_errmsg);
 	return err;
 }

@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "libxdp_report.h"
 #include "log.h"
 #include "probe.h"
 #include "probe_trials.h"
@@ -126,66 +127,12 @@ static struct bpf_object *open_xdp_only_object(void)
 	return obj;
 }
 
-/* 1: libxdp's dispatcher is on the interface, 0: the program itself. */
-static int dispatcher_in_use(int ifindex)
-{
-	struct xdp_multiprog *mp;
-	int err, ret;
-
-	mp = xdp_multiprog__get_from_ifindex(ifindex);
-	err = libxdp_get_error(mp);
-	if (err)
-		return err;
-	if (!mp)
-		return -ENOENT;
-	ret = !xdp_multiprog__is_legacy(mp);
-	xdp_multiprog__close(mp);
-	return ret;
-}
-
-/*
- * libxdp's messages, without their "libxdp: " prefixes and without the
- * fallback line (the note says that in its own words).
- */
-static void libxdp_messages(char *buf, size_t len)
-{
-	static const char prefix[] = "libxdp: ";
-	char raw[PROBE_MSG * 2];
-	char *line, *next;
-	size_t used = 0;
-
-	log_capture_libxdp(raw, sizeof(raw));
-	buf[0] = '\0';
-	for (line = raw; line && *line; line = next) {
-		next = strstr(line, "; ");
-		if (next) {
-			*next = '\0';
-			next += 2;
-		}
-		if (!strncmp(line, prefix, sizeof(prefix) - 1))
-			line += sizeof(prefix) - 1;
-		if (!strncmp(line, "Falling back", strlen("Falling back")) || used >= len)
-			continue;
-		used += snprintf(buf + used, len - used, "%s%s", used ? "; " : "", line);
-	}
-}
-
 static void note_how_loaded(int ifindex, const char *msgs, struct probe_trial *t)
 {
-	static const char fmt_len[] = "dispatcher unavailable: ; loaded without dispatcher";
-	int in_use = dispatcher_in_use(ifindex);
+	char how[PROBE_MSG];
 
-	if (in_use == 0 && !msgs[0] && getenv("LIBXDP_SKIP_DISPATCHER"))
-		msgs = "LIBXDP_SKIP_DISPATCHER is set";
-	if (in_use == 1)
-		trial_note(t, "loaded through libxdp's dispatcher");
-	else if (in_use == 0)
-		trial_note(t, "dispatcher unavailable: %.*s; loaded without dispatcher",
-			   (int)(sizeof(t->note) - sizeof(fmt_len)),
-			   msgs[0] ? msgs : "libxdp gave no reason");
-	else
-		trial_note(t, "attached, but libxdp cannot read it back: %s",
-			   errno_name(in_use));
+	libxdp_report_how_loaded(ifindex, msgs, how, sizeof(how));
+	trial_note(t, "%s", how);
 }
 
 static void attach_and_detach(struct xdp_program *prog, int ifindex,
@@ -198,7 +145,7 @@ static void attach_and_detach(struct xdp_program *prog, int ifindex,
 	err = xdp_program__attach(prog, ifindex, XDP_MODE_NATIVE, 0);
 	if (err)
 		log_capture_extack(t->kernel_msg, sizeof(t->kernel_msg));
-	libxdp_messages(msgs, sizeof(msgs));
+	libxdp_report_messages(msgs, sizeof(msgs));
 	log_capture_end();
 	if (err) {
 		trial_failed(t, err);
@@ -211,7 +158,7 @@ static void attach_and_detach(struct xdp_program *prog, int ifindex,
 
 	log_capture_begin();
 	err = xdp_program__detach(prog, ifindex, XDP_MODE_NATIVE, 0);
-	libxdp_messages(msgs, sizeof(msgs));
+	libxdp_report_messages(msgs, sizeof(msgs));
 	log_capture_end();
 	if (err) {
 		log_err("probe: ifindex %d: libxdp could not detach %s: %s (%s)\n",

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Topologies: the emulated cluster a file describes (topologies/*.topo),
+ * Topologies: the emulated cluster a file describes (topologies/<name>.topo),
  * built from network namespaces and veths, and torn down again.
  *
  *   topo_parse.c   the file format (documented in topologies/README.md)
  *   topo_build.c   `topo up`: namespaces, links, addresses, routes
+ *   topo_down.c    `topo down`: all of it, found from the name alone
  *   topo_state.c   /run/dplab/<name>/: what was built, knobs in force
+ *   topo_show.c    `topo show`: table and JSON
  *   topo.c         the `dplab topo up|down|show FILE` subcommand
  *
  * Names: every namespace is "dplab-<topo>-<thing>", so two topologies
@@ -28,6 +30,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <linux/types.h>
+#include <jansson.h>
 
 #define TOPO_NAME 24		/* topology, node, pod, service names */
 #define TOPO_NS 64		/* namespace names */
@@ -65,6 +68,7 @@ struct topo_external {
 	char name[TOPO_NAME];
 	char ns[TOPO_NS];
 	struct cidr addr;
+	int mtu;
 };
 
 struct topo_backend {
@@ -103,24 +107,71 @@ struct topo {
  */
 int topo_parse(const char *path, struct topo *t, char *err, size_t err_len);
 
-/* Build everything (idempotent: what exists is kept).  0 or -errno; on
- * failure err says what, and the caller runs topo_down(). */
+/*
+ * Build everything (idempotent: what exists is kept).  0 or -errno; on
+ * failure err says what, and the caller runs topo_down().  Records the
+ * topology (topo_state_save) before it creates anything.  A SIGINT,
+ * SIGTERM or SIGHUP the caller blocked and that is pending stops it at
+ * the next step with -EINTR.
+ */
 int topo_build(const struct topo *t, char *err, size_t err_len);
 
-/* Remove every namespace, pin, cgroup and state of topology NAME; never
- * fails on what is already gone.  0 or -errno (something would not go). */
+/*
+ * Remove every namespace (but those another topology that is up declares),
+ * pin, cgroup and state of topology NAME; never fails on what is already
+ * gone.  0 or -errno (something would not go).
+ */
 int topo_down(const char *name, char *err, size_t err_len);
 
 /* Print it (`topo show`): nodes, pods, addresses, services. */
 void topo_print(const struct topo *t);
+/* The same as JSON (schema in topologies/README.md). */
+json_t *topo_to_json(const struct topo *t);
+
+/* Every namespace of the topology, the fabric's first; returns how many. */
+#define TOPO_MAX_NS (1 + TOPO_MAX_NODES + TOPO_MAX_PODS + TOPO_MAX_EXTERNALS)
+int topo_namespaces(const struct topo *t, const char *ns[TOPO_MAX_NS]);
 
 /* Lookups: index or -1. */
 int topo_pod_by_name(const struct topo *t, const char *node_slash_pod);
 int topo_node_by_name(const struct topo *t, const char *name);
 
+/* A valid topology, node, pod or external name ([A-Za-z0-9_-], < TOPO_NAME). */
+bool topo_name_valid(const char *name);
+
 /* Directory of the topology's state, pins and cgroup. */
 #define DPLAB_RUN_DIR "/run/dplab"
 #define DPLAB_PIN_DIR "/sys/fs/bpf/dplab"
-#define DPLAB_CGROUP_DIR "/sys/fs/cgroup/dplab"
+/*
+ * "<cgroup v2 mount>/dplab": /sys/fs/cgroup/dplab on a unified host,
+ * /sys/fs/cgroup/unified/dplab on a hybrid one (Debian 12 here).  Found at
+ * run time, so a value (const char *), not a string literal.
+ */
+const char *topo_cgroup_root(void);
+#define DPLAB_CGROUP_DIR topo_cgroup_root()
+
+/* topo_state.c: DPLAB_RUN_DIR/<name>/topology is the file `up` built from. */
+void topo_state_dir(const char *name, char *buf, size_t len);
+/* Copy t->file there (made before anything else, so `down` finds it). */
+int topo_state_save(const struct topo *t, char *err, size_t err_len);
+/* Parse the copy of a topology that is up; -ENOENT: it is not. */
+int topo_state_load(const char *name, struct topo *t, char *err, size_t err_len);
+/*
+ * FILE_OR_NAME: a topology file, else the name of one that is up.  0,
+ * -EINVAL (malformed file, err "FILE:LINE: FIELD: reason"), -ENOENT.
+ */
+int topo_open(const char *file_or_name, struct topo *t, char *err, size_t err_len);
+/* DPLAB_CGROUP_DIR/<topo>[/<node>] (node may be NULL). */
+void topo_cgroup_path(const char *topo, const char *node, char *buf, size_t len);
+/*
+ * Names overlap ("dplab-two-node-x" is topology two-node's node x, or
+ * topology two's pod x on node "node"), so a namespace belongs to the
+ * topology whose recorded file declares it.  The topologies recorded
+ * under DPLAB_RUN_DIR other than NAME: a malloc'd array (free it) of *n,
+ * NULL when none.
+ */
+struct topo *topo_others_up(const char *name, int *n);
+/* The one of others[0..n) that declares namespace NS, or NULL. */
+const struct topo *topo_ns_claimed(const struct topo *others, int n, const char *ns);
 
 #endif /* DPLAB_LOADER_TOPO_H */

@@ -23,6 +23,8 @@ START_TEST(test_not_masqueraded)
 	struct pkt_spec from_node = spec_tcp(NODE, 40000, REMOTE, 80, PKT_SYN);
 	struct pkt_spec to_node = spec_udp(POD, 40000, NODE, 53);
 	struct pkt_spec pod_pong = spec_echo(POD, REMOTE, 0, 7);
+	struct pkt_spec pod_synack = spec_tcp(POD, 8080, REMOTE, 40000, PKT_SYN | PKT_ACK);
+	struct pkt_spec pod_ack = spec_tcp(POD, 8080, REMOTE, 40000, PKT_ACK);
 	struct pkt_spec stray = spec_tcp(REMOTE, 80, NODE, 40000, PKT_SYN | PKT_ACK);
 	struct pkt_spec elsewhere = spec_udp(REMOTE, 53, IP4(203, 0, 113, 9), 40000);
 	struct pkt_spec ping0 = spec_echo(POD, REMOTE, 8, 0), pong0 = spec_echo(REMOTE, POD, 0, 0);
@@ -34,6 +36,8 @@ START_TEST(test_not_masqueraded)
 		NO_MATCH("source is the node", &from_node),
 		NO_MATCH("destination is the node address", &to_node),
 		NO_MATCH("ICMP echo reply from a pod", &pod_pong),
+		NO_MATCH("SYN-ACK of a connection opened from outside", &pod_synack),
+		NO_MATCH("TCP without SYN and without mapping", &pod_ack),
 	};
 	const struct fixture in[] = {
 		NO_MATCH("reply to the node without flow", &stray),

@@ -18,6 +18,9 @@
 #include "dplab/lb.h"
 
 #define ETH_P_IP 0x0800
+#ifndef AF_INET
+#define AF_INET 2		/* bpf_fib_lookup's family */
+#endif
 #define ETH_HLEN 14
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff

@@ -13,10 +13,6 @@
 #include "lib/parse.h"
 #include "lib/verdict.h"
 
-#ifndef AF_INET
-#define AF_INET 2
-#endif
-
 /* The pods of this node, by address.  The loader sets the size. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
