@@ -20,9 +20,7 @@
  * Forwarding decrements the TTL and updates the IP checksum, as a router
  * must and as the stack would have; a packet whose TTL would expire goes
  * to the stack, which sends ICMP time exceeded.  IP options and non-IPv4
- * go to the stack too; truncated headers are dropped.  With
- * fib_only_cluster, destinations outside the cluster CIDR go to the stack
- * (netfilter masquerade, kube-proxy).  bpf_fib_lookup
+ * go to the stack too; truncated headers are dropped.  bpf_fib_lookup
  * needs forwarding enabled on the pod's veth (net.ipv4.conf.*.forwarding).
  */
 #include "vmlinux.h"
@@ -30,23 +28,6 @@
 #include "lib/counters.h"
 #include "lib/routing.h"
 #include "lib/verdict.h"
-
-/*
- * With iptables still doing masquerade or services, traffic leaving the
- * cluster CIDR must go through the stack's netfilter: set fib_only_cluster
- * and the cluster CIDR (what Cilium does by keeping legacy routing when
- * BPF masquerade is off).  A prefix of 0 with the flag set routes nothing.
- */
-const volatile bool fib_only_cluster;
-const volatile __be32 cluster_cidr_addr;
-const volatile __u8 cluster_cidr_prefix;
-
-static __always_inline bool in_cluster(__be32 addr)
-{
-	__u32 mask = cluster_cidr_prefix ? ~0u << (32 - cluster_cidr_prefix) : 0;
-
-	return cluster_cidr_prefix && (bpf_ntohl(addr) & mask) == (bpf_ntohl(cluster_cidr_addr) & mask);
-}
 
 /*
  * bpf_fib_lookup from the interface the packet came in on.  SUCCESS fills
@@ -110,10 +91,6 @@ int route_from_pod(struct __sk_buff *skb)
 	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);
 	if (ep)
 		return endpoint_deliver(skb, &p, ep);
-	if (fib_only_cluster && !in_cluster(p.t.daddr)) {
-		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_NEXT;
-	}
 	return fib_forward(skb, &p);
 }
 

@@ -358,6 +358,8 @@ int cluster_apply(struct cluster *c, const struct knobs *want, struct apply_repo
 				 "failed too: %s", rb_err);
 		}
 	}
+	if (!ret)
+		plan_notes(want, r->notes + strlen(r->notes), sizeof(r->notes) - strlen(r->notes));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	cluster_save(c);

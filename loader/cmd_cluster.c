@@ -119,7 +119,7 @@ static void print_report(const struct cluster *c, const struct apply_report *r)
 	printf("%s: %d attached, %d detached, %d objects loaded in %.2f s\n", c->t.name,
 	       r->attached, r->detached, r->reloaded, r->seconds);
 	if (r->notes[0])
-		printf("fallbacks:\n%s", r->notes);
+		printf("notes:\n%s", r->notes);
 }
 
 static int need_root(const char *cmd)

@@ -19,6 +19,7 @@ static const struct {
 	feature_loader load;
 } features[FEAT_COUNT] = {
 	[FEAT_TC_LB] = { "tc_lb", feature_load_tc_lb },
+	[FEAT_TC_NODEPORT] = { "tc_nodeport", feature_load_tc_nodeport },
 	[FEAT_SOCK_LB] = { "sock_lb", feature_load_sock_lb },
 	[FEAT_MASQ] = { "masq", feature_load_masq },
 	[FEAT_HOST_ROUTING] = { "host_routing", feature_load_host_routing },

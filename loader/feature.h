@@ -22,8 +22,9 @@
 #include "topo.h"
 
 enum feature_id {
-	FEAT_TC_LB,		/* tc_lb: ClusterIP at pod veths, NodePort
-				 * (local backends) at the uplink */
+	FEAT_TC_LB,		/* tc_lb: ClusterIP at pod veths */
+	FEAT_TC_NODEPORT,	/* tc_lb again: NodePort (local backends)
+				 * at the uplink, conntrack of its own */
 	FEAT_SOCK_LB,		/* sock_lb: ClusterIP at connect()/sendmsg() */
 	FEAT_MASQ,		/* masq: pod CIDR -> node address at the uplink */
 	FEAT_HOST_ROUTING,	/* host_routing */

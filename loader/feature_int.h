@@ -31,6 +31,8 @@ struct bpf_object;
 typedef int (*feature_loader)(const struct feature_env *env, const char *dir,
 			      char *err, size_t err_len);
 
+int feature_load_tc_nodeport(const struct feature_env *env, const char *dir,
+			     char *err, size_t err_len);
 int feature_load_tc_lb(const struct feature_env *env, const char *dir,
 		       char *err, size_t err_len);
 int feature_load_sock_lb(const struct feature_env *env, const char *dir,

@@ -3,14 +3,18 @@
  * The load balancers, programmed from the expanded services in the one
  * services/backends layout of include/dplab/lb.h:
  *
- *   tc_lb    every ClusterIP; and every NodePort on {node address,
- *            NodePort} with only the backends LOCAL to this node.  The tc
- *            path translates the destination but never the source, so the
- *            reply of a pod on another node would reach the client from
- *            the pod's address, bypassing this node's reverse NAT: the
- *            semantics of Kubernetes' externalTrafficPolicy=Local.  A
- *            NodePort with no local backend is not programmed at all (its
- *            packets go on to the stack).
+ *   tc_lb    every ClusterIP.
+ *   tc_nodeport  the same object, a second instance with conntrack of its
+ *            own: every NodePort on {node address, NodePort} with only the
+ *            backends LOCAL to this node.  The tc path translates the
+ *            destination but never the source, so the reply of a pod on
+ *            another node would reach the client from the pod's address,
+ *            bypassing this node's reverse NAT: the semantics of
+ *            Kubernetes' externalTrafficPolicy=Local.  A NodePort with no
+ *            local backend is not programmed at all (its packets go on to
+ *            the stack).  Its replies are translated at the uplink's
+ *            egress, after routing: back at the pod's veth the node's own
+ *            address as source would make them martians.
  *   sock_lb  every ClusterIP.
  *   xdp_lb   every NodePort with all its backends, those on this node
  *            flagged DPLAB_BACKEND_LOCAL (remote ones are reached by SNAT
@@ -160,9 +164,9 @@ static int ct_size(struct bpf_map *fwd, struct bpf_map *rev, const struct featur
 	return rc ? rc : feature_map_size(rev, env->k->ct_max, err, err_len);
 }
 
-int feature_load_tc_lb(const struct feature_env *env, const char *dir, char *err, size_t err_len)
+static int load_tc_lb(const struct feature_env *env, const char *dir, unsigned int entries,
+		      char *err, size_t err_len)
 {
-	const unsigned int entries = LB_CLUSTER_IP | LB_NODEPORT_LOCAL;
 	struct tc_lb_bpf *skel;
 	int rc;
 
@@ -185,6 +189,17 @@ int feature_load_tc_lb(const struct feature_env *env, const char *dir, char *err
 out:
 	tc_lb_bpf__destroy(skel);
 	return rc;
+}
+
+int feature_load_tc_lb(const struct feature_env *env, const char *dir, char *err, size_t err_len)
+{
+	return load_tc_lb(env, dir, LB_CLUSTER_IP, err, err_len);
+}
+
+int feature_load_tc_nodeport(const struct feature_env *env, const char *dir, char *err,
+			     size_t err_len)
+{
+	return load_tc_lb(env, dir, LB_NODEPORT_LOCAL, err, err_len);
 }
 
 int feature_load_sock_lb(const struct feature_env *env, const char *dir, char *err,

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "feature_int.h"
+#include "plan.h"
 #include "netns.h"
 #include "dplab/routing.h"
 #include "host_routing.skel.h"
@@ -138,22 +139,12 @@ static int tunnels_fill(struct bpf_map *tunnels, const struct feature_env *env,
 int feature_load_host_routing(const struct feature_env *env, const char *dir, char *err,
 			      size_t err_len)
 {
-	const struct knobs *k = env->k;
 	struct host_routing_bpf *skel;
 	int rc;
 
 	skel = host_routing_bpf__open();
 	if (!skel)
 		return feature_fail(err, err_len, -errno, "opening host_routing.bpf.o");
-	/*
-	 * iptables masquerade and kube-proxy's DNAT happen in the stack:
-	 * while either is in force, traffic leaving the cluster CIDR (to
-	 * the outside, to ClusterIPs) is left to it.
-	 */
-	skel->rodata->fib_only_cluster = k->masquerade == MASQ_IPTABLES ||
-					 k->service_lb == SERVICE_LB_IPTABLES;
-	skel->rodata->cluster_cidr_addr = env->t->cluster_cidr.addr;
-	skel->rodata->cluster_cidr_prefix = env->t->cluster_cidr.prefix;
 	rc = feature_map_size(skel->maps.endpoints, feature_room(local_pods(env)), err,
 			      err_len);
 	if (rc)
@@ -187,7 +178,7 @@ int feature_load_overlay(const struct feature_env *env, const char *dir, char *e
 		return feature_fail(err, err_len, -errno, "opening overlay.bpf.o");
 	skel->rodata->vxlan_ifindex = vxlan_ifindex;
 	/* Legacy host routing: decapsulated packets go through the stack. */
-	skel->rodata->decap_to_stack = env->k->host_routing == HOST_ROUTING_LEGACY;
+	skel->rodata->decap_to_stack = !plan_bpf_host_routing(env->k);
 	rc = feature_map_size(skel->maps.endpoints, feature_room(local_pods(env)), err,
 			      err_len);
 	if (!rc)

@@ -52,7 +52,7 @@ static void pod_chains(struct builder *b, const struct knobs *k, int node)
 			add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_INGRESS, lxc, false);
 		if (k->routing == ROUTING_VXLAN)
 			add(b, node, FEAT_OVERLAY, "overlay_encap", HOOK_TC_INGRESS, lxc, false);
-		if (k->host_routing == HOST_ROUTING_BPF)
+		if (plan_bpf_host_routing(k))
 			add(b, node, FEAT_HOST_ROUTING, "route_from_pod", HOOK_TC_INGRESS, lxc, false);
 		if (tc_lb_loaded(k))
 			add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_EGRESS, lxc, false);
@@ -67,12 +67,14 @@ static void uplink_chains(struct builder *b, const struct knobs *k, int node)
 	if (k->masquerade == MASQ_BPF)
 		add(b, node, FEAT_MASQ, "masq_rev_snat", HOOK_TC_INGRESS, up, false);
 	if (tc_lb_loaded(k)) {
-		add(b, node, FEAT_TC_LB, "tc_lb_from_pod", HOOK_TC_INGRESS, up, false);
+		add(b, node, FEAT_TC_NODEPORT, "tc_lb_from_pod", HOOK_TC_INGRESS, up, false);
 		add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_INGRESS, up, false);
 	}
-	if (k->host_routing == HOST_ROUTING_BPF)
+	if (plan_bpf_host_routing(k))
 		add(b, node, FEAT_HOST_ROUTING, "route_from_uplink", HOOK_TC_INGRESS, up, false);
 
+	if (tc_lb_loaded(k))
+		add(b, node, FEAT_TC_NODEPORT, "tc_lb_to_pod", HOOK_TC_EGRESS, up, false);
 	if (k->xdp_lb != XDP_LB_OFF)
 		add(b, node, FEAT_XDP_LB, "tc_nodeport_reply", HOOK_TC_EGRESS, up, false);
 	if (k->masquerade == MASQ_BPF)
@@ -118,6 +120,24 @@ static void socket_lb(struct builder *b, const struct knobs *k, int node)
 		add(b, node, FEAT_SOCK_LB, hooks[i].prog, hooks[i].hook, cgroup, false);
 }
 
+bool plan_bpf_host_routing(const struct knobs *k)
+{
+	return k->host_routing == HOST_ROUTING_BPF && k->service_lb != SERVICE_LB_IPTABLES &&
+	       k->masquerade == MASQ_BPF;
+}
+
+void plan_notes(const struct knobs *k, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (k->host_routing == HOST_ROUTING_BPF && !plan_bpf_host_routing(k))
+		snprintf(buf, len, "host_routing=bpf: legacy routing stays in force, as in Cilium, "
+			 "because BPF host routing needs service_lb=tc|socket and masquerade=bpf "
+			 "(now service_lb=%s, masquerade=%s)\n",
+			 k->service_lb == SERVICE_LB_IPTABLES ? "iptables" :
+			 k->service_lb == SERVICE_LB_TC ? "tc" : "socket",
+			 k->masquerade == MASQ_BPF ? "bpf" : "iptables");
+}
+
 int plan_build(const struct topo *t, const struct knobs *k, struct plan *p)
 {
 	struct builder b = { .t = t, .p = p };
@@ -142,17 +162,14 @@ bool plan_feature_config_changed(enum feature_id f, const struct knobs *a,
 
 	switch (f) {
 	case FEAT_TC_LB:
+	case FEAT_TC_NODEPORT:
 	case FEAT_SOCK_LB:
 	case FEAT_XDP_LB:
 		return ct || svcs;
 	case FEAT_MASQ:
 		return ct;
-	case FEAT_HOST_ROUTING:
-		/* Leaves non-cluster traffic to netfilter while iptables works there. */
-		return (a->masquerade == MASQ_IPTABLES || a->service_lb == SERVICE_LB_IPTABLES) !=
-		       (b->masquerade == MASQ_IPTABLES || b->service_lb == SERVICE_LB_IPTABLES);
 	case FEAT_OVERLAY:
-		return a->host_routing != b->host_routing;	/* decap_to_stack */
+		return plan_bpf_host_routing(a) != plan_bpf_host_routing(b); /* decap_to_stack */
 	default:
 		return false;
 	}

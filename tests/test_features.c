@@ -26,6 +26,7 @@
 /* The programs each feature pins (and, for XDP_PEER, only that one). */
 static const char *const progs_of[FEAT_COUNT][MAX_PROGS] = {
 	[FEAT_TC_LB] = { "tc_lb_from_pod", "tc_lb_to_pod" },
+	[FEAT_TC_NODEPORT] = { "tc_lb_from_pod", "tc_lb_to_pod" },
 	[FEAT_SOCK_LB] = { "sock_lb_connect4", "sock_lb_sendmsg4", "sock_lb_recvmsg4",
 			   "sock_lb_getpeername4" },
 	[FEAT_MASQ] = { "masq_snat", "masq_rev_snat" },

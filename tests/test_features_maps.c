@@ -125,11 +125,16 @@ START_TEST(test_tc_lb_services)
 	need_topology();
 	for (node = 0; node < fenv.t.n_nodes; node++) {
 		fenv_load(FEAT_TC_LB, node, NULL);
-		want = check_services(FEAT_TC_LB, node, true, NP_LOCAL);
+		want = check_services(FEAT_TC_LB, node, true, NP_NONE);
 		ck_assert_int_eq(stats_entries(FEAT_TC_LB, node, "services"), want);
 		ck_assert_uint_eq(fenv_map_max(FEAT_TC_LB, node, "lb_ct"), FENV_CT_MAX);
 		ck_assert_uint_eq(fenv_map_max(FEAT_TC_LB, node, "lb_rev"), FENV_CT_MAX);
 		feature_unload(&fenv.t, node, FEAT_TC_LB);
+		/* The NodePort instance: local backends only, conntrack of its own. */
+		fenv_load(FEAT_TC_NODEPORT, node, NULL);
+		want = check_services(FEAT_TC_NODEPORT, node, false, NP_LOCAL);
+		ck_assert_int_eq(stats_entries(FEAT_TC_NODEPORT, node, "services"), want);
+		feature_unload(&fenv.t, node, FEAT_TC_NODEPORT);
 	}
 }
 END_TEST
@@ -228,24 +233,12 @@ static void check_endpoints(enum feature_id f, int node)
 
 START_TEST(test_host_routing_endpoints)
 {
-	struct host_routing_bpf__rodata ro;
-	struct knobs bpf_only = fenv.k;
 	int node;
 
 	need_topology();
 	for (node = 0; node < fenv.t.n_nodes; node++) {
 		fenv_load(FEAT_HOST_ROUTING, node, NULL);
 		check_endpoints(FEAT_HOST_ROUTING, node);
-		/* Preset A: iptables masquerade and services need the stack. */
-		fenv_map_value0(FEAT_HOST_ROUTING, node, "rodata", &ro, sizeof(ro));
-		ck_assert(ro.fib_only_cluster);
-		ck_assert_uint_eq(ro.cluster_cidr_addr, fenv.t.cluster_cidr.addr);
-		ck_assert_uint_eq(ro.cluster_cidr_prefix, fenv.t.cluster_cidr.prefix);
-		bpf_only.masquerade = MASQ_BPF;
-		bpf_only.service_lb = SERVICE_LB_TC;
-		fenv_load(FEAT_HOST_ROUTING, node, &bpf_only);
-		fenv_map_value0(FEAT_HOST_ROUTING, node, "rodata", &ro, sizeof(ro));
-		ck_assert(!ro.fib_only_cluster);
 		feature_unload(&fenv.t, node, FEAT_HOST_ROUTING);
 	}
 }
@@ -286,7 +279,10 @@ START_TEST(test_overlay_config)
 	int node;
 
 	need_topology();
+	/* BPF host routing is in force only with BPF services and masquerade. */
 	bpf_routing.host_routing = HOST_ROUTING_BPF;
+	bpf_routing.service_lb = SERVICE_LB_SOCKET;
+	bpf_routing.masquerade = MASQ_BPF;
 	for (node = 0; node < fenv.t.n_nodes; node++) {
 		fenv_load(FEAT_OVERLAY, node, NULL);
 		check_endpoints(FEAT_OVERLAY, node);
