@@ -26,6 +26,7 @@
 #define EXT_IP "192.168.100.100"
 
 static struct {
+	int pid;			/* the runner's: names c<pid>, k<pid> */
 	char name[32], file[256], fabric[64];
 	const char *skip;
 	char setup_err[1024];
@@ -68,13 +69,15 @@ int cluster_dplab(char *out, size_t len, const char *fmt, ...)
  */
 static void snapshot(char *buf, size_t len)
 {
+	/* Only this runner's topologies (c<pid>, k<pid>): other runs may overlap. */
 	sh_out(buf, len, 1,
-	       "ip netns list | grep '^dplab-' | sort; find /sys/fs/bpf/dplab 2>/dev/null; "
-	       "find /run/dplab 2>/dev/null; find /sys/fs/cgroup -maxdepth 3 -name dplab 2>/dev/null; "
+	       "ip netns list | grep -E '^dplab-[ck]%1$d-' | sort; "
+	       "find /sys/fs/bpf/dplab /run/dplab /sys/fs/cgroup -maxdepth 4 2>/dev/null | "
+	       "grep -E '/[ck]%1$d(/|$)'; "
 	       "bpftool prog show 2>/dev/null | grep -cE 'name (tc_lb|sock_lb|masq|route_from|"
 	       "overlay_|xdp_nodeport|tc_nodeport)'; ip -o link show | sed 's/ link-netnsid.*//'; "
 	       "tc qdisc show; iptables-save | grep -v '^#'; "
-	       "cat /proc/sys/net/ipv4/tcp_allowed_congestion_control");
+	       "cat /proc/sys/net/ipv4/tcp_allowed_congestion_control", env.pid);
 }
 
 /* Kill every process left in the topology's namespaces (the servers). */
@@ -111,7 +114,8 @@ void cluster_up(void)
 		env.skip = "run from the source tree: " TOPOLOGY_SRC " is not here";
 		return;
 	}
-	snprintf(env.name, sizeof(env.name), "c%d", getpid());
+	env.pid = getpid();
+	snprintf(env.name, sizeof(env.name), "c%d", env.pid);
 	snprintf(env.file, sizeof(env.file), "/tmp/dplab-%s.topo", env.name);
 	snprintf(env.fabric, sizeof(env.fabric), "dplab-%s-fabric", env.name);
 	snapshot(env.snapshot, sizeof(env.snapshot));
@@ -255,7 +259,7 @@ START_TEST(test_sigkill_during_up)
 
 	if (cluster_skip_reason())
 		test_skip("%s", cluster_skip_reason());
-	snprintf(name, sizeof(name), "k%d", getpid());
+	snprintf(name, sizeof(name), "k%d", env.pid);
 	snprintf(file, sizeof(file), "/tmp/dplab-%s.topo", name);
 	ck_assert_int_eq(sh("sed 's/^topology name=two-node/topology name=%s/' %s > %s", name,
 			    TOPOLOGY_SRC, file), 0);

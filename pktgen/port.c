@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Ports: namespaces, the virtual-interface guard, EAL arguments and the
+ * start and stop of one vdev port (one RX and one TX queue).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "port.h"
+
+#define PG_RX_DESC 1024
+#define PG_TX_DESC 1024
+
+static int origin_ns = -1;
+static bool had_run_dir;	/* /var/run/dpdk was there before us */
+
+int pg_netns_enter(const char *name)
+{
+	char path[128];
+	int fd, err = 0;
+
+	if (origin_ns < 0) {
+		origin_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (origin_ns < 0)
+			return -errno;
+	}
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (setns(fd, CLONE_NEWNET))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int pg_netns_restore(void)
+{
+	if (origin_ns < 0)
+		return 0;
+	return setns(origin_ns, CLONE_NEWNET) ? -errno : 0;
+}
+
+/*
+ * Asked through the ethtool ioctl rather than /sys/class/net, whose view
+ * belongs to the namespace sysfs was mounted in, not the one we entered.
+ */
+int pg_iface_is_virtual(const char *iface, char *driver, int len)
+{
+	static const char *const virt[] = { "veth", "netkit", "dummy", "tun" };
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { 0 };
+	unsigned int i;
+	int fd, err = 0;
+
+	if (strlen(iface) >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strcpy(ifr.ifr_name, iface);
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;	/* ENODEV, or EOPNOTSUPP: no driver info (lo) */
+	close(fd);
+	if (err)
+		return err;
+	snprintf(driver, len, "%s", info.driver);
+	for (i = 0; i < sizeof(virt) / sizeof(virt[0]); i++)
+		if (!strcmp(info.driver, virt[i]))
+			return 1;
+	return 0;
+}
+
+int pg_iface_flags(const char *iface)
+{
+	struct ifreq ifr = { 0 };
+	int fd, ret;
+
+	if (strlen(iface) >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strcpy(ifr.ifr_name, iface);
+	ret = ioctl(fd, SIOCGIFFLAGS, &ifr) ? -errno : (unsigned short)ifr.ifr_flags;
+	close(fd);
+	return ret;
+}
+
+static int netns_of(const struct pg_port *p)
+{
+	return p->netns ? pg_netns_enter(p->netns) : pg_netns_restore();
+}
+
+const char *pg_pmd_name(enum pg_pmd pmd)
+{
+	return pmd == PG_PMD_AF_XDP ? "net_af_xdp" : "net_af_packet";
+}
+
+void pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len)
+{
+	if (pmd == PG_PMD_AF_XDP)
+		snprintf(buf, len, "iface=%s,start_queue=0,queue_count=1", iface);
+	else
+		snprintf(buf, len, "iface=%s,qpairs=1", iface);
+}
+
+static void add(struct pg_eal_args *ea, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ea->argc >= PG_EAL_MAX_ARGS - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ea->buf[ea->argc], sizeof(ea->buf[0]), fmt, ap);
+	va_end(ap);
+	ea->argv[ea->argc] = ea->buf[ea->argc];
+	ea->argv[++ea->argc] = NULL;
+}
+
+/* Hugepages reserved (any size)? */
+static bool have_hugepages(void)
+{
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+	long n = 0;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = 0;
+		fclose(f);
+	}
+	return n > 0;
+}
+
+void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, int lcores,
+		       const char *const *vdevs, int n)
+{
+	int i;
+
+	had_run_dir = !access("/var/run/dpdk", F_OK);
+	ea->argc = 0;
+	add(ea, "%s", prog);
+	if (lcores > 1)
+		add(ea, "-l0-%d", lcores - 1);
+	else
+		add(ea, "-l0");
+	add(ea, "--no-pci");
+	add(ea, "--no-telemetry");
+	add(ea, "--file-prefix=dplab-pktgen-%ld", (long)getpid());
+	add(ea, "--log-level=*:warning");
+	/*
+	 * No shared config files: --in-memory with hugepages; --no-huge cannot
+	 * be combined with it here (it implies legacy memory), --no-shconf
+	 * does the same for it.  EAL still makes the empty runtime directory
+	 * (pg_eal_runtime_dir_remove()).
+	 */
+	ea->no_huge = !have_hugepages();
+	if (ea->no_huge) {
+		add(ea, "--no-huge");
+		add(ea, "-m256");	/* the default 64 MB holds one pool */
+		add(ea, "--no-shconf");
+	} else {
+		add(ea, "--in-memory");
+	}
+	for (i = 0; i < n; i++)
+		add(ea, "--vdev=%s", vdevs[i]);
+}
+
+void pg_eal_runtime_dir_remove(void)
+{
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "/var/run/dpdk/dplab-pktgen-%ld", (long)getpid());
+	/* Only when empty; the parent only if we made it and it is empty. */
+	if (!rmdir(dir) && !had_run_dir)
+		rmdir("/var/run/dpdk");
+}
+
+int pg_port_start(struct pg_port *p, unsigned int nb_mbufs)
+{
+	struct rte_eth_conf conf = { 0 };
+	char name[64];
+	int err;
+
+	err = netns_of(p);
+	if (!err)
+		err = rte_eth_dev_get_port_by_name(p->vdev, &p->port_id);
+	if (err) {
+		fprintf(stderr, "dplab-pktgen: %s (%s): no such port: %s\n", p->vdev, p->iface,
+			strerror(-err));
+		return err;
+	}
+	snprintf(name, sizeof(name), "pool_%s", p->vdev);
+	p->pool = rte_pktmbuf_pool_create(name, nb_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					  rte_eth_dev_socket_id(p->port_id));
+	if (!p->pool) {
+		fprintf(stderr, "dplab-pktgen: %s: mbuf pool: %s\n", p->vdev,
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	err = rte_eth_dev_configure(p->port_id, 1, 1, &conf);
+	if (!err)
+		err = rte_eth_rx_queue_setup(p->port_id, 0, PG_RX_DESC,
+					     rte_eth_dev_socket_id(p->port_id), NULL, p->pool);
+	if (!err)
+		err = rte_eth_tx_queue_setup(p->port_id, 0, PG_TX_DESC,
+					     rte_eth_dev_socket_id(p->port_id), NULL);
+	if (!err)
+		err = rte_eth_dev_start(p->port_id);
+	if (err) {
+		fprintf(stderr, "dplab-pktgen: %s (%s): configure/start: %s\n", p->vdev, p->iface,
+			strerror(-err));
+		return err;
+	}
+	p->started = true;
+	return 0;
+}
+
+void pg_port_stop(struct pg_port *p)
+{
+	int now;
+
+	if (!p->vdev[0] || netns_of(p))
+		return;
+	if (p->started) {
+		rte_eth_dev_stop(p->port_id);
+		rte_eth_dev_close(p->port_id);
+		p->started = false;
+	}
+	now = pg_iface_flags(p->iface);
+	if (p->saved_flags >= 0 && now >= 0 &&
+	    (now & IFF_PROMISC) != (p->saved_flags & IFF_PROMISC)) {
+		struct ifreq ifr = { .ifr_flags = (short)((now & ~IFF_PROMISC) |
+							 (p->saved_flags & IFF_PROMISC)) };
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		strcpy(ifr.ifr_name, p->iface);
+		if (fd >= 0 && ioctl(fd, SIOCSIFFLAGS, &ifr))
+			fprintf(stderr, "dplab-pktgen: %s: restoring promiscuous mode: %s\n",
+				p->iface, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	rte_mempool_free(p->pool);
+	p->pool = NULL;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Ports of dplab-pktgen: network namespaces, the virtual-interface guard,
+ * EAL arguments and the af_packet / af_xdp vdevs bound to named interfaces.
+ */
+#ifndef DPLAB_PKTGEN_PORT_H
+#define DPLAB_PKTGEN_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum pg_pmd { PG_PMD_AF_PACKET, PG_PMD_AF_XDP };
+
+#define PG_EAL_MAX_ARGS 24
+
+struct pg_eal_args {
+	int argc;
+	char *argv[PG_EAL_MAX_ARGS];
+	char buf[PG_EAL_MAX_ARGS][128];
+	bool no_huge;		/* no hugepages reserved: --no-huge */
+};
+
+struct pg_port {
+	const char *iface;
+	const char *netns;	/* NULL: the namespace we started in */
+	int saved_flags;	/* interface flags before us; -1 unknown */
+	char vdev[32];		/* net_af_packet0 ... */
+	uint16_t port_id;
+	bool started;
+	struct rte_mempool *pool;
+};
+
+/* Enter the named network namespace (/run/netns/NAME); 0 or -errno. */
+int pg_netns_enter(const char *name);
+/* Return to the namespace the process started in; 0 or -errno. */
+int pg_netns_restore(void);
+
+/*
+ * Is the interface (in the current namespace) virtual?  1 yes, 0 no,
+ * -errno when it cannot be asked.  driver receives the ethtool driver name.
+ */
+int pg_iface_is_virtual(const char *iface, char *driver, int len);
+
+/* Interface flags (IFF_*) in the current namespace, or -errno. */
+int pg_iface_flags(const char *iface);
+
+/* "net_af_packet" or "net_af_xdp". */
+const char *pg_pmd_name(enum pg_pmd pmd);
+/* The devargs of a vdev on iface ("iface=a,qpairs=1"). */
+void pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len);
+
+/* Build the EAL argument vector; vdevs[] are full --vdev strings (n of them). */
+void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, int lcores,
+		       const char *const *vdevs, int n);
+/* Remove the empty runtime directory EAL made (after rte_eal_cleanup). */
+void pg_eal_runtime_dir_remove(void);
+
+/*
+ * Find the port of an already probed vdev, set up one queue pair, start it;
+ * in p->netns, as the PMD sets interface flags by name.  Stop restores the
+ * promiscuous flag of saved_flags (DPDK's start clears or sets it).
+ */
+int pg_port_start(struct pg_port *p, unsigned int nb_mbufs);
+void pg_port_stop(struct pg_port *p);
+
+#endif /* DPLAB_PKTGEN_PORT_H */

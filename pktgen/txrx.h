@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The measuring loop of dplab-pktgen: paced TX of stamped UDP frames on one
+ * port and, when a second port is given, RX of them in the same lcore:
+ * counts, loss and latency from each frame's scheduled send time.
+ */
+#ifndef DPLAB_PKTGEN_TXRX_H
+#define DPLAB_PKTGEN_TXRX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "histogram.h"
+#include "rxstats.h"
+
+struct rte_mempool;
+
+struct pg_run_cfg {
+	uint16_t tx_port;
+	int rx_port;			/* -1: no receiver in this process */
+	struct rte_mempool *pool;	/* of the TX port */
+	unsigned frame_len;		/* without FCS (60..1514) */
+	uint32_t flows;			/* source ports 1024 .. 1024 + flows - 1 */
+	double pps;
+	double duration_s;
+	uint8_t src_mac[6], dst_mac[6];
+	FILE *live;			/* a line each second; NULL: none */
+};
+
+struct pg_run_result {
+	uint64_t tsc_hz;
+	uint64_t offered;		/* due by the pacer in the window */
+	uint64_t sent;			/* accepted by the TX port */
+	uint64_t tx_fail;		/* offered, not accepted (TX ring full) */
+	uint64_t received;		/* distinct frames of ours received */
+	struct pg_rx_stream rx;		/* stream 0: duplicates, reordering */
+	uint64_t foreign;		/* other frames seen there */
+	uint64_t tx_elapsed_tsc;	/* the TX window */
+	double offered_pps, achieved_pps, rx_pps;
+	struct pg_hist lat;		/* ns from scheduled send to receive */
+};
+
+/* Run one trial; 0 or -errno.  volatile *stop ends it early (signal). */
+int pg_run(const struct pg_run_cfg *c, struct pg_run_result *r, volatile int *stop);
+
+#endif /* DPLAB_PKTGEN_TXRX_H */
