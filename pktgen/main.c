@@ -1,37 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * dplab-pktgen: paced IPv4 UDP generator and same-process receiver on
- * af_packet / af_xdp vdevs bound to (virtual) interfaces, optionally in
- * named network namespaces.  Reports offered vs achieved rate, loss and
- * latency percentiles (from the scheduled send time), live and as JSON.
+ * dplab-pktgen: paced IPv4 UDP (or IMIX, or TCP SYN) generator and
+ * same-process receiver on af_packet / af_xdp vdevs bound to (virtual)
+ * interfaces, optionally in named network namespaces, or through an XDP
+ * reflector at the far end.  Reports offered vs achieved rate, loss and
+ * latency percentiles (from the scheduled send time), live and as JSON;
+ * or searches for the NDR/PDR rate (RFC 2544), a trial at a time.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 #include <rte_bus_vdev.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 
-#include "pacing.h"
-#include "packet.h"
-#include "port.h"
-#include "txrx.h"
+#include "cli.h"
 
-#define DEFAULT_MAX_RATE 1e6	/* pps, when every interface is virtual */
 #define NB_MBUFS 8191
-
-struct opts {
-	const char *iface, *netns, *rx_iface, *rx_netns, *json;
-	enum pg_pmd pmd;
-	double rate, bps, max_rate, duration;
-	unsigned size, flows;
-	bool allow_physical;
-};
+#define SHORTFALL 0.01	/* a trial's achieved rate may fall short by this */
 
 static volatile int stop;
 
@@ -40,100 +29,84 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void usage(FILE *f)
+/* A search trial: the measuring loop at pps for trial_secs. */
+struct trial_ctx {
+	const struct pg_opts *o;
+	struct pg_run_cfg rc;
+	struct pg_run_result *r, *best;	/* best: of the fastest passing trial */
+	double best_pps;
+	FILE *out;
+};
+
+static int trial(void *ctx, double pps, struct pg_trial_result *t)
 {
-	fprintf(f,
-		"usage: dplab-pktgen --iface IF [--netns NS] [--pmd af_packet|af_xdp]\n"
-		"         [--rx-iface IF2 [--rx-netns NS2]] --rate PPS | --bps BPS\n"
-		"         [--size 64..1518] [--flows N] [--duration S] [--max-rate PPS]\n"
-		"         [--allow-physical] [--json FILE|-]\n"
-		"  --iface IF       send on IF (an af_packet or af_xdp vdev is bound to it)\n"
-		"  --netns NS       IF is in network namespace NS (/run/netns/NS)\n"
-		"  --pmd P          af_packet (default; works without hugepages) or af_xdp\n"
-		"  --rx-iface IF2   receive on IF2 in this process: loss and latency\n"
-		"  --rx-netns NS2   IF2 is in NS2 (default: NS)\n"
-		"  --rate PPS       packets per second; or --bps BPS (on-wire bit/s)\n"
-		"  --size N         frame size with FCS, 64..1518 (default 64)\n"
-		"  --flows N        N UDP source ports (default 1)\n"
-		"  --duration S     seconds of traffic (default 10)\n"
-		"  --max-rate PPS   refuse a higher rate (default 1e6 on virtual interfaces;\n"
-		"                   required with --allow-physical)\n"
-		"  --allow-physical allow a non-virtual interface\n"
-		"  --json FILE|-    write config, totals and latency percentiles as JSON\n");
-}
+	struct trial_ctx *tc = ctx;
+	struct pg_run_result *r = tc->r;
+	int err;
 
-/* Parse a positive number; false if it is not one. */
-static bool num(const char *s, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	return !errno && end != s && !*end && *out > 0;
-}
-
-static int parse(int argc, char **argv, struct opts *o)
-{
-	static const struct option lo[] = {
-		{ "iface", 1, NULL, 'i' }, { "netns", 1, NULL, 'n' }, { "pmd", 1, NULL, 'p' },
-		{ "rx-iface", 1, NULL, 'I' }, { "rx-netns", 1, NULL, 'N' },
-		{ "rate", 1, NULL, 'r' }, { "bps", 1, NULL, 'b' }, { "size", 1, NULL, 's' },
-		{ "flows", 1, NULL, 'f' }, { "duration", 1, NULL, 'd' },
-		{ "max-rate", 1, NULL, 'm' }, { "allow-physical", 0, NULL, 'P' },
-		{ "json", 1, NULL, 'j' }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
-	double v;
-	int c;
-
-	*o = (struct opts){ .size = 64, .flows = 1, .duration = 10 };
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': o->iface = optarg; break;
-		case 'n': o->netns = optarg; break;
-		case 'I': o->rx_iface = optarg; break;
-		case 'N': o->rx_netns = optarg; break;
-		case 'j': o->json = optarg; break;
-		case 'P': o->allow_physical = true; break;
-		case 'p':
-			if (!strcmp(optarg, "af_packet"))
-				o->pmd = PG_PMD_AF_PACKET;
-			else if (!strcmp(optarg, "af_xdp"))
-				o->pmd = PG_PMD_AF_XDP;
-			else
-				goto bad;
-			break;
-		case 'h': usage(stdout); exit(EXIT_SUCCESS);
-		default:
-			if (!num(optarg, &v))
-				goto bad;
-			if (c == 'r') o->rate = v;
-			else if (c == 'b') o->bps = v;
-			else if (c == 'm') o->max_rate = v;
-			else if (c == 'd') o->duration = v;
-			else if (c == 's' && v >= 64 && v <= 1518 && v == (unsigned)v) o->size = v;
-			else if (c == 'f' && v <= 65535 && v == (unsigned)v) o->flows = v;
-			else goto bad;
-		}
+	tc->rc.pps = pps;
+	err = pg_run(&tc->rc, r, &stop);
+	if (err)
+		return err;
+	if (stop)
+		return -EINTR;
+	t->achieved_pps = r->achieved_pps;
+	t->sent = r->sent;
+	t->received = r->received;
+	/* Over what the pacer offered: a generator that fell behind fails too. */
+	t->loss_ratio = r->offered > r->received ?
+			(double)(r->offered - r->received) / r->offered : 0;
+	/* So does one that sent it all, but late: the rate was not offered. */
+	if (r->achieved_pps < pps * (1 - SHORTFALL) &&
+	    1 - r->achieved_pps / pps > t->loss_ratio)
+		t->loss_ratio = 1 - r->achieved_pps / pps;
+	t->p50_ns = pg_hist_percentile(&r->lat, 50);
+	t->p99_ns = pg_hist_percentile(&r->lat, 99);
+	t->max_ns = pg_hist_max(&r->lat);
+	if (t->loss_ratio <= tc->o->tolerance && pps > tc->best_pps) {
+		tc->best_pps = pps;
+		memcpy(tc->best, r, sizeof(*r));
 	}
-	if (optind < argc || !o->iface || (o->rate > 0) == (o->bps > 0)) {
-		fprintf(stderr, "dplab-pktgen: need --iface and exactly one of --rate, --bps\n");
-		usage(stderr);
-		return -EINVAL;
-	}
-	if (!o->rx_netns)
-		o->rx_netns = o->netns;
-	if (o->bps > 0)
-		o->rate = pg_bps_to_pps(o->bps, o->size - 4);
 	return 0;
-bad:
-	fprintf(stderr, "dplab-pktgen: bad option %s%s%s\n", argv[optind - 1],
-		optarg ? " " : "", optarg ? optarg : "");
-	usage(stderr);
-	return -EINVAL;
+}
+
+static void trial_print(void *ctx, int i, const struct pg_trial_result *t)
+{
+	pg_trial_line(((struct trial_ctx *)ctx)->out, i, t);
+}
+
+static int search(const struct pg_opts *o, const struct pg_run_cfg *rc,
+		  struct pg_run_result *res, FILE *out)
+{
+	static struct pg_run_result scratch;
+	static struct pg_ndr_result ndr;
+	struct pg_ndr_cfg nc = { .lo_pps = o->lo, .hi_pps = o->hi,
+				 .resolution_pps = o->res_pps, .resolution_rel = o->res_rel,
+				 .loss_tolerance = o->tolerance, .max_iterations = o->max_iter,
+				 .print = trial_print };
+	struct trial_ctx tc = { .o = o, .rc = *rc, .r = &scratch, .best = res, .out = out };
+	int err;
+
+	tc.rc.duration_s = o->trial_secs;
+	tc.rc.live = NULL;
+	fprintf(out, "%s search: %.0f .. %.0f pps, %g s trials, loss tolerance %g%%\n",
+		o->tolerance ? "PDR" : "NDR", o->lo, o->hi, o->trial_secs, 100 * o->tolerance);
+	err = pg_ndr_search(&nc, trial, &tc, &ndr);
+	if (err && err != -ERANGE && err != -E2BIG) {
+		fprintf(stderr, "dplab-pktgen: search: %s\n", strerror(-err));
+		return err;
+	}
+	if (!ndr.found)
+		memcpy(res, &scratch, sizeof(*res));
+	fprintf(out, "%s: %.0f pps after %d trials%s\n", o->tolerance ? "PDR" : "NDR", ndr.pps,
+		ndr.n_trials, err == -ERANGE ? " (even --lo lost too much)" :
+		err == -E2BIG ? " (--max-iter reached before the resolution)" : "");
+	pg_summary(out, o, res);
+	return o->json ? pg_write_json(o, res, &ndr, err) : 0;
 }
 
 /* Enter ns (if any) and apply the virtual-interface guard to iface there. */
-static int guard(const struct opts *o, struct pg_port *port, bool *physical)
+static int guard(const struct pg_opts *o, struct pg_port *port, bool *physical)
 {
 	const char *ns = port->netns, *iface = port->iface;
 	char drv[32] = "";
@@ -160,73 +133,6 @@ static int guard(const struct opts *o, struct pg_port *port, bool *physical)
 	return 0;
 }
 
-static json_t *result_json(const struct opts *o, const struct pg_run_result *r)
-{
-	static const double pct[] = { 50, 90, 99, 99.9 };
-	static const char *const key[] = { "p50", "p90", "p99", "p99_9" };
-	json_t *lat = json_pack("{s:I,s:I,s:I,s:f}", "count", (json_int_t)pg_hist_count(&r->lat),
-				"min", (json_int_t)pg_hist_min(&r->lat),
-				"max", (json_int_t)pg_hist_max(&r->lat), "mean", pg_hist_mean(&r->lat));
-	unsigned i;
-
-	for (i = 0; i < 4; i++)
-		json_object_set_new(lat, key[i],
-				    json_integer((json_int_t)pg_hist_percentile(&r->lat, pct[i])));
-	return json_pack("{s:s,s:{s:s,s:s?,s:s,s:s?,s:s?,s:f,s:I,s:I,s:f,s:f},"
-			 "s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f},s:o}",
-			 "tool", "dplab-pktgen",
-			 "config", "iface", o->iface, "netns", o->netns,
-			 "pmd", o->pmd == PG_PMD_AF_XDP ? "af_xdp" : "af_packet",
-			 "rx_iface", o->rx_iface, "rx_netns", o->rx_iface ? o->rx_netns : NULL,
-			 "rate_pps", o->rate, "size", (json_int_t)o->size,
-			 "flows", (json_int_t)o->flows, "duration_s", o->duration,
-			 "max_rate_pps", o->max_rate,
-			 "totals", "offered", (json_int_t)r->offered, "sent", (json_int_t)r->sent,
-			 "tx_fail", (json_int_t)r->tx_fail, "received", (json_int_t)r->received,
-			 "lost", (json_int_t)(o->rx_iface ? (int64_t)(r->sent - r->received) : 0),
-			 "duplicates", (json_int_t)r->rx.duplicates,
-			 "reordered", (json_int_t)r->rx.reordered,
-			 "foreign", (json_int_t)r->foreign, "offered_pps", r->offered_pps,
-			 "achieved_pps", r->achieved_pps, "rx_pps", r->rx_pps,
-			 "elapsed_s", (double)r->tx_elapsed_tsc / r->tsc_hz,
-			 "latency_ns", lat);
-}
-
-static void summary(FILE *f, const struct opts *o, const struct pg_run_result *r)
-{
-	fprintf(f, "offered %lu (%.0f pps), sent %lu (%.1f pps achieved), tx_fail %lu\n",
-		r->offered, r->offered_pps, r->sent, r->achieved_pps, r->tx_fail);
-	if (!o->rx_iface)
-		return;
-	fprintf(f, "received %lu (%.1f pps), lost %ld (%.4f%%), reordered %lu, duplicates %lu, "
-		"foreign %lu\n", r->received, r->rx_pps, (long)(r->sent - r->received),
-		r->sent ? 100.0 * (double)(r->sent - r->received) / r->sent : 0.0,
-		r->rx.reordered, r->rx.duplicates, r->foreign);
-	fprintf(f, "latency ns: min %lu p50 %lu p90 %lu p99 %lu p99.9 %lu max %lu\n",
-		pg_hist_min(&r->lat), pg_hist_percentile(&r->lat, 50),
-		pg_hist_percentile(&r->lat, 90), pg_hist_percentile(&r->lat, 99),
-		pg_hist_percentile(&r->lat, 99.9), pg_hist_max(&r->lat));
-}
-
-static int write_json(const struct opts *o, const struct pg_run_result *r)
-{
-	json_t *j = result_json(o, r);
-	int err;
-
-	if (!j)
-		return -ENOMEM;
-	if (!strcmp(o->json, "-")) {
-		err = json_dumpf(j, stdout, JSON_INDENT(2));
-		printf("\n");
-	} else {
-		err = json_dump_file(j, o->json, JSON_INDENT(2));
-	}
-	json_decref(j);
-	if (err)
-		fprintf(stderr, "dplab-pktgen: %s: cannot write JSON\n", o->json);
-	return err ? -EIO : 0;
-}
-
 int main(int argc, char **argv)
 {
 	static struct pg_run_result res;
@@ -236,11 +142,11 @@ int main(int argc, char **argv)
 	const char *vdevs[2];
 	char args[2][96], vd[2][160];
 	bool physical = false, rx_apart, eal = false;
-	struct opts o;
+	struct pg_opts o;
 	FILE *out;
 	int err, n = 1;
 
-	if (parse(argc, argv, &o))
+	if (pg_opts_parse(argc, argv, &o))
 		return 2;
 	out = o.json && !strcmp(o.json, "-") ? stderr : stdout;
 	tx.iface = o.iface;
@@ -256,7 +162,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!o.max_rate)
-		o.max_rate = DEFAULT_MAX_RATE;
+		o.max_rate = PG_DEFAULT_MAX_RATE;
+	if (pg_opts_search_bounds(&o))
+		return 2;
 	if (o.rate > o.max_rate) {
 		fprintf(stderr, "dplab-pktgen: rate %.0f pps is above --max-rate %.0f: refusing\n",
 			o.rate, o.max_rate);
@@ -306,7 +214,8 @@ int main(int argc, char **argv)
 
 	rc.tx_port = tx.port_id;
 	rc.pool = tx.pool;
-	rc.frame_len = o.size - 4;
+	rc.frame_len = o.size ? o.size - 4 : 0;
+	rc.traffic = o.traffic;
 	rc.flows = o.flows;
 	rc.pps = o.rate;
 	rc.duration_s = o.duration;
@@ -318,16 +227,24 @@ int main(int argc, char **argv)
 	} else {
 		memset(rc.dst_mac, 0xff, 6);
 	}
+	if (o.reflect) {
+		rc.rx_port = tx.port_id;
+		rc.reflect = true;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (o.search) {
+		err = search(&o, &rc, &res, out);
+		goto out;
+	}
 	err = pg_run(&rc, &res, &stop);
 	if (err) {
 		fprintf(stderr, "dplab-pktgen: run: %s\n", strerror(-err));
 		goto out;
 	}
-	summary(out, &o, &res);
+	pg_summary(out, &o, &res);
 	if (o.json)
-		err = write_json(&o, &res);
+		err = pg_write_json(&o, &res, NULL, 0);
 out:
 	pg_port_stop(&rx);
 	pg_port_stop(&tx);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The measuring loop of dplab-pktgen: paced TX of stamped UDP frames on one
- * port and, when a second port is given, RX of them in the same lcore:
- * counts, loss and latency from each frame's scheduled send time.
+ * The measuring loop of dplab-pktgen: paced TX of stamped UDP frames (or
+ * IMIX sizes, or TCP SYNs) on one port and, when a receiving port is given,
+ * RX of them in the same lcore: counts, loss and latency from each frame's
+ * scheduled send time.  The receiving port may be the TX port itself when
+ * a reflector at the far end sends the frames back (latency: round trip).
  */
 #ifndef DPLAB_PKTGEN_TXRX_H
 #define DPLAB_PKTGEN_TXRX_H
@@ -16,9 +18,17 @@
 
 struct rte_mempool;
 
+enum pg_traffic {
+	PG_TRAFFIC_UDP,			/* frame_len bytes each */
+	PG_TRAFFIC_IMIX,		/* pg_imix_next() sizes */
+	PG_TRAFFIC_SYN,			/* TCP SYN, a new source port each */
+};
+
 struct pg_run_cfg {
 	uint16_t tx_port;
 	int rx_port;			/* -1: no receiver in this process */
+	bool reflect;			/* rx_port == tx_port: reflected frames */
+	enum pg_traffic traffic;
 	struct rte_mempool *pool;	/* of the TX port */
 	unsigned frame_len;		/* without FCS (60..1514) */
 	uint32_t flows;			/* source ports 1024 .. 1024 + flows - 1 */
@@ -36,6 +46,7 @@ struct pg_run_result {
 	uint64_t received;		/* distinct frames of ours received */
 	struct pg_rx_stream rx;		/* stream 0: duplicates, reordering */
 	uint64_t foreign;		/* other frames seen there */
+	uint64_t tx_bytes;		/* of the frames sent, without FCS */
 	uint64_t tx_elapsed_tsc;	/* the TX window */
 	double offered_pps, achieved_pps, rx_pps;
 	struct pg_hist lat;		/* ns from scheduled send to receive */

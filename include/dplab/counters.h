@@ -36,6 +36,7 @@ enum dplab_counter {
 	DPLAB_CNT_DROP_MAP_UPDATE,	/* a map insert failed */
 	DPLAB_CNT_DROP_REWRITE,		/* a helper failed to rewrite */
 	DPLAB_CNT_PASS_TTL_EXPIRED,	/* a router may not forward it: to the stack */
+	DPLAB_CNT_DROP_DELIBERATE,	/* a measuring program dropped it on purpose */
 	DPLAB_CNT_MAX,
 };
 
@@ -47,7 +48,7 @@ enum dplab_counter {
 	"pass_unknown_proto", "pass_no_match",				\
 	"drop_truncated", "drop_no_backend", "drop_nat_no_port",	\
 	"drop_map_update", "drop_rewrite",				\
-	"pass_ttl_expired",						\
+	"pass_ttl_expired", "drop_deliberate",				\
 }
 
 #endif /* DPLAB_COUNTERS_H */

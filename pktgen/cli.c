@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* dplab-pktgen's options and --help. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pacing.h"
+#include "packet.h"
+
+#define DEFAULT_TRIAL_SECS 2
+#define DEFAULT_MAX_ITER 16
+#define DEFAULT_RES_REL 0.01
+
+void pg_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dplab-pktgen --iface IF [--netns NS] [--pmd af_packet|af_xdp]\n"
+		"         [--rx-iface IF2 [--rx-netns NS2] | --reflect]\n"
+		"         --rate PPS | --bps BPS | --ndr | --pdr TOL\n"
+		"         [--size 64..1518|imix] [--syn] [--flows N] [--duration S]\n"
+		"         [--trial-secs S] [--resolution PPS|P%%] [--max-iter N] [--lo PPS]\n"
+		"         [--hi PPS] [--max-rate PPS] [--allow-physical] [--json FILE|-]\n"
+		"  --iface IF       send on IF (an af_packet or af_xdp vdev is bound to it)\n"
+		"  --netns NS       IF is in network namespace NS (/run/netns/NS)\n"
+		"  --pmd P          af_packet (default; works without hugepages) or af_xdp\n"
+		"  --rx-iface IF2   receive on IF2 in this process: loss and latency\n"
+		"  --rx-netns NS2   IF2 is in NS2 (default: NS)\n"
+		"  --reflect        receive on IF what an XDP reflector at the far end sends\n"
+		"                   back (datapath/reflector.bpf.c): latency is round trip\n"
+		"  --rate PPS       packets per second; or --bps BPS (on-wire bit/s)\n"
+		"  --ndr            RFC 2544 search for the highest rate without loss\n"
+		"  --pdr TOL        the same, loss at most TOL percent (e.g. 0.1)\n"
+		"  --trial-secs S   length of each search trial (default 2)\n"
+		"  --resolution R   stop when the bracket is within R pps, or R%% of the\n"
+		"                   failing rate with a %% sign (default 1%%)\n"
+		"  --max-iter N     trials at most (default 16)\n"
+		"  --lo PPS, --hi PPS  search range (default hi: --max-rate, lo: hi / 1000)\n"
+		"  --size N|imix    frame size with FCS, 64..1518 (default 64), or simple\n"
+		"                   IMIX 7:4:1 of 64, 570 and 1518 bytes\n"
+		"  --syn            TCP SYNs, each from a new source port (connection setup);\n"
+		"                   the receiver counts those that arrive\n"
+		"  --flows N        N UDP source ports (default 1)\n"
+		"  --duration S     seconds of traffic (default 10)\n"
+		"  --max-rate PPS   refuse a higher rate (default 1e6 on virtual interfaces;\n"
+		"                   required with --allow-physical)\n"
+		"  --allow-physical allow a non-virtual interface\n"
+		"  --json FILE|-    write config, totals, latency percentiles and search\n"
+		"                   trials as JSON (docs/pktgen-json.md)\n");
+}
+
+/* Parse a positive number; false if it is not one. */
+static bool num(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return !errno && end != s && !*end && *out > 0;
+}
+
+/* "1000" pps or "0.5%" of the failing rate. */
+static bool resolution(const char *s, struct pg_opts *o)
+{
+	char buf[32];
+	size_t n = strlen(s);
+	double v;
+
+	if (n && n < sizeof(buf) && s[n - 1] == '%') {
+		memcpy(buf, s, n - 1);
+		buf[n - 1] = 0;
+		if (!num(buf, &v) || v >= 100)
+			return false;
+		o->res_rel = v / 100;
+		o->res_pps = 0;
+		return true;
+	}
+	if (!num(s, &v))
+		return false;
+	o->res_pps = v;
+	o->res_rel = 0;
+	return true;
+}
+
+static int numeric(int c, const char *arg, struct pg_opts *o)
+{
+	double v;
+
+	if (c == 'S' && !strcmp(arg, "imix")) {
+		o->traffic = PG_TRAFFIC_IMIX;
+		o->size = 0;
+		return 0;
+	}
+	if (c == 'S')
+		c = 's';
+	if (c == 'R')
+		return resolution(arg, o) ? 0 : -EINVAL;
+	if (c == 'D' && !strcmp(arg, "0")) {
+		o->tolerance = 0;
+		o->search = true;
+		return 0;
+	}
+	if (!num(arg, &v))
+		return -EINVAL;
+	switch (c) {
+	case 'r': o->rate = v; break;
+	case 'b': o->bps = v; break;
+	case 'm': o->max_rate = v; break;
+	case 'd': o->duration = v; break;
+	case 'T': o->trial_secs = v; break;
+	case 'L': o->lo = v; break;
+	case 'H': o->hi = v; break;
+	case 'D':
+		if (v >= 100)
+			return -EINVAL;
+		o->tolerance = v / 100;
+		o->search = true;
+		break;
+	case 'M':
+		if (v != (int)v || v > PG_NDR_MAX_TRIALS)
+			return -EINVAL;
+		o->max_iter = v;
+		break;
+	case 's':
+		if (v < 64 || v > 1518 || v != (unsigned)v)
+			return -EINVAL;
+		o->size = v;
+		break;
+	case 'f':
+		if (v > 65535 || v != (unsigned)v)
+			return -EINVAL;
+		o->flows = v;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
+{
+	static const struct option lo[] = {
+		{ "iface", 1, NULL, 'i' }, { "netns", 1, NULL, 'n' }, { "pmd", 1, NULL, 'p' },
+		{ "rx-iface", 1, NULL, 'I' }, { "rx-netns", 1, NULL, 'N' },
+		{ "rate", 1, NULL, 'r' }, { "bps", 1, NULL, 'b' }, { "size", 1, NULL, 'S' },
+		{ "flows", 1, NULL, 'f' }, { "duration", 1, NULL, 'd' },
+		{ "max-rate", 1, NULL, 'm' }, { "allow-physical", 0, NULL, 'P' },
+		{ "json", 1, NULL, 'j' }, { "help", 0, NULL, 'h' },
+		{ "reflect", 0, NULL, 'F' }, { "syn", 0, NULL, 'Y' }, { "ndr", 0, NULL, 'Z' },
+		{ "pdr", 1, NULL, 'D' }, { "trial-secs", 1, NULL, 'T' },
+		{ "resolution", 1, NULL, 'R' }, { "max-iter", 1, NULL, 'M' },
+		{ "lo", 1, NULL, 'L' }, { "hi", 1, NULL, 'H' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct pg_opts){ .size = 64, .flows = 1, .duration = 10,
+			       .trial_secs = DEFAULT_TRIAL_SECS, .max_iter = DEFAULT_MAX_ITER,
+			       .res_rel = DEFAULT_RES_REL };
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->iface = optarg; break;
+		case 'n': o->netns = optarg; break;
+		case 'I': o->rx_iface = optarg; break;
+		case 'N': o->rx_netns = optarg; break;
+		case 'j': o->json = optarg; break;
+		case 'P': o->allow_physical = true; break;
+		case 'F': o->reflect = true; break;
+		case 'Y': o->traffic = PG_TRAFFIC_SYN; break;
+		case 'Z': o->search = true; o->tolerance = 0; break;
+		case 'p':
+			if (!strcmp(optarg, "af_packet"))
+				o->pmd = PG_PMD_AF_PACKET;
+			else if (!strcmp(optarg, "af_xdp"))
+				o->pmd = PG_PMD_AF_XDP;
+			else
+				goto bad;
+			break;
+		case 'h': pg_usage(stdout); exit(EXIT_SUCCESS);
+		case '?': goto bad;
+		default:
+			if (numeric(c, optarg, o))
+				goto bad;
+		}
+	}
+	if (optind < argc || !o->iface ||
+	    (o->rate > 0) + (o->bps > 0) + o->search != 1) {
+		fprintf(stderr, "dplab-pktgen: need --iface and exactly one of --rate, --bps, "
+			"--ndr, --pdr\n");
+		goto usage;
+	}
+	if (o->reflect && o->rx_iface) {
+		fprintf(stderr, "dplab-pktgen: --reflect receives on --iface: no --rx-iface\n");
+		goto usage;
+	}
+	if (o->search && !pg_opts_receives(o)) {
+		fprintf(stderr, "dplab-pktgen: a search needs a receiver: --rx-iface or --reflect\n");
+		goto usage;
+	}
+	if (o->traffic == PG_TRAFFIC_SYN)
+		o->size = 0;
+	if (!o->rx_netns)
+		o->rx_netns = o->netns;
+	if (o->bps > 0)
+		o->rate = pg_bps_to_pps(o->bps, o->traffic == PG_TRAFFIC_IMIX ? pg_imix_avg_len() :
+					o->traffic == PG_TRAFFIC_SYN ? PG_TCP_SYN_LEN :
+					o->size - 4);
+	return 0;
+bad:
+	fprintf(stderr, "dplab-pktgen: bad option %s%s%s\n", argv[optind - 1],
+		optarg ? " " : "", optarg ? optarg : "");
+usage:
+	pg_usage(stderr);
+	return -EINVAL;
+}
+
+int pg_opts_search_bounds(struct pg_opts *o)
+{
+	if (!o->search)
+		return 0;
+	if (!o->hi || o->hi > o->max_rate)
+		o->hi = o->max_rate;
+	if (!o->lo)
+		o->lo = o->hi / 1000;
+	if (o->lo > o->hi) {
+		fprintf(stderr, "dplab-pktgen: --lo %.0f is above --hi %.0f\n", o->lo, o->hi);
+		return -EINVAL;
+	}
+	return 0;
+}

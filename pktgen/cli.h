@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * dplab-pktgen's command line and its reports: the options, --help, the
+ * text summary and the JSON result (schema in docs/pktgen-json.md).
+ */
+#ifndef DPLAB_PKTGEN_CLI_H
+#define DPLAB_PKTGEN_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ndr.h"
+#include "port.h"
+#include "txrx.h"
+
+#define PG_DEFAULT_MAX_RATE 1e6	/* pps, when every interface is virtual */
+
+struct pg_opts {
+	const char *iface, *netns, *rx_iface, *rx_netns, *json;
+	enum pg_pmd pmd;
+	enum pg_traffic traffic;
+	double rate, bps, max_rate, duration;
+	unsigned size, flows;		/* size with FCS; imix/syn: 0 */
+	bool allow_physical, reflect;
+	/* NDR/PDR search (search set): rates in pps */
+	bool search;
+	double tolerance;		/* loss ratio: 0 NDR, 0.001 for --pdr 0.1 */
+	double trial_secs, lo, hi, res_pps, res_rel;
+	int max_iter;
+};
+
+void pg_usage(FILE *f);
+/* 0, or -EINVAL after telling stderr why. */
+int pg_opts_parse(int argc, char **argv, struct pg_opts *o);
+/* After --max-rate is known: fill the search bounds; -EINVAL if bad. */
+int pg_opts_search_bounds(struct pg_opts *o);
+
+/* Whether frames come back to a receiver (a second port or the reflector). */
+static inline bool pg_opts_receives(const struct pg_opts *o)
+{
+	return o->rx_iface || o->reflect;
+}
+
+void pg_summary(FILE *f, const struct pg_opts *o, const struct pg_run_result *r);
+void pg_trial_line(FILE *f, int i, const struct pg_trial_result *t);
+/* The JSON result to o->json; ndr is NULL without a search.  0 or -errno. */
+int pg_write_json(const struct pg_opts *o, const struct pg_run_result *r,
+		  const struct pg_ndr_result *ndr, int ndr_err);
+
+#endif /* DPLAB_PKTGEN_CLI_H */

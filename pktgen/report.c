@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * dplab-pktgen's reports: the text summary, a line per search trial and
+ * the JSON result (docs/pktgen-json.md).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static const char *traffic_name(enum pg_traffic t)
+{
+	return t == PG_TRAFFIC_IMIX ? "imix" : t == PG_TRAFFIC_SYN ? "syn" : "udp";
+}
+
+static uint64_t lost(const struct pg_opts *o, const struct pg_run_result *r)
+{
+	return pg_opts_receives(o) && r->sent > r->received ? r->sent - r->received : 0;
+}
+
+void pg_summary(FILE *f, const struct pg_opts *o, const struct pg_run_result *r)
+{
+	fprintf(f, "offered %lu (%.0f pps), sent %lu (%.1f pps achieved), tx_fail %lu\n",
+		r->offered, r->offered_pps, r->sent, r->achieved_pps, r->tx_fail);
+	if (!pg_opts_receives(o))
+		return;
+	fprintf(f, "received %lu (%.1f pps), lost %lu (%.4f%%), reordered %lu, duplicates %lu, "
+		"foreign %lu\n", r->received, r->rx_pps, lost(o, r),
+		r->sent ? 100.0 * (double)lost(o, r) / r->sent : 0.0,
+		r->rx.reordered, r->rx.duplicates, r->foreign);
+	fprintf(f, "%s ns: min %lu p50 %lu p90 %lu p99 %lu p99.9 %lu max %lu\n",
+		o->reflect ? "round trip" : "latency",
+		pg_hist_min(&r->lat), pg_hist_percentile(&r->lat, 50),
+		pg_hist_percentile(&r->lat, 90), pg_hist_percentile(&r->lat, 99),
+		pg_hist_percentile(&r->lat, 99.9), pg_hist_max(&r->lat));
+}
+
+void pg_trial_line(FILE *f, int i, const struct pg_trial_result *t)
+{
+	fprintf(f, "trial %2d: rate %10.0f pps  achieved %10.0f pps  sent %lu  received %lu  "
+		"loss %.4f%%  p99 %lu ns  %s\n", i + 1, t->offered_pps, t->achieved_pps,
+		t->sent, t->received, 100 * t->loss_ratio, t->p99_ns, t->pass ? "pass" : "fail");
+	fflush(f);
+}
+
+static json_t *config_json(const struct pg_opts *o)
+{
+	json_t *c = json_pack("{s:s,s:s?,s:s,s:s?,s:s?,s:b,s:s,s:f,s:I,s:f,s:f}",
+			      "iface", o->iface, "netns", o->netns,
+			      "pmd", o->pmd == PG_PMD_AF_XDP ? "af_xdp" : "af_packet",
+			      "rx_iface", o->rx_iface,
+			      "rx_netns", o->rx_iface ? o->rx_netns : NULL,
+			      "reflect", o->reflect, "traffic", traffic_name(o->traffic),
+			      "rate_pps", o->rate, "flows", (json_int_t)o->flows,
+			      "duration_s", o->duration, "max_rate_pps", o->max_rate);
+
+	if (c && o->traffic == PG_TRAFFIC_UDP)
+		json_object_set_new(c, "size", json_integer(o->size));
+	if (c && o->search)
+		json_object_set_new(c, "search",
+				    json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:i}",
+					      "loss_tolerance", o->tolerance,
+					      "trial_secs", o->trial_secs,
+					      "lo_pps", o->lo, "hi_pps", o->hi,
+					      "resolution_pps", o->res_pps,
+					      "resolution_rel", o->res_rel,
+					      "max_iter", o->max_iter));
+	return c;
+}
+
+static json_t *latency_json(const struct pg_opts *o, const struct pg_run_result *r)
+{
+	static const double pct[] = { 50, 90, 99, 99.9 };
+	static const char *const key[] = { "p50", "p90", "p99", "p99_9" };
+	json_t *lat = json_pack("{s:I,s:I,s:I,s:f,s:b}", "count", (json_int_t)pg_hist_count(&r->lat),
+				"min", (json_int_t)pg_hist_min(&r->lat),
+				"max", (json_int_t)pg_hist_max(&r->lat), "mean", pg_hist_mean(&r->lat),
+				"round_trip", o->reflect);
+	unsigned i;
+
+	for (i = 0; lat && i < 4; i++)
+		json_object_set_new(lat, key[i],
+				    json_integer((json_int_t)pg_hist_percentile(&r->lat, pct[i])));
+	return lat;
+}
+
+static json_t *trials_json(const struct pg_ndr_result *ndr)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; a && i < ndr->n_trials; i++) {
+		const struct pg_trial_result *t = &ndr->trials[i];
+
+		json_array_append_new(a, json_pack("{s:f,s:f,s:I,s:I,s:f,s:I,s:I,s:I,s:b}",
+						   "rate_pps", t->offered_pps,
+						   "achieved_pps", t->achieved_pps,
+						   "sent", (json_int_t)t->sent,
+						   "received", (json_int_t)t->received,
+						   "loss_ratio", t->loss_ratio,
+						   "p50_ns", (json_int_t)t->p50_ns,
+						   "p99_ns", (json_int_t)t->p99_ns,
+						   "max_ns", (json_int_t)t->max_ns,
+						   "pass", t->pass));
+	}
+	return a;
+}
+
+static const char *search_outcome(int err)
+{
+	return !err ? "converged" : err == -ERANGE ? "no_passing_rate" :
+	       err == -E2BIG ? "max_iter" : "error";
+}
+
+static json_t *result_json(const struct pg_opts *o, const struct pg_run_result *r,
+			   const struct pg_ndr_result *ndr, int ndr_err)
+{
+	json_t *j = json_pack("{s:s,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f},"
+			      "s:o}",
+			      "tool", "dplab-pktgen", "config", config_json(o),
+			      "totals", "offered", (json_int_t)r->offered,
+			      "sent", (json_int_t)r->sent, "tx_fail", (json_int_t)r->tx_fail,
+			      "received", (json_int_t)r->received, "lost", (json_int_t)lost(o, r),
+			      "duplicates", (json_int_t)r->rx.duplicates,
+			      "reordered", (json_int_t)r->rx.reordered,
+			      "foreign", (json_int_t)r->foreign,
+			      "tx_bytes", (json_int_t)r->tx_bytes,
+			      "offered_pps", r->offered_pps, "achieved_pps", r->achieved_pps,
+			      "rx_pps", r->rx_pps,
+			      "elapsed_s", r->tsc_hz ? (double)r->tx_elapsed_tsc / r->tsc_hz : 0.0,
+			      "latency_ns", latency_json(o, r));
+
+	if (j && ndr) {
+		json_object_set_new(j, "trials", trials_json(ndr));
+		json_object_set_new(j, "ndr_pps", json_real(ndr->pps));
+		json_object_set_new(j, "search", json_pack("{s:b,s:b,s:i,s:s}",
+							   "found", ndr->found,
+							   "converged", ndr->converged,
+							   "n_trials", ndr->n_trials,
+							   "outcome", search_outcome(ndr_err)));
+	}
+	return j;
+}
+
+int pg_write_json(const struct pg_opts *o, const struct pg_run_result *r,
+		  const struct pg_ndr_result *ndr, int ndr_err)
+{
+	json_t *j = result_json(o, r, ndr, ndr_err);
+	int err;
+
+	if (!j)
+		return -ENOMEM;
+	if (!strcmp(o->json, "-")) {
+		err = json_dumpf(j, stdout, JSON_INDENT(2));
+		printf("\n");
+	} else {
+		err = json_dump_file(j, o->json, JSON_INDENT(2));
+	}
+	json_decref(j);
+	if (err)
+		fprintf(stderr, "dplab-pktgen: %s: cannot write JSON\n", o->json);
+	return err ? -EIO : 0;
+}
