@@ -19,9 +19,11 @@ void pg_usage(FILE *f)
 		"usage: dplab-pktgen --iface IF [--netns NS] [--pmd af_packet|af_xdp]\n"
 		"         [--rx-iface IF2 [--rx-netns NS2] | --reflect]\n"
 		"         --rate PPS | --bps BPS | --ndr | --pdr TOL\n"
-		"         [--size 64..1518|imix] [--syn] [--flows N] [--duration S]\n"
+		"         [--size 64..1518|imix] [--syn] [--pcap FILE] [--flows N] [--duration S]\n"
 		"         [--trial-secs S] [--resolution PPS|P%%] [--max-iter N] [--lo PPS]\n"
 		"         [--hi PPS] [--max-rate PPS] [--allow-physical] [--json FILE|-]\n"
+		"       dplab-pktgen --receive --iface IF [--netns NS] [--pmd P] --duration S\n"
+		"         [--allow-physical] [--json FILE|-]\n"
 		"  --iface IF       send on IF (an af_packet or af_xdp vdev is bound to it)\n"
 		"  --netns NS       IF is in network namespace NS (/run/netns/NS)\n"
 		"  --pmd P          af_packet (default; works without hugepages) or af_xdp\n"
@@ -41,6 +43,16 @@ void pg_usage(FILE *f)
 		"                   IMIX 7:4:1 of 64, 570 and 1518 bytes\n"
 		"  --syn            TCP SYNs, each from a new source port (connection setup);\n"
 		"                   the receiver counts those that arrive\n"
+		"  --pcap FILE      send the frames of an Ethernet pcap file in order, looping,\n"
+		"                   paced at --rate, instead of generated UDP; they carry no\n"
+		"                   sequence numbers: a receiver counts frames only\n"
+		"                   (received_other), no loss or latency\n"
+		"  --receive        a receiver process only: count the generator's frames on IF\n"
+		"                   for --duration S (or until SIGINT/SIGTERM), then report;\n"
+		"                   lost is estimated as highest seq + 1 - unique (the\n"
+		"                   sender's count is unknown here); latency from the sender's\n"
+		"                   scheduled TSC, valid as the TSC is shared by all processes\n"
+		"                   of the machine, for frames of 70 bytes (66 + FCS) and more\n"
 		"  --flows N        N UDP source ports (default 1)\n"
 		"  --duration S     seconds of traffic (default 10)\n"
 		"  --max-rate PPS   refuse a higher rate (default 1e6 on virtual interfaces;\n"
@@ -138,6 +150,19 @@ static int numeric(int c, const char *arg, struct pg_opts *o)
 	return 0;
 }
 
+/* --receive: a port to receive on for --duration, nothing to send. */
+static int receive_opts(int argc, struct pg_opts *o)
+{
+	if (optind < argc || !o->iface || o->rate > 0 || o->bps > 0 || o->search ||
+	    o->rx_iface || o->reflect || o->pcap || o->traffic != PG_TRAFFIC_UDP) {
+		fprintf(stderr, "dplab-pktgen: --receive takes --iface [--netns] [--pmd] "
+			"--duration [--json] only\n");
+		pg_usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 {
 	static const struct option lo[] = {
@@ -150,7 +175,8 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		{ "reflect", 0, NULL, 'F' }, { "syn", 0, NULL, 'Y' }, { "ndr", 0, NULL, 'Z' },
 		{ "pdr", 1, NULL, 'D' }, { "trial-secs", 1, NULL, 'T' },
 		{ "resolution", 1, NULL, 'R' }, { "max-iter", 1, NULL, 'M' },
-		{ "lo", 1, NULL, 'L' }, { "hi", 1, NULL, 'H' }, { NULL, 0, NULL, 0 },
+		{ "lo", 1, NULL, 'L' }, { "hi", 1, NULL, 'H' }, { "pcap", 1, NULL, 'C' },
+		{ "receive", 0, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -168,6 +194,8 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		case 'F': o->reflect = true; break;
 		case 'Y': o->traffic = PG_TRAFFIC_SYN; break;
 		case 'Z': o->search = true; o->tolerance = 0; break;
+		case 'C': o->pcap = optarg; break;
+		case 'V': o->receive = true; break;
 		case 'p':
 			if (!strcmp(optarg, "af_packet"))
 				o->pmd = PG_PMD_AF_PACKET;
@@ -183,6 +211,8 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 				goto bad;
 		}
 	}
+	if (o->receive)
+		return receive_opts(argc, o);
 	if (optind < argc || !o->iface ||
 	    (o->rate > 0) + (o->bps > 0) + o->search != 1) {
 		fprintf(stderr, "dplab-pktgen: need --iface and exactly one of --rate, --bps, "
@@ -197,7 +227,14 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		fprintf(stderr, "dplab-pktgen: a search needs a receiver: --rx-iface or --reflect\n");
 		goto usage;
 	}
-	if (o->traffic == PG_TRAFFIC_SYN)
+	if (o->pcap && (o->rate <= 0 || o->traffic != PG_TRAFFIC_UDP)) {
+		fprintf(stderr, "dplab-pktgen: --pcap needs --rate; no --bps, search, imix or "
+			"--syn\n");
+		goto usage;
+	}
+	if (o->pcap)
+		o->traffic = PG_TRAFFIC_PCAP;
+	if (o->traffic == PG_TRAFFIC_SYN || o->pcap)
 		o->size = 0;
 	if (!o->rx_netns)
 		o->rx_netns = o->netns;

@@ -17,6 +17,8 @@
 
 struct pg_opts {
 	const char *iface, *netns, *rx_iface, *rx_netns, *json;
+	const char *pcap;		/* --pcap: replay its frames (traffic pcap) */
+	bool receive;			/* --receive: a receiver process only */
 	enum pg_pmd pmd;
 	enum pg_traffic traffic;
 	double rate, bps, max_rate, duration;
@@ -40,6 +42,18 @@ static inline bool pg_opts_receives(const struct pg_opts *o)
 {
 	return o->rx_iface || o->reflect;
 }
+
+struct json_t;
+/* The "latency_ns" object of a histogram. */
+struct json_t *pg_latency_json(const struct pg_hist *h, bool round_trip);
+/* Write j (consumed) to o->json; 0 or -EIO. */
+int pg_json_emit(const struct pg_opts *o, struct json_t *j);
+
+/* Enter port's netns and check its iface is virtual (or allowed); 0 or -errno. */
+int pg_guard(const struct pg_opts *o, struct pg_port *port, bool *physical);
+
+/* The separate receiver (--receive): the whole run; 0 or -errno. */
+int pg_receive_main(const struct pg_opts *o, const char *prog, volatile int *stop);
 
 void pg_summary(FILE *f, const struct pg_opts *o, const struct pg_run_result *r);
 void pg_trial_line(FILE *f, int i, const struct pg_trial_result *t);

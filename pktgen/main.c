@@ -5,7 +5,9 @@
  * interfaces, optionally in named network namespaces, or through an XDP
  * reflector at the far end.  Reports offered vs achieved rate, loss and
  * latency percentiles (from the scheduled send time), live and as JSON;
- * or searches for the NDR/PDR rate (RFC 2544), a trial at a time.
+ * or searches for the NDR/PDR rate (RFC 2544), a trial at a time.  Or
+ * replays a pcap file's frames instead; or, with --receive, is only the
+ * receiver, in a process of its own (recv.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,6 +20,7 @@
 #include <rte_ethdev.h>
 
 #include "cli.h"
+#include "pcap_replay.h"
 
 #define NB_MBUFS 8191
 #define SHORTFALL 0.01	/* a trial's achieved rate may fall short by this */
@@ -106,7 +109,7 @@ static int search(const struct pg_opts *o, const struct pg_run_cfg *rc,
 }
 
 /* Enter ns (if any) and apply the virtual-interface guard to iface there. */
-static int guard(const struct pg_opts *o, struct pg_port *port, bool *physical)
+int pg_guard(const struct pg_opts *o, struct pg_port *port, bool *physical)
 {
 	const char *ns = port->netns, *iface = port->iface;
 	char drv[32] = "";
@@ -136,6 +139,8 @@ static int guard(const struct pg_opts *o, struct pg_port *port, bool *physical)
 int main(int argc, char **argv)
 {
 	static struct pg_run_result res;
+	static struct pg_pcap pcap;
+	char perr[256];
 	struct pg_port tx = { .saved_flags = -1 }, rx = { .saved_flags = -1 };
 	struct pg_run_cfg rc = { .rx_port = -1 };
 	struct pg_eal_args ea;
@@ -148,14 +153,23 @@ int main(int argc, char **argv)
 
 	if (pg_opts_parse(argc, argv, &o))
 		return 2;
+	if (o.receive) {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		return pg_receive_main(&o, argv[0], &stop) ? EXIT_FAILURE : EXIT_SUCCESS;
+	}
+	if (o.pcap && pg_pcap_load(o.pcap, &pcap, perr, sizeof(perr))) {
+		fprintf(stderr, "dplab-pktgen: --pcap %s\n", perr);
+		return EXIT_FAILURE;
+	}
 	out = o.json && !strcmp(o.json, "-") ? stderr : stdout;
 	tx.iface = o.iface;
 	tx.netns = o.netns;
 	rx.iface = o.rx_iface;
 	rx.netns = o.rx_netns;
-	if (o.rx_iface && guard(&o, &rx, &physical))
+	if (o.rx_iface && pg_guard(&o, &rx, &physical))
 		return EXIT_FAILURE;
-	if (guard(&o, &tx, &physical))	/* leaves us in tx.netns for EAL init */
+	if (pg_guard(&o, &tx, &physical))	/* leaves us in tx.netns for EAL init */
 		return EXIT_FAILURE;
 	if (!o.max_rate && physical) {
 		fprintf(stderr, "dplab-pktgen: a physical interface needs an explicit --max-rate\n");
@@ -216,6 +230,7 @@ int main(int argc, char **argv)
 	rc.pool = tx.pool;
 	rc.frame_len = o.size ? o.size - 4 : 0;
 	rc.traffic = o.traffic;
+	rc.pcap = &pcap;
 	rc.flows = o.flows;
 	rc.pps = o.rate;
 	rc.duration_s = o.duration;
@@ -251,5 +266,6 @@ out:
 	if (eal)
 		rte_eal_cleanup();
 	pg_eal_runtime_dir_remove();
+	pg_pcap_free(&pcap);
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }

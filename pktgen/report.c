@@ -12,12 +12,15 @@
 
 static const char *traffic_name(enum pg_traffic t)
 {
-	return t == PG_TRAFFIC_IMIX ? "imix" : t == PG_TRAFFIC_SYN ? "syn" : "udp";
+	return t == PG_TRAFFIC_IMIX ? "imix" : t == PG_TRAFFIC_SYN ? "syn" :
+	       t == PG_TRAFFIC_PCAP ? "pcap" : "udp";
 }
 
 static uint64_t lost(const struct pg_opts *o, const struct pg_run_result *r)
 {
-	return pg_opts_receives(o) && r->sent > r->received ? r->sent - r->received : 0;
+	/* pcap frames carry no sequence numbers: loss is not known. */
+	return pg_opts_receives(o) && !o->pcap && r->sent > r->received ?
+	       r->sent - r->received : 0;
 }
 
 void pg_summary(FILE *f, const struct pg_opts *o, const struct pg_run_result *r)
@@ -26,6 +29,11 @@ void pg_summary(FILE *f, const struct pg_opts *o, const struct pg_run_result *r)
 		r->offered, r->offered_pps, r->sent, r->achieved_pps, r->tx_fail);
 	if (!pg_opts_receives(o))
 		return;
+	if (o->pcap) {
+		fprintf(f, "received_other %lu (pcap frames carry no sequence numbers)\n",
+			r->foreign);
+		return;
+	}
 	fprintf(f, "received %lu (%.1f pps), lost %lu (%.4f%%), reordered %lu, duplicates %lu, "
 		"foreign %lu\n", r->received, r->rx_pps, lost(o, r),
 		r->sent ? 100.0 * (double)lost(o, r) / r->sent : 0.0,
@@ -58,6 +66,8 @@ static json_t *config_json(const struct pg_opts *o)
 
 	if (c && o->traffic == PG_TRAFFIC_UDP)
 		json_object_set_new(c, "size", json_integer(o->size));
+	if (c && o->pcap)
+		json_object_set_new(c, "pcap", json_string(o->pcap));
 	if (c && o->search)
 		json_object_set_new(c, "search",
 				    json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:i}",
@@ -70,19 +80,19 @@ static json_t *config_json(const struct pg_opts *o)
 	return c;
 }
 
-static json_t *latency_json(const struct pg_opts *o, const struct pg_run_result *r)
+json_t *pg_latency_json(const struct pg_hist *h, bool round_trip)
 {
 	static const double pct[] = { 50, 90, 99, 99.9 };
 	static const char *const key[] = { "p50", "p90", "p99", "p99_9" };
-	json_t *lat = json_pack("{s:I,s:I,s:I,s:f,s:b}", "count", (json_int_t)pg_hist_count(&r->lat),
-				"min", (json_int_t)pg_hist_min(&r->lat),
-				"max", (json_int_t)pg_hist_max(&r->lat), "mean", pg_hist_mean(&r->lat),
-				"round_trip", o->reflect);
+	json_t *lat = json_pack("{s:I,s:I,s:I,s:f,s:b}", "count", (json_int_t)pg_hist_count(h),
+				"min", (json_int_t)pg_hist_min(h),
+				"max", (json_int_t)pg_hist_max(h), "mean", pg_hist_mean(h),
+				"round_trip", round_trip);
 	unsigned i;
 
 	for (i = 0; lat && i < 4; i++)
 		json_object_set_new(lat, key[i],
-				    json_integer((json_int_t)pg_hist_percentile(&r->lat, pct[i])));
+				    json_integer((json_int_t)pg_hist_percentile(h, pct[i])));
 	return lat;
 }
 
@@ -130,8 +140,11 @@ static json_t *result_json(const struct pg_opts *o, const struct pg_run_result *
 			      "offered_pps", r->offered_pps, "achieved_pps", r->achieved_pps,
 			      "rx_pps", r->rx_pps,
 			      "elapsed_s", r->tsc_hz ? (double)r->tx_elapsed_tsc / r->tsc_hz : 0.0,
-			      "latency_ns", latency_json(o, r));
+			      "latency_ns", pg_latency_json(&r->lat, o->reflect));
 
+	if (j)
+		json_object_set_new(json_object_get(j, "totals"), "received_other",
+				    json_integer((json_int_t)r->foreign));
 	if (j && ndr) {
 		json_object_set_new(j, "trials", trials_json(ndr));
 		json_object_set_new(j, "ndr_pps", json_real(ndr->pps));
@@ -147,7 +160,11 @@ static json_t *result_json(const struct pg_opts *o, const struct pg_run_result *
 int pg_write_json(const struct pg_opts *o, const struct pg_run_result *r,
 		  const struct pg_ndr_result *ndr, int ndr_err)
 {
-	json_t *j = result_json(o, r, ndr, ndr_err);
+	return pg_json_emit(o, result_json(o, r, ndr, ndr_err));
+}
+
+int pg_json_emit(const struct pg_opts *o, json_t *j)
+{
 	int err;
 
 	if (!j)

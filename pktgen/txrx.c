@@ -9,6 +9,10 @@
  * scheduled time is recomputed from it.  So are a TCP SYN's: its ISN is
  * the low 32 bits of n, its source port 1024 + n % 64512.
  *
+ * Replayed (--pcap): frame n is the pcap's frame n % count, as captured;
+ * it carries no sequence number, so the receiver counts it in foreign
+ * (received_other) only.
+ *
  * Reflected (rx port == tx port): the port also sees copies of what it
  * sends (af_packet), so only frames with the ports swapped are ours.
  */
@@ -21,6 +25,7 @@
 
 #include "pacing.h"
 #include "packet.h"
+#include "pcap_replay.h"
 #include "txrx.h"
 
 #define BURST 32
@@ -38,6 +43,7 @@ struct tx_ctx {
 	struct pg_flow_cfg fc;
 	struct pg_imix im;
 	unsigned n_tmpl, len[3];
+	unsigned pcap_pos;		/* next frame of c->pcap */
 	uint8_t tmpl[3][PG_FRAME_MAX];
 };
 
@@ -77,6 +83,8 @@ static bool rx_ours(const struct pg_run_cfg *c, const uint8_t *f, unsigned len,
 	struct pg_payload pl;
 
 	*sched = 0;
+	if (c->traffic == PG_TRAFFIC_PCAP)
+		return false;
 	if (c->traffic == PG_TRAFFIC_SYN)
 		return syn_ours(c, f, len, seq);
 	if (!pg_payload_parse(f, len, &pl) || pl.stream != 0 ||
@@ -143,6 +151,8 @@ static int tx_ctx_init(const struct pg_run_cfg *c, struct tx_ctx *t)
 	pg_imix_init(&t->im);
 	if (c->traffic == PG_TRAFFIC_SYN)
 		return 0;
+	if (c->traffic == PG_TRAFFIC_PCAP)
+		return c->pcap && c->pcap->n ? 0 : -EINVAL;
 	t->n_tmpl = c->traffic == PG_TRAFFIC_IMIX ? 3 : 1;
 	for (i = 0; i < t->n_tmpl; i++) {
 		t->len[i] = c->traffic == PG_TRAFFIC_IMIX ? imix_len[i] : c->frame_len;
@@ -157,15 +167,23 @@ static unsigned next_len(const struct pg_run_cfg *c, struct tx_ctx *t)
 {
 	if (c->traffic == PG_TRAFFIC_SYN)
 		return PG_TCP_SYN_LEN;
+	if (c->traffic == PG_TRAFFIC_PCAP)
+		return c->pcap->len[t->pcap_pos];
 	return c->traffic == PG_TRAFFIC_IMIX ? pg_imix_next(&t->im) : c->frame_len;
 }
 
 /* Frame seq into f (len bytes, from next_len()). */
-static void frame_make(const struct pg_run_cfg *c, const struct tx_ctx *t, uint8_t *f,
+static void frame_make(const struct pg_run_cfg *c, struct tx_ctx *t, uint8_t *f,
 		       unsigned len, uint64_t seq, uint64_t due)
 {
 	unsigned i = 0;
 
+	if (c->traffic == PG_TRAFFIC_PCAP) {
+		rte_memcpy(f, c->pcap->frame[t->pcap_pos], len);
+		if (++t->pcap_pos == c->pcap->n)
+			t->pcap_pos = 0;
+		return;
+	}
 	if (c->traffic == PG_TRAFFIC_SYN) {
 		pg_build_tcp_syn(f, len, &t->pc, SPORT + seq % SYN_PORTS, (uint32_t)seq);
 		return;

@@ -22,7 +22,10 @@ enum pg_traffic {
 	PG_TRAFFIC_UDP,			/* frame_len bytes each */
 	PG_TRAFFIC_IMIX,		/* pg_imix_next() sizes */
 	PG_TRAFFIC_SYN,			/* TCP SYN, a new source port each */
+	PG_TRAFFIC_PCAP,		/* the frames of a pcap file, looping */
 };
+
+struct pg_pcap;
 
 struct pg_run_cfg {
 	uint16_t tx_port;
@@ -32,6 +35,7 @@ struct pg_run_cfg {
 	struct rte_mempool *pool;	/* of the TX port */
 	unsigned frame_len;		/* without FCS (60..1514) */
 	uint32_t flows;			/* source ports 1024 .. 1024 + flows - 1 */
+	const struct pg_pcap *pcap;	/* PG_TRAFFIC_PCAP: its frames */
 	double pps;
 	double duration_s;
 	uint8_t src_mac[6], dst_mac[6];
@@ -45,7 +49,7 @@ struct pg_run_result {
 	uint64_t tx_fail;		/* offered, not accepted (TX ring full) */
 	uint64_t received;		/* distinct frames of ours received */
 	struct pg_rx_stream rx;		/* stream 0: duplicates, reordering */
-	uint64_t foreign;		/* other frames seen there */
+	uint64_t foreign;		/* other frames seen there (received_other) */
 	uint64_t tx_bytes;		/* of the frames sent, without FCS */
 	uint64_t tx_elapsed_tsc;	/* the TX window */
 	double offered_pps, achieved_pps, rx_pps;
