@@ -178,12 +178,12 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		{ "lo", 1, NULL, 'L' }, { "hi", 1, NULL, 'H' }, { "pcap", 1, NULL, 'C' },
 		{ "receive", 0, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, li = -1;
 
 	*o = (struct pg_opts){ .size = 64, .flows = 1, .duration = 10,
 			       .trial_secs = DEFAULT_TRIAL_SECS, .max_iter = DEFAULT_MAX_ITER,
 			       .res_rel = DEFAULT_RES_REL };
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", lo, &li)) != -1) {
 		switch (c) {
 		case 'i': o->iface = optarg; break;
 		case 'n': o->netns = optarg; break;
@@ -244,8 +244,10 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 					o->size - 4);
 	return 0;
 bad:
-	fprintf(stderr, "dplab-pktgen: bad option %s%s%s\n", argv[optind - 1],
-		optarg ? " " : "", optarg ? optarg : "");
+	/* getopt has already named an unknown option; a bad value is ours. */
+	if (c != '?')
+		fprintf(stderr, "dplab-pktgen: --%s: '%s' is not a value it takes\n",
+			li >= 0 ? lo[li].name : "?", optarg ? optarg : "");
 usage:
 	pg_usage(stderr);
 	return -EINVAL;
