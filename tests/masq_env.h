@@ -25,13 +25,6 @@
 #define REMOTE IP4(198, 51, 100, 7)
 #define REMOTE2 IP4(198, 51, 100, 8)
 
-#define need_root()                                                           \
-	do {                                                                  \
-		const char *why_ = test_needs_root();                        \
-		if (why_)                                                     \
-			test_skip("%s", why_);                                \
-	} while (0)
-
 extern struct masq_bpf *masq_skel;
 extern int snat_fd, rev_fd;	/* masq_snat (egress), masq_rev_snat (ingress) */
 

@@ -21,13 +21,6 @@
 #include "dplab/counters.h"
 #include "probe.skel.h"
 
-#define need_root()                                                           \
-	do {                                                                  \
-		const char *why_ = test_needs_root();                        \
-		if (why_)                                                     \
-			test_skip("%s", why_);                                \
-	} while (0)
-
 /*
  * Known-good frames, made with Python's struct and a hand-written RFC 1071
  * sum (no code shared with pkt.c): UDP 10.0.0.1:1234 -> 10.96.0.10:53, id

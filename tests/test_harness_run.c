@@ -22,13 +22,6 @@
 #include "dplab/counters.h"
 #include "probe.skel.h"
 
-#define need_root()                                                           \
-	do {                                                                  \
-		const char *why_ = test_needs_root();                        \
-		if (why_)                                                     \
-			test_skip("%s", why_);                                \
-	} while (0)
-
 static const struct pkt_spec syn = {
 	.saddr = IP4(10, 0, 0, 1), .daddr = IP4(10, 96, 0, 10),
 	.sport = 1234, .dport = 80, .tcp_flags = PKT_SYN, .seq = 1,

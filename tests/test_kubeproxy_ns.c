@@ -30,13 +30,6 @@
 #define SCRIPT_LEN 1024
 #define WEB_RULES(n) ((n) * (2 + 3 * 1) + 3 + 5)	/* kubeproxy.h, E = 1, P = 1 */
 
-#define need_root()                                                           \
-	do {                                                                  \
-		const char *why_ = test_needs_root();                        \
-		if (why_)                                                     \
-			test_skip("%s", why_);                                \
-	} while (0)
-
 static struct {
 	char client[TESTNS_NAME], node[TESTNS_NAME], backend[TESTNS_NAME];
 	struct topo t;

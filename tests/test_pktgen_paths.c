@@ -34,6 +34,7 @@
 #include "pktgen_drop.skel.h"
 #include "probe.skel.h"
 #include "reflector.skel.h"
+#include "pktgen_test.h"
 #include "testlib.h"
 #include "testns.h"
 #include "xdp_modes.h"
@@ -41,29 +42,12 @@
 #define RATE 10000
 #define EVERY 10
 
-/* build/dplab-pktgen beside $DPLAB (build/dplab). */
-static void pktgen_path(char *buf, size_t len)
-{
-	char dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s", test_dplab_path());
-	snprintf(buf, len, "%s/dplab-pktgen", dirname(dir));
-}
-
 static json_t *get(json_t *o, const char *sect, const char *key)
 {
 	json_t *v = json_object_get(sect ? json_object_get(o, sect) : o, key);
 
 	ck_assert_msg(v, "JSON: %s.%s missing", sect ? sect : "", key);
 	return v;
-}
-
-static json_int_t get_int(json_t *o, const char *sect, const char *key)
-{
-	json_t *v = get(o, sect, key);
-
-	ck_assert_msg(json_is_integer(v), "JSON: %s.%s not an integer", sect, key);
-	return json_integer_value(v);
 }
 
 /* A veth pair a-b in a new namespace ns, XDP programs attached (fd > 0) to each end. */
@@ -95,8 +79,6 @@ static void veth_with_xdp(char ns[TESTNS_NAME], int a_fd, int b_fd)
 static json_t *pktgen_run(const char *ns, const char *args, char *out, size_t out_len)
 {
 	char pg[PATH_MAX], path[64];
-	json_error_t jerr;
-	json_t *j;
 	int rc;
 
 	pktgen_path(pg, sizeof(pg));
@@ -104,19 +86,14 @@ static json_t *pktgen_run(const char *ns, const char *args, char *out, size_t ou
 	rc = sh_out(out, out_len, 1, "%s --netns %s --iface a %s --json %s", pg, ns, args, path);
 	testns_delete(ns);
 	ck_assert_msg(rc == 0, "dplab-pktgen %s exited %d:\n%s", args, rc, out);
-	j = json_load_file(path, 0, &jerr);
-	unlink(path);
-	ck_assert_msg(j, "%s: %s (line %d)", path, jerr.text, jerr.line);
-	return j;
+	return pktgen_json_load(path);
 }
 
 static void need_pktgen(void)
 {
-	const char *why = test_needs_root();
 	char pg[PATH_MAX];
 
-	if (why)
-		test_skip("%s", why);
+	need_root();
 	pktgen_path(pg, sizeof(pg));
 	ck_assert_msg(!access(pg, X_OK), "%s: not built (make builds it)", pg);
 }
@@ -138,13 +115,13 @@ START_TEST(test_drop_fraction)
 		      strerror(errno));
 	veth_with_xdp(ns, 0, bpf_program__fd(skel->progs.xdp_drop_fraction));
 	j = pktgen_run(ns, "--rx-iface b --rate 10000 --duration 1", out, sizeof(out));
-	sent = get_int(j, "totals", "sent");
-	received = get_int(j, "totals", "received");
+	sent = pktgen_json_int(j, "totals", "sent");
+	received = pktgen_json_int(j, "totals", "received");
 	ck_assert_msg(sent > RATE / 2, "sent only %lld:\n%s", (long long)sent, out);
-	loss = 100.0 * get_int(j, "totals", "lost") / sent;
+	loss = 100.0 * pktgen_json_int(j, "totals", "lost") / sent;
 	ck_assert_msg(loss > 100.0 / EVERY - 1 && loss < 100.0 / EVERY + 1,
 		      "loss %.2f%%, expected %.0f%% +- 1:\n%s", loss, 100.0 / EVERY, out);
-	ck_assert_int_eq(sent - received, get_int(j, "totals", "lost"));
+	ck_assert_int_eq(sent - received, pktgen_json_int(j, "totals", "lost"));
 	dropped = counter_sum(bpf_map__fd(skel->maps.counters), DPLAB_CNT_DROP_DELIBERATE);
 	ck_assert_msg(dropped == (__u64)(sent + EVERY - 1) / EVERY,
 		      "program dropped %llu of %lld", (unsigned long long)dropped,
@@ -191,13 +168,13 @@ START_TEST(test_reflect_rtt)
 	need_pktgen();
 	reflect_setup(ns, &p);
 	j = pktgen_run(ns, "--reflect --rate 10000 --duration 1", out, sizeof(out));
-	sent = get_int(j, "totals", "sent");
+	sent = pktgen_json_int(j, "totals", "sent");
 	ck_assert_msg(sent > RATE / 2, "sent only %lld:\n%s", (long long)sent, out);
-	ck_assert_msg(get_int(j, "totals", "lost") == 0, "lost frames:\n%s", out);
+	ck_assert_msg(pktgen_json_int(j, "totals", "lost") == 0, "lost frames:\n%s", out);
 	ck_assert_msg(json_is_true(get(j, "latency_ns", "round_trip")), "not round trip");
-	ck_assert_int_eq(get_int(j, "latency_ns", "count"), get_int(j, "totals", "received"));
+	ck_assert_int_eq(pktgen_json_int(j, "latency_ns", "count"), pktgen_json_int(j, "totals", "received"));
 	for (i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
-		v = get_int(j, "latency_ns", pct[i]);
+		v = pktgen_json_int(j, "latency_ns", pct[i]);
 		ck_assert_msg(v > 0 && v >= prev, "RTT %s %lld after %lld", pct[i],
 			      (long long)v, (long long)prev);
 		prev = v;

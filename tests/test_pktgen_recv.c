@@ -19,53 +19,12 @@
 #include <jansson.h>
 
 #include "pcap_file.h"
+#include "pktgen_test.h"
 #include "testlib.h"
 #include "testns.h"
 
 #define RATE 10000
 #define PCAP_RATE 1000
-
-/* build/dplab-pktgen beside $DPLAB (build/dplab). */
-static void pktgen_path(char *buf, size_t len)
-{
-	char dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s", test_dplab_path());
-	snprintf(buf, len, "%s/dplab-pktgen", dirname(dir));
-}
-
-static json_int_t get_int(json_t *o, const char *sect, const char *key)
-{
-	json_t *v = json_object_get(json_object_get(o, sect), key);
-
-	ck_assert_msg(json_is_integer(v), "JSON: %s.%s missing or not an integer", sect, key);
-	return json_integer_value(v);
-}
-
-static json_t *load(const char *path)
-{
-	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
-
-	unlink(path);
-	ck_assert_msg(j, "%s: %s (line %d)", path, jerr.text, jerr.line);
-	return j;
-}
-
-/* A root check, the binary, and a namespace with veth a-b up. */
-static void setup(char ns[TESTNS_NAME], char *pg, size_t len)
-{
-	const char *why = test_needs_root();
-
-	if (why)
-		test_skip("%s", why);
-	pktgen_path(pg, len);
-	ck_assert_msg(!access(pg, X_OK), "%s: not built (make builds it)", pg);
-	ck_assert_int_eq(testns_create(ns), 0);
-	ck_assert_msg(!sh("ip -n %1$s link add name a type veth peer name b && "
-			  "ip -n %1$s link set dev a up && ip -n %1$s link set dev b up", ns),
-		      "veth pair in %s", ns);
-}
 
 START_TEST(test_receive_process)
 {
@@ -76,7 +35,7 @@ START_TEST(test_receive_process)
 	unsigned i;
 	int rc;
 
-	setup(ns, pg, sizeof(pg));
+	pktgen_veth_setup(ns, pg, sizeof(pg));
 	snprintf(rj, sizeof(rj), "/tmp/%s-recv.json", ns);
 	snprintf(gj, sizeof(gj), "/tmp/%s-gen.json", ns);
 	snprintf(rlog, sizeof(rlog), "/tmp/%s-recv.log", ns);
@@ -90,17 +49,17 @@ START_TEST(test_receive_process)
 		    pg, ns, rj, rlog, RATE, gj);
 	testns_delete(ns);
 	ck_assert_msg(rc == 0, "receiver or generator failed (%d):\n%s", rc, out);
-	r = load(rj);
-	g = load(gj);
-	sent = get_int(g, "totals", "sent");
-	received = get_int(r, "totals", "received");
+	r = pktgen_json_load(rj);
+	g = pktgen_json_load(gj);
+	sent = pktgen_json_int(g, "totals", "sent");
+	received = pktgen_json_int(r, "totals", "received");
 	ck_assert_msg(received > 0, "nothing received:\n%s", out);
 	ck_assert_msg(sent == received, "sent %lld, received %lld:\n%s", (long long)sent,
 		      (long long)received, out);
-	ck_assert_int_eq(get_int(r, "totals", "lost"), 0);
-	ck_assert_int_eq(get_int(r, "latency_ns", "count"), received);
+	ck_assert_int_eq(pktgen_json_int(r, "totals", "lost"), 0);
+	ck_assert_int_eq(pktgen_json_int(r, "latency_ns", "count"), received);
 	for (i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
-		v = get_int(r, "latency_ns", pct[i]);
+		v = pktgen_json_int(r, "latency_ns", pct[i]);
 		ck_assert_msg(v > 0 && v >= prev, "latency %s %lld after %lld", pct[i],
 			      (long long)v, (long long)prev);
 		prev = v;
@@ -136,7 +95,7 @@ START_TEST(test_pcap_replay)
 	json_t *j;
 	int rc;
 
-	setup(ns, pg, sizeof(pg));
+	pktgen_veth_setup(ns, pg, sizeof(pg));
 	snprintf(pcap, sizeof(pcap), "/tmp/%s.pcap", ns);
 	snprintf(js, sizeof(js), "/tmp/%s-pcap.json", ns);
 	write_pcap(pcap);
@@ -145,18 +104,18 @@ START_TEST(test_pcap_replay)
 	testns_delete(ns);
 	unlink(pcap);
 	ck_assert_msg(rc == 0, "dplab-pktgen --pcap exited %d:\n%s", rc, out);
-	j = load(js);
+	j = pktgen_json_load(js);
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "config"),
 							   "traffic")), "pcap");
-	sent = get_int(j, "totals", "sent");
-	other = get_int(j, "totals", "received_other");
+	sent = pktgen_json_int(j, "totals", "sent");
+	other = pktgen_json_int(j, "totals", "received_other");
 	ck_assert_msg(sent >= PCAP_RATE * 0.98 && sent <= PCAP_RATE * 1.02, "sent %lld:\n%s",
 		      (long long)sent, out);
 	/* Every frame sent, and perhaps a little IPv6 neighbour discovery. */
 	ck_assert_msg(other >= sent && other <= sent + 20, "sent %lld, received_other %lld:\n%s",
 		      (long long)sent, (long long)other, out);
-	ck_assert_int_eq(get_int(j, "totals", "received"), 0);
-	ck_assert_int_eq(get_int(j, "totals", "lost"), 0);
+	ck_assert_int_eq(pktgen_json_int(j, "totals", "received"), 0);
+	ck_assert_int_eq(pktgen_json_int(j, "totals", "lost"), 0);
 	json_decref(j);
 }
 END_TEST

@@ -15,13 +15,6 @@
 #define OUT_LEN (64 * 1024)
 #define STATE_LEN (16 * 1024)
 
-#define need_root()                                                           \
-	do {                                                                  \
-		const char *why_ = test_needs_root();                        \
-		if (why_)                                                     \
-			test_skip("%s", why_);                                \
-	} while (0)
-
 /* Everything the probe could leave behind on DEV in NS (bridge timers ignored). */
 static void snapshot(const char *ns, const char *dev, char *buf, size_t len)
 {

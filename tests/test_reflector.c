@@ -33,13 +33,6 @@
 #define ECHO_TIMEOUT_MS 2000
 #define POD_MAC "02:00:00:00:09:02"	/* veth b, where the reflector is */
 
-#define need_bpf()                                                            \
-	do {                                                                  \
-		const char *why_ = test_needs_root();                        \
-		if (why_)                                                     \
-			test_skip("%s", why_);                                \
-	} while (0)
-
 /* only_udp_dport in host order; 0 reflects all UDP and TCP. */
 static struct reflector_bpf *reflector_load(__u16 only_udp_dport)
 {
@@ -101,7 +94,7 @@ START_TEST(test_udp_tcp_reflected)
 	};
 	struct reflector_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = reflector_load(0);
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_reflector), fx, FX_N(fx));
 	ck_assert_int_eq(counter_sum(bpf_map__fd(skel->maps.counters), DPLAB_CNT_TX), 4);
@@ -144,7 +137,7 @@ START_TEST(test_others_passed)
 	};
 	struct reflector_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = reflector_load(0);
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_reflector), fx, FX_N(fx));
 	ck_assert_int_eq(counter_sum(bpf_map__fd(skel->maps.counters), DPLAB_CNT_TX), 0);
@@ -168,7 +161,7 @@ START_TEST(test_udp_port_filter)
 	};
 	struct reflector_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = reflector_load(9);
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_reflector), fx, FX_N(fx));
 	reflector_bpf__destroy(skel);
@@ -180,7 +173,7 @@ START_TEST(test_attach_native_and_generic)
 	struct reflector_bpf *skel;
 	char err[512];
 
-	need_bpf();
+	need_root();
 	skel = reflector_load(0);
 	ck_assert_msg(xdp_modes_try(bpf_program__fd(skel->progs.xdp_reflector),
 				    "xdp_reflector", err, sizeof(err)), "%s", err);
@@ -275,14 +268,14 @@ static void echo_in_mode(__u32 mode, const char *mode_name)
 
 START_TEST(test_veth_echo_native)
 {
-	need_bpf();
+	need_root();
 	echo_in_mode(XDP_FLAGS_DRV_MODE, "native");
 }
 END_TEST
 
 START_TEST(test_veth_echo_generic)
 {
-	need_bpf();
+	need_root();
 	echo_in_mode(XDP_FLAGS_SKB_MODE, "generic");
 }
 END_TEST

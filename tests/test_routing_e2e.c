@@ -274,12 +274,6 @@ static void tcp_ok(int from, int to)
 		      "TCP (iperf3) %s -> %s failed", pod_at[from].ip, pod_at[to].ip);
 }
 
-#define need_root()                                                           \
-	do {                                                                  \
-		if (test_needs_root())                                        \
-			test_skip("%s", test_needs_root());                   \
-	} while (0)
-
 START_TEST(test_host_routing_e2e)
 {
 	__u64 before;

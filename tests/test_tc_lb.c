@@ -26,13 +26,6 @@
 #define BACKEND_B IP4(10, 244, 1, 9)
 #define OTHER IP4(10, 244, 2, 100)
 
-#define need_bpf()                                                            \
-	do {                                                                  \
-		const char *why_ = test_needs_root();                        \
-		if (why_)                                                     \
-			test_skip("%s", why_);                                \
-	} while (0)
-
 static void add_service(struct tc_lb_bpf *skel, __be32 vip, __u16 port, __u8 proto,
 			__u32 id, const __be32 *be_addrs, __u16 be_port, __u16 count)
 {
@@ -74,7 +67,7 @@ START_TEST(test_tcp_flow_dnat_and_reverse)
 	struct pkt_spec syn_out = syn, ack = syn, ack_out, synack, synack_out;
 	struct tc_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_open();
 	syn_out.daddr = BACKEND;
 	syn_out.dport = 8080;
@@ -117,7 +110,7 @@ START_TEST(test_udp_and_zero_checksum)
 	struct pkt_spec q_out = q, nocsum, nocsum_out, reply, reply_out;
 	struct tc_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_open();
 	q_out.daddr = BACKEND;
 	q_out.dport = 5353;
@@ -158,7 +151,7 @@ START_TEST(test_icmp_echo)
 	struct pkt_spec req_out = req, rep, rep_out;
 	struct tc_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_open();
 	req_out.daddr = BACKEND;
 	rep = (struct pkt_spec){ .saddr = BACKEND, .daddr = CLIENT, .proto = IPPROTO_ICMP,
@@ -191,7 +184,7 @@ START_TEST(test_no_match_and_empty_service)
 	struct pkt_spec wrong_port = other, stray_reply;
 	struct tc_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_open();
 	wrong_port.daddr = VIP;
 	wrong_port.dport = 81;
@@ -227,7 +220,7 @@ START_TEST(test_malformed_untouched_or_dropped)
 	struct pkt_spec truncated = base, options = base, frag = base, ipv6 = base, gre = base;
 	struct tc_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_open();
 	truncated.truncate_to = 14 + 20 + 10;
 	options.ip_opt_len = 8;
@@ -266,7 +259,7 @@ START_TEST(test_closed_flow_is_forgotten_on_new_syn)
 	struct pkt_spec syn_out = syn, fin = syn, fin_out;
 	struct tc_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_open();
 	syn_out.daddr = BACKEND;
 	syn_out.dport = 8080;
@@ -316,7 +309,7 @@ START_TEST(test_backend_stable_per_flow_and_spread)
 	struct tc_lb_bpf *skel;
 	int i, hits[2] = { 0, 0 };
 
-	need_bpf();
+	need_root();
 	skel = tc_lb_bpf__open_and_load();
 	ck_assert_ptr_nonnull(skel);
 	add_service(skel, VIP_TWO, 80, IPPROTO_TCP, 9, two, 8080, 2);

@@ -40,13 +40,6 @@
 static const __u8 router_mac[6] = PKT_MAC_SRC, node_mac[6] = PKT_MAC_DST;
 static const __u8 gateway_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 
-#define need_bpf()                                                            \
-	do {                                                                  \
-		const char *why_ = test_needs_root();                        \
-		if (why_)                                                     \
-			test_skip("%s", why_);                                \
-	} while (0)
-
 static void add_service(struct xdp_lb_bpf *skel, __u16 nodeport, __u8 proto, __u32 id,
 			__be32 be_addr, __u16 be_port, __u16 be_flags, __u16 count)
 {
@@ -161,7 +154,7 @@ START_TEST(test_tcp_local_backend)
 	};
 	struct xdp_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_load(0, NULL);
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_nodeport_lb), xdp, FX_N(xdp));
 	fixture_run_n(bpf_program__fd(skel->progs.tc_nodeport_reply), tc, FX_N(tc));
@@ -198,7 +191,7 @@ START_TEST(test_tcp_remote_backend)
 	};
 	struct xdp_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_load(0, NULL);
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_nodeport_lb), fx, FX_N(fx));
 	ck_assert_int_eq(counter(skel, DPLAB_CNT_CT_NEW), 2);	/* forward + reverse */
@@ -241,7 +234,7 @@ START_TEST(test_ct_keeps_backend)
 	struct xdp_lb_bpf *skel;
 	int prog;
 
-	need_bpf();
+	need_root();
 	skel = lb_load(0, NULL);
 	prog = bpf_program__fd(skel->progs.xdp_nodeport_lb);
 	fixture_run(prog, &first);
@@ -276,7 +269,7 @@ START_TEST(test_udp)
 	};
 	struct xdp_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_load(0, NULL);
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_nodeport_lb), fx, FX_N(fx));
 	xdp_lb_bpf__destroy(skel);
@@ -336,7 +329,7 @@ START_TEST(test_untouched_and_dropped)
 	frag.mf = true;
 	later.frag_off = 1480;
 	later.payload_len = 64;
-	need_bpf();
+	need_root();
 	skel = lb_load(0, NULL);
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_nodeport_lb), fx, FX_N(fx));
 	ck_assert_int_eq(counter(skel, DPLAB_CNT_CT_NEW), 0);
@@ -361,7 +354,7 @@ START_TEST(test_snat_tuple_collision)
 	};
 	struct xdp_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_load(0, NULL);
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_nodeport_lb), fx, FX_N(fx));
 	xdp_lb_bpf__destroy(skel);
@@ -393,7 +386,7 @@ START_TEST(test_snat_idle_tuple_reused_next_hop)
 	struct dplab_lb_ct e;
 	struct xdp_lb_bpf *skel;
 
-	need_bpf();
+	need_root();
 	skel = lb_load(1, gateway_mac);	/* every flow is idle after 1 ns */
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_nodeport_lb), fx, FX_N(fx));
 	ck_assert_msg(bpf_map_lookup_elem(bpf_map__fd(skel->maps.lb_ct), &a_key, &e) &&
@@ -407,7 +400,7 @@ START_TEST(test_attach_native_and_generic)
 	struct xdp_lb_bpf *skel;
 	char err[512];
 
-	need_bpf();
+	need_root();
 	skel = lb_load(0, NULL);
 	ck_assert_msg(xdp_modes_try(bpf_program__fd(skel->progs.xdp_nodeport_lb),
 				    "xdp_nodeport_lb", err, sizeof(err)), "%s", err);

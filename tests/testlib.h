@@ -35,6 +35,14 @@ void test_mark_skipped(const char *test, const char *fmt, ...)
 /* NULL when the test may run as root with namespaces, else why not. */
 const char *test_needs_root(void);
 
+/* Skip the running test (with the reason) unless test_needs_root() allows it. */
+#define need_root()                                                           \
+	do {                                                                  \
+		const char *why_ = test_needs_root();                        \
+		if (why_)                                                     \
+			test_skip("%s", why_);                                \
+	} while (0)
+
 /* Path of the dplab binary under test ($DPLAB, default build/dplab). */
 const char *test_dplab_path(void);
 
