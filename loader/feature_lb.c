@@ -31,6 +31,7 @@
 #include <netinet/in.h>
 #include <bpf/libbpf.h>
 
+#include "cidr.h"
 #include "feature_int.h"
 #include "dplab/lb.h"
 #include "tc_lb.skel.h"
@@ -58,8 +59,7 @@ static void describe_service(char *buf, size_t len, __be32 addr, __u16 port, __u
 {
 	char ip[INET_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
-	snprintf(buf, len, "service %s:%u/%s", ip, port,
+	snprintf(buf, len, "service %s:%u/%s", addr_str(addr, ip), port,
 		 proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : "?");
 }
 

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <bpf/libbpf.h>
 
+#include "cidr.h"
 #include "feature_int.h"
 #include "plan.h"
 #include "netns.h"
@@ -100,8 +101,8 @@ static int endpoints_fill(struct bpf_map *endpoints, const struct feature_env *e
 				       err_len);
 		if (rc)
 			return rc;
-		inet_ntop(AF_INET, &pod->ip, ip, sizeof(ip));
-		snprintf(what, sizeof(what), "endpoint %s (pod %s)", ip, pod->name);
+		snprintf(what, sizeof(what), "endpoint %s (pod %s)", addr_str(pod->ip, ip),
+			 pod->name);
 		rc = feature_map_put(endpoints, &pod->ip, sizeof(pod->ip), &ep, sizeof(ep), what,
 				     err, err_len);
 		if (rc)

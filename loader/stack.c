@@ -13,17 +13,13 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "cidr.h"
 #include "kubeproxy.h"
 #include "netns.h"
 #include "runcmd.h"
 #include "stack.h"
 
 #define VXLAN_OVERHEAD 50
-
-static const char *ip4str(__be32 a, char *buf)
-{
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
-}
 
 static int pod_mtu(const struct topo *t, const struct knobs *k)
 {
@@ -32,7 +28,7 @@ static int pod_mtu(const struct topo *t, const struct knobs *k)
 
 int stack_routing(const struct topo *t, const struct knobs *k, char *err, size_t err_len)
 {
-	char cidr[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN];
+	char cidr[CIDR_STRLEN], via[INET_ADDRSTRLEN];
 	int n, m, i, ret;
 
 	for (n = 0; n < t->n_nodes; n++) {
@@ -50,18 +46,17 @@ int stack_routing(const struct topo *t, const struct knobs *k, char *err, size_t
 
 			if (m == n)
 				continue;
-			ip4str(peer->pod_cidr.addr, cidr);
-			ip4str(peer->underlay.addr, via);
+			cidr_str(&peer->pod_cidr, cidr);
+			addr_str(peer->underlay.addr, via);
 			if (k->routing == ROUTING_NATIVE)
-				ret = runcmd(err, err_len, "ip -n %s route replace %s/%u via %s dev %s",
-					  node->ns, cidr, peer->pod_cidr.prefix, via, node->uplink);
+				ret = runcmd(err, err_len, "ip -n %s route replace %s via %s dev %s",
+					     node->ns, cidr, via, node->uplink);
 			else
 				/* For the stack's own traffic (kube-proxy DNAT, legacy
 				 * decap): a light-weight tunnel route into the
 				 * metadata-mode VXLAN device. */
-				ret = runcmd(err, err_len, "ip -n %s route replace %s/%u encap ip id %u "
-					  "dst %s dev vx0", node->ns, cidr, peer->pod_cidr.prefix,
-					  t->vni, via);
+				ret = runcmd(err, err_len, "ip -n %s route replace %s encap ip id %u "
+					     "dst %s dev vx0", node->ns, cidr, t->vni, via);
 			if (ret)
 				return ret;
 		}
