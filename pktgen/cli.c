@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "pacing.h"
@@ -16,19 +17,24 @@
 void pg_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: dplab-pktgen --iface IF [--netns NS] [--pmd af_packet|af_xdp]\n"
-		"         [--rx-iface IF2 [--rx-netns NS2] | --reflect]\n"
+		"usage: dplab-pktgen --iface IF [--netns NS] [--pmd af_packet|af_xdp] | --pci BDF\n"
+		"         [--rx-iface IF2 [--rx-netns NS2] | --rx-pci BDF2 | --reflect]\n"
 		"         --rate PPS | --bps BPS | --ndr | --pdr TOL\n"
 		"         [--size 64..1518|imix] [--syn] [--pcap FILE] [--flows N] [--duration S]\n"
 		"         [--trial-secs S] [--resolution PPS|P%%] [--max-iter N] [--lo PPS]\n"
-		"         [--hi PPS] [--max-rate PPS] [--allow-physical] [--json FILE|-]\n"
-		"       dplab-pktgen --receive --iface IF [--netns NS] [--pmd P] --duration S\n"
-		"         [--allow-physical] [--json FILE|-]\n"
+		"         [--hi PPS] [--max-rate PPS] [--allow-physical] [--lcore CPU]\n"
+		"         [--json FILE|-]\n"
+		"       dplab-pktgen --receive (--iface IF [--netns NS] [--pmd P] | --pci BDF)\n"
+		"         --duration S [--allow-physical] [--lcore CPU] [--json FILE|-]\n"
 		"  --iface IF       send on IF (an af_packet or af_xdp vdev is bound to it)\n"
 		"  --netns NS       IF is in network namespace NS (/run/netns/NS)\n"
 		"  --pmd P          af_packet (default; works without hugepages) or af_xdp\n"
+		"  --pci BDF        send on the PCI device BDF (e.g. 0000:00:06.0, bound to\n"
+		"                   vfio-pci, or mlx5's own driver) through its PMD (ENA,\n"
+		"                   mlx5, ...); needs --allow-physical and --max-rate\n"
 		"  --rx-iface IF2   receive on IF2 in this process: loss and latency\n"
 		"  --rx-netns NS2   IF2 is in NS2 (default: NS)\n"
+		"  --rx-pci BDF2    receive on the PCI device BDF2 in this process\n"
 		"  --reflect        receive on IF what an XDP reflector at the far end sends\n"
 		"                   back (datapath/reflector.bpf.c): latency is round trip\n"
 		"  --rate PPS       packets per second; or --bps BPS (on-wire bit/s)\n"
@@ -57,7 +63,9 @@ void pg_usage(FILE *f)
 		"  --duration S     seconds of traffic (default 10)\n"
 		"  --max-rate PPS   refuse a higher rate (default 1e6 on virtual interfaces;\n"
 		"                   required with --allow-physical)\n"
-		"  --allow-physical allow a non-virtual interface\n"
+		"  --allow-physical allow a non-virtual interface or a PCI device\n"
+		"  --lcore CPU      run on CPU (default 0 to send; the last CPU with --receive,\n"
+		"                   so a receiver process does not share the sender's CPU)\n"
 		"  --json FILE|-    write config, totals, latency percentiles and search\n"
 		"                   trials as JSON (docs/pktgen-json.md)\n");
 }
@@ -108,6 +116,10 @@ static int numeric(int c, const char *arg, struct pg_opts *o)
 		c = 's';
 	if (c == 'R')
 		return resolution(arg, o) ? 0 : -EINVAL;
+	if (c == 'c' && !strcmp(arg, "0")) {
+		o->lcore = 0;
+		return 0;
+	}
 	if (c == 'D' && !strcmp(arg, "0")) {
 		o->tolerance = 0;
 		o->search = true;
@@ -144,6 +156,17 @@ static int numeric(int c, const char *arg, struct pg_opts *o)
 			return -EINVAL;
 		o->flows = v;
 		break;
+	case 'c':
+		if (v != (unsigned)v)
+			return -EINVAL;
+		if (v >= sysconf(_SC_NPROCESSORS_ONLN)) {
+			fprintf(stderr, "dplab-pktgen: --lcore %s: this machine has %ld CPUs "
+				"(0..%ld)\n", arg, sysconf(_SC_NPROCESSORS_ONLN),
+				sysconf(_SC_NPROCESSORS_ONLN) - 1);
+			return -ERANGE;
+		}
+		o->lcore = v;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -151,15 +174,17 @@ static int numeric(int c, const char *arg, struct pg_opts *o)
 }
 
 /* --receive: a port to receive on for --duration, nothing to send. */
-static int receive_opts(int argc, struct pg_opts *o)
+static int receive_opts(int argc, struct pg_opts *o, bool lcore_given)
 {
-	if (optind < argc || !o->iface || o->rate > 0 || o->bps > 0 || o->search ||
-	    o->rx_iface || o->reflect || o->pcap || o->traffic != PG_TRAFFIC_UDP) {
-		fprintf(stderr, "dplab-pktgen: --receive takes --iface [--netns] [--pmd] "
-			"--duration [--json] only\n");
+	if (optind < argc || o->rate > 0 || o->bps > 0 || o->search || o->rx_iface ||
+	    o->rx_pci || o->reflect || o->pcap || o->traffic != PG_TRAFFIC_UDP) {
+		fprintf(stderr, "dplab-pktgen: --receive takes --iface [--netns] [--pmd] or "
+			"--pci, --duration, --lcore, --json only\n");
 		pg_usage(stderr);
 		return -EINVAL;
 	}
+	if (!lcore_given)
+		o->lcore = sysconf(_SC_NPROCESSORS_ONLN) - 1;
 	return 0;
 }
 
@@ -176,8 +201,10 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		{ "pdr", 1, NULL, 'D' }, { "trial-secs", 1, NULL, 'T' },
 		{ "resolution", 1, NULL, 'R' }, { "max-iter", 1, NULL, 'M' },
 		{ "lo", 1, NULL, 'L' }, { "hi", 1, NULL, 'H' }, { "pcap", 1, NULL, 'C' },
-		{ "receive", 0, NULL, 'V' }, { NULL, 0, NULL, 0 },
+		{ "receive", 0, NULL, 'V' }, { "pci", 1, NULL, 'X' }, { "rx-pci", 1, NULL, 'x' },
+		{ "lcore", 1, NULL, 'c' }, { NULL, 0, NULL, 0 },
 	};
+	bool lcore_given = false;
 	int c, li = -1;
 
 	*o = (struct pg_opts){ .size = 64, .flows = 1, .duration = 10,
@@ -196,6 +223,8 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		case 'Z': o->search = true; o->tolerance = 0; break;
 		case 'C': o->pcap = optarg; break;
 		case 'V': o->receive = true; break;
+		case 'X': o->pci = optarg; break;
+		case 'x': o->rx_pci = optarg; break;
 		case 'p':
 			if (!strcmp(optarg, "af_packet"))
 				o->pmd = PG_PMD_AF_PACKET;
@@ -207,20 +236,29 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		case 'h': pg_usage(stdout); exit(EXIT_SUCCESS);
 		case '?': goto bad;
 		default:
-			if (numeric(c, optarg, o))
-				goto bad;
+			switch (numeric(c, optarg, o)) {
+			case 0: break;
+			case -ERANGE: goto usage;	/* already said why */
+			default: goto bad;
+			}
+			lcore_given |= c == 'c';
 		}
 	}
-	if (o->receive)
-		return receive_opts(argc, o);
-	if (optind < argc || !o->iface ||
-	    (o->rate > 0) + (o->bps > 0) + o->search != 1) {
-		fprintf(stderr, "dplab-pktgen: need --iface and exactly one of --rate, --bps, "
-			"--ndr, --pdr\n");
+	if (!o->iface == !o->pci || (o->rx_iface && o->rx_pci) ||
+	    (o->pci && o->netns) || (o->rx_pci && o->rx_netns)) {
+		fprintf(stderr, "dplab-pktgen: need one port: --iface [--netns] or --pci (and "
+			"for receiving, --rx-iface [--rx-netns] or --rx-pci)\n");
 		goto usage;
 	}
-	if (o->reflect && o->rx_iface) {
-		fprintf(stderr, "dplab-pktgen: --reflect receives on --iface: no --rx-iface\n");
+	if (o->receive)
+		return receive_opts(argc, o, lcore_given);
+	if (optind < argc || (o->rate > 0) + (o->bps > 0) + o->search != 1) {
+		fprintf(stderr, "dplab-pktgen: need exactly one of --rate, --bps, --ndr, --pdr\n");
+		goto usage;
+	}
+	if (o->reflect && (o->rx_iface || o->rx_pci)) {
+		fprintf(stderr, "dplab-pktgen: --reflect receives on the sending port: no "
+			"--rx-iface or --rx-pci\n");
 		goto usage;
 	}
 	if (o->search && !pg_opts_receives(o)) {
@@ -236,7 +274,7 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		o->traffic = PG_TRAFFIC_PCAP;
 	if (o->traffic == PG_TRAFFIC_SYN || o->pcap)
 		o->size = 0;
-	if (!o->rx_netns)
+	if (!o->rx_netns && o->rx_iface)
 		o->rx_netns = o->netns;
 	if (o->bps > 0)
 		o->rate = pg_bps_to_pps(o->bps, o->traffic == PG_TRAFFIC_IMIX ? pg_imix_avg_len() :

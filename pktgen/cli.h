@@ -17,7 +17,9 @@
 
 struct pg_opts {
 	const char *iface, *netns, *rx_iface, *rx_netns, *json;
+	const char *pci, *rx_pci;	/* PCI ports instead of iface / rx_iface */
 	const char *pcap;		/* --pcap: replay its frames (traffic pcap) */
+	unsigned int lcore;		/* the CPU EAL's lcore runs on */
 	bool receive;			/* --receive: a receiver process only */
 	enum pg_pmd pmd;
 	enum pg_traffic traffic;
@@ -40,7 +42,7 @@ int pg_opts_search_bounds(struct pg_opts *o);
 /* Whether frames come back to a receiver (a second port or the reflector). */
 static inline bool pg_opts_receives(const struct pg_opts *o)
 {
-	return o->rx_iface || o->reflect;
+	return o->rx_iface || o->rx_pci || o->reflect;
 }
 
 struct json_t;
@@ -49,8 +51,11 @@ struct json_t *pg_latency_json(const struct pg_hist *h, bool round_trip);
 /* Write j (consumed) to o->json; 0 or -EIO. */
 int pg_json_emit(const struct pg_opts *o, struct json_t *j);
 
-/* Enter port's netns and check its iface is virtual (or allowed); 0 or -errno. */
-int pg_guard(const struct pg_opts *o, struct pg_port *port, bool *physical);
+/*
+ * Name the port's ethdev (index: its vdev number), enter its netns and
+ * check it is virtual or physical ports are allowed; 0 or -errno.
+ */
+int pg_guard(const struct pg_opts *o, struct pg_port *port, int index, bool *physical);
 
 /* The separate receiver (--receive): the whole run; 0 or -errno. */
 int pg_receive_main(const struct pg_opts *o, const char *prog, volatile int *stop);

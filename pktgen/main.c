@@ -2,8 +2,8 @@
 /*
  * dplab-pktgen: paced IPv4 UDP (or IMIX, or TCP SYN) generator and
  * same-process receiver on af_packet / af_xdp vdevs bound to (virtual)
- * interfaces, optionally in named network namespaces, or through an XDP
- * reflector at the far end.  Reports offered vs achieved rate, loss and
+ * interfaces, optionally in named network namespaces, or on PCI devices
+ * (allowed explicitly), or through an XDP reflector at the far end.  Reports offered vs achieved rate, loss and
  * latency percentiles (from the scheduled send time), live and as JSON;
  * or searches for the NDR/PDR rate (RFC 2544), a trial at a time.  Or
  * replays a pcap file's frames instead; or, with --receive, is only the
@@ -108,13 +108,36 @@ static int search(const struct pg_opts *o, const struct pg_run_cfg *rc,
 	return o->json ? pg_write_json(o, res, &ndr, err) : 0;
 }
 
-/* Enter ns (if any) and apply the virtual-interface guard to iface there. */
-int pg_guard(const struct pg_opts *o, struct pg_port *port, bool *physical)
+/* A PCI device is physical by definition: refused unless allowed. */
+static int pci_guard(const struct pg_opts *o, struct pg_port *port, bool *physical)
+{
+	if (!o->allow_physical) {
+		fprintf(stderr, "dplab-pktgen: PCI device %s: generated floods on a real network "
+			"are an outage: refusing without --allow-physical\n", port->pci);
+		return -EPERM;
+	}
+	*physical = true;
+	return pg_netns_restore();
+}
+
+/*
+ * Enter ns (if any) and apply the virtual-interface guard to iface there;
+ * name the port's ethdev (index: the vdev's number).
+ */
+int pg_guard(const struct pg_opts *o, struct pg_port *port, int index, bool *physical)
 {
 	const char *ns = port->netns, *iface = port->iface;
 	char drv[32] = "";
-	int err = ns ? pg_netns_enter(ns) : pg_netns_restore(), virt;
+	int err, virt;
 
+	if (pg_port_name(port, o->pmd, index)) {
+		fprintf(stderr, "dplab-pktgen: --pci %s: not a PCI address (like 0000:00:06.0)\n",
+			port->pci);
+		return -EINVAL;
+	}
+	if (port->pci)
+		return pci_guard(o, port, physical);
+	err = ns ? pg_netns_enter(ns) : pg_netns_restore();
 	if (err) {
 		fprintf(stderr, "dplab-pktgen: netns %s: %s\n", ns, strerror(-err));
 		return err;
@@ -144,8 +167,8 @@ int main(int argc, char **argv)
 	struct pg_port tx = { .saved_flags = -1 }, rx = { .saved_flags = -1 };
 	struct pg_run_cfg rc = { .rx_port = -1 };
 	struct pg_eal_args ea;
-	const char *vdevs[2];
-	char args[2][96], vd[2][160];
+	struct pg_port *ports[2] = { &tx, &rx };
+	char rx_args[96];
 	bool physical = false, rx_apart, eal = false;
 	struct pg_opts o;
 	FILE *out;
@@ -164,15 +187,17 @@ int main(int argc, char **argv)
 	}
 	out = o.json && !strcmp(o.json, "-") ? stderr : stdout;
 	tx.iface = o.iface;
+	tx.pci = o.pci;
 	tx.netns = o.netns;
 	rx.iface = o.rx_iface;
+	rx.pci = o.rx_pci;
 	rx.netns = o.rx_netns;
-	if (o.rx_iface && pg_guard(&o, &rx, &physical))
+	if ((rx.iface || rx.pci) && pg_guard(&o, &rx, 1, &physical))
 		return EXIT_FAILURE;
-	if (pg_guard(&o, &tx, &physical))	/* leaves us in tx.netns for EAL init */
+	if (pg_guard(&o, &tx, 0, &physical))	/* leaves us in tx.netns for EAL init */
 		return EXIT_FAILURE;
 	if (!o.max_rate && physical) {
-		fprintf(stderr, "dplab-pktgen: a physical interface needs an explicit --max-rate\n");
+		fprintf(stderr, "dplab-pktgen: a physical port needs an explicit --max-rate\n");
 		return 2;
 	}
 	if (!o.max_rate)
@@ -185,25 +210,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	/* The vdevs bind their interface in the namespace current at probe time. */
-	snprintf(tx.vdev, sizeof(tx.vdev), "%s0", pg_pmd_name(o.pmd));
-	pg_vdev_args(o.pmd, o.iface, args[0], sizeof(args[0]));
-	snprintf(vd[0], sizeof(vd[0]), "%s,%s", tx.vdev, args[0]);
-	vdevs[0] = vd[0];
-	rx_apart = o.rx_iface && (!o.rx_netns != !o.netns ||
-				  (o.netns && strcmp(o.netns, o.rx_netns)));
-	if (o.rx_iface) {
-		snprintf(rx.vdev, sizeof(rx.vdev), "%s1", pg_pmd_name(o.pmd));
-		pg_vdev_args(o.pmd, o.rx_iface, args[1], sizeof(args[1]));
-		snprintf(vd[1], sizeof(vd[1]), "%s,%s", rx.vdev, args[1]);
-		if (!rx_apart)
-			vdevs[n++] = vd[1];
-	}
-	pg_eal_args_build(&ea, argv[0], 1, vdevs, n);
+	/*
+	 * The vdevs bind their interface in the namespace current at probe
+	 * time: a receiving vdev in another namespace is made after EAL init.
+	 */
+	rx_apart = rx.iface && (!rx.netns != !tx.netns ||
+				(tx.netns && strcmp(tx.netns, rx.netns)));
+	if ((rx.iface || rx.pci) && !rx_apart)
+		n = 2;
+	pg_eal_args_build(&ea, argv[0], o.lcore, o.pmd, ports, n);
 	if (ea.no_huge)
 		fprintf(out, "note: no hugepages reserved (/proc/sys/vm/nr_hugepages is 0): "
 			"running with --no-huge%s\n",
-			o.pmd == PG_PMD_AF_XDP ? "; af_xdp may need hugepages" : "");
+			o.pmd == PG_PMD_AF_XDP || tx.pci || rx.pci ?
+			"; af_xdp and PCI devices may need hugepages" : "");
 	if (rte_eal_init(ea.argc, ea.argv) < 0) {
 		fprintf(stderr, "dplab-pktgen: EAL init: %s\n", rte_strerror(rte_errno));
 		pg_eal_runtime_dir_remove();
@@ -211,17 +231,18 @@ int main(int argc, char **argv)
 	}
 	eal = true;
 	if (rx_apart) {
-		err = o.rx_netns ? pg_netns_enter(o.rx_netns) : pg_netns_restore();
+		err = rx.netns ? pg_netns_enter(rx.netns) : pg_netns_restore();
+		pg_vdev_args(o.pmd, rx.iface, rx_args, sizeof(rx_args));
 		if (!err)
-			err = rte_vdev_init(rx.vdev, args[1]);
+			err = rte_vdev_init(rx.dev, rx_args);
 		if (err) {
-			fprintf(stderr, "dplab-pktgen: %s on %s: %s\n", rx.vdev, o.rx_iface,
+			fprintf(stderr, "dplab-pktgen: %s on %s: %s\n", rx.dev, rx.iface,
 				strerror(err < 0 ? -err : EINVAL));
 			goto out;
 		}
 	}
 	err = pg_port_start(&tx, NB_MBUFS);
-	if (!err && o.rx_iface)
+	if (!err && (rx.iface || rx.pci))
 		err = pg_port_start(&rx, NB_MBUFS);
 	if (err)
 		goto out;
@@ -236,7 +257,7 @@ int main(int argc, char **argv)
 	rc.duration_s = o.duration;
 	rc.live = out;
 	rte_eth_macaddr_get(tx.port_id, (struct rte_ether_addr *)rc.src_mac);
-	if (o.rx_iface) {
+	if (rx.iface || rx.pci) {
 		rc.rx_port = rx.port_id;
 		rte_eth_macaddr_get(rx.port_id, (struct rte_ether_addr *)rc.dst_mac);
 	} else {

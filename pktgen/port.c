@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Ports: namespaces, the virtual-interface guard, EAL arguments and the
- * start and stop of one vdev port (one RX and one TX queue).
+ * start and stop of one port (one RX and one TX queue): a vdev bound to an
+ * interface, or a PCI device driven by its PMD.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_pci.h>
 
 #include "port.h"
 
@@ -120,6 +122,20 @@ void pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len)
 		snprintf(buf, len, "iface=%s,qpairs=1", iface);
 }
 
+int pg_port_name(struct pg_port *p, enum pg_pmd pmd, int index)
+{
+	struct rte_pci_addr addr;
+
+	if (!p->pci) {
+		snprintf(p->dev, sizeof(p->dev), "%s%d", pg_pmd_name(pmd), index);
+		return 0;
+	}
+	if (rte_pci_addr_parse(p->pci, &addr))
+		return -EINVAL;
+	rte_pci_device_name(&addr, p->dev, sizeof(p->dev));
+	return 0;
+}
+
 static void add(struct pg_eal_args *ea, const char *fmt, ...)
 {
 	va_list ap;
@@ -147,19 +163,21 @@ static bool have_hugepages(void)
 	return n > 0;
 }
 
-void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, int lcores,
-		       const char *const *vdevs, int n)
+void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, unsigned int lcore,
+		       enum pg_pmd pmd, struct pg_port *const *ports, int n)
 {
+	bool pci = false;
+	char devargs[96];
 	int i;
 
 	had_run_dir = !access("/var/run/dpdk", F_OK);
 	ea->argc = 0;
 	add(ea, "%s", prog);
-	if (lcores > 1)
-		add(ea, "-l0-%d", lcores - 1);
-	else
-		add(ea, "-l0");
-	add(ea, "--no-pci");
+	add(ea, "-l%u", lcore);
+	for (i = 0; i < n; i++)
+		pci |= ports[i]->pci != NULL;
+	if (!pci)
+		add(ea, "--no-pci");
 	add(ea, "--no-telemetry");
 	add(ea, "--file-prefix=dplab-pktgen-%ld", (long)getpid());
 	add(ea, "--log-level=*:warning");
@@ -177,8 +195,14 @@ void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, int lcores,
 	} else {
 		add(ea, "--in-memory");
 	}
-	for (i = 0; i < n; i++)
-		add(ea, "--vdev=%s", vdevs[i]);
+	for (i = 0; i < n; i++) {
+		if (ports[i]->pci) {
+			add(ea, "-a%s", ports[i]->dev);
+			continue;
+		}
+		pg_vdev_args(pmd, ports[i]->iface, devargs, sizeof(devargs));
+		add(ea, "--vdev=%s,%s", ports[i]->dev, devargs);
+	}
 }
 
 void pg_eal_runtime_dir_remove(void)
@@ -199,17 +223,22 @@ int pg_port_start(struct pg_port *p, unsigned int nb_mbufs)
 
 	err = netns_of(p);
 	if (!err)
-		err = rte_eth_dev_get_port_by_name(p->vdev, &p->port_id);
+		err = rte_eth_dev_get_port_by_name(p->dev, &p->port_id);
+	if (err && p->pci) {
+		fprintf(stderr, "dplab-pktgen: PCI device %s: no port: no DPDK driver took it "
+			"(no such device, or not bound to vfio-pci / its PMD's driver)\n", p->pci);
+		return err;
+	}
 	if (err) {
-		fprintf(stderr, "dplab-pktgen: %s (%s): no such port: %s\n", p->vdev, p->iface,
+		fprintf(stderr, "dplab-pktgen: %s (%s): no such port: %s\n", p->dev, p->iface,
 			strerror(-err));
 		return err;
 	}
-	snprintf(name, sizeof(name), "pool_%s", p->vdev);
+	snprintf(name, sizeof(name), "pool_%s", p->dev);
 	p->pool = rte_pktmbuf_pool_create(name, nb_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					  rte_eth_dev_socket_id(p->port_id));
 	if (!p->pool) {
-		fprintf(stderr, "dplab-pktgen: %s: mbuf pool: %s\n", p->vdev,
+		fprintf(stderr, "dplab-pktgen: %s: mbuf pool: %s\n", p->dev,
 			rte_strerror(rte_errno));
 		return -rte_errno;
 	}
@@ -223,7 +252,7 @@ int pg_port_start(struct pg_port *p, unsigned int nb_mbufs)
 	if (!err)
 		err = rte_eth_dev_start(p->port_id);
 	if (err) {
-		fprintf(stderr, "dplab-pktgen: %s (%s): configure/start: %s\n", p->vdev, p->iface,
+		fprintf(stderr, "dplab-pktgen: %s (%s): configure/start: %s\n", p->dev, pg_port_what(p),
 			strerror(-err));
 		return err;
 	}
@@ -231,31 +260,36 @@ int pg_port_start(struct pg_port *p, unsigned int nb_mbufs)
 	return 0;
 }
 
+/* Put the interface's promiscuous flag back as it was before DPDK started. */
+static void restore_promisc(const struct pg_port *p)
+{
+	int now = pg_iface_flags(p->iface), fd;
+	struct ifreq ifr = { 0 };
+
+	if (p->saved_flags < 0 || now < 0 ||
+	    (now & IFF_PROMISC) == (p->saved_flags & IFF_PROMISC))
+		return;
+	ifr.ifr_flags = (short)((now & ~IFF_PROMISC) | (p->saved_flags & IFF_PROMISC));
+	strcpy(ifr.ifr_name, p->iface);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && ioctl(fd, SIOCSIFFLAGS, &ifr))
+		fprintf(stderr, "dplab-pktgen: %s: restoring promiscuous mode: %s\n",
+			p->iface, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 void pg_port_stop(struct pg_port *p)
 {
-	int now;
-
-	if (!p->vdev[0] || netns_of(p))
+	if (!p->dev[0] || netns_of(p))
 		return;
 	if (p->started) {
 		rte_eth_dev_stop(p->port_id);
 		rte_eth_dev_close(p->port_id);
 		p->started = false;
 	}
-	now = pg_iface_flags(p->iface);
-	if (p->saved_flags >= 0 && now >= 0 &&
-	    (now & IFF_PROMISC) != (p->saved_flags & IFF_PROMISC)) {
-		struct ifreq ifr = { .ifr_flags = (short)((now & ~IFF_PROMISC) |
-							 (p->saved_flags & IFF_PROMISC)) };
-		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-		strcpy(ifr.ifr_name, p->iface);
-		if (fd >= 0 && ioctl(fd, SIOCSIFFLAGS, &ifr))
-			fprintf(stderr, "dplab-pktgen: %s: restoring promiscuous mode: %s\n",
-				p->iface, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
+	if (p->iface)		/* a PCI port has no interface flags to restore */
+		restore_promisc(p);
 	rte_mempool_free(p->pool);
 	p->pool = NULL;
 }

@@ -21,10 +21,11 @@ struct pg_eal_args {
 };
 
 struct pg_port {
-	const char *iface;
+	const char *iface;	/* a vdev's interface; NULL for a PCI port */
+	const char *pci;	/* a PCI device's address as given (--pci) */
 	const char *netns;	/* NULL: the namespace we started in */
 	int saved_flags;	/* interface flags before us; -1 unknown */
-	char vdev[32];		/* net_af_packet0 ... */
+	char dev[32];		/* ethdev name: net_af_packet0 ..., or 0000:00:05.0 */
 	uint16_t port_id;
 	bool started;
 	struct rte_mempool *pool;
@@ -44,14 +45,31 @@ int pg_iface_is_virtual(const char *iface, char *driver, int len);
 /* Interface flags (IFF_*) in the current namespace, or -errno. */
 int pg_iface_flags(const char *iface);
 
+/* What the user named: the interface, or the PCI address. */
+static inline const char *pg_port_what(const struct pg_port *p)
+{
+	return p->iface ? p->iface : p->pci;
+}
+
 /* "net_af_packet" or "net_af_xdp". */
 const char *pg_pmd_name(enum pg_pmd pmd);
 /* The devargs of a vdev on iface ("iface=a,qpairs=1"). */
 void pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len);
 
-/* Build the EAL argument vector; vdevs[] are full --vdev strings (n of them). */
-void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, int lcores,
-		       const char *const *vdevs, int n);
+/*
+ * Name the port's ethdev: the vdev net_af_<pmd><index> on p->iface, or
+ * the PCI device p->pci in its full form (domain:bus:dev.fn, what the PCI
+ * bus names it).  -EINVAL when p->pci is not a PCI address.
+ */
+int pg_port_name(struct pg_port *p, enum pg_pmd pmd, int index);
+
+/*
+ * Build the EAL argument vector for ports[0..n) (named by pg_port_name):
+ * a --vdev for each interface port, an allow-list entry (-a) for each PCI
+ * port and no PCI scan when there is none; EAL's one lcore runs on CPU lcore.
+ */
+void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, unsigned int lcore,
+		       enum pg_pmd pmd, struct pg_port *const *ports, int n);
 /* Remove the empty runtime directory EAL made (after rte_eal_cleanup). */
 void pg_eal_runtime_dir_remove(void);
 

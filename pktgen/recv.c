@@ -92,12 +92,12 @@ static int write_json(const struct pg_opts *o, const struct recv_result *r)
 	double secs = r->tsc_hz ? (double)r->elapsed_tsc / r->tsc_hz : 0;
 	json_t *j;
 
-	j = json_pack("{s:s,s:s,s:{s:s,s:s?,s:s,s:f},"
+	j = json_pack("{s:s,s:s,s:{s:s?,s:s?,s:s?,s:s,s:i,s:f},"
 		      "s:{s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I,s:f,s:f},s:o}",
 		      "tool", "dplab-pktgen", "mode", "receive",
-		      "config", "iface", o->iface, "netns", o->netns,
+		      "config", "iface", o->iface, "pci", o->pci, "netns", o->netns,
 		      "pmd", o->pmd == PG_PMD_AF_XDP ? "af_xdp" : "af_packet",
-		      "duration_s", o->duration,
+		      "lcore", o->lcore, "duration_s", o->duration,
 		      "totals", "received", (json_int_t)s->received,
 		      "unique", (json_int_t)s->unique, "lost", (json_int_t)s->lost,
 		      "lost_estimate", "max_seq_plus_1_minus_unique",
@@ -113,21 +113,18 @@ static int write_json(const struct pg_opts *o, const struct recv_result *r)
 int pg_receive_main(const struct pg_opts *o, const char *prog, volatile int *stop)
 {
 	static struct recv_result res;
-	struct pg_port rx = { .iface = o->iface, .netns = o->netns, .saved_flags = -1 };
+	struct pg_port rx = { .iface = o->iface, .pci = o->pci, .netns = o->netns,
+			      .saved_flags = -1 };
 	FILE *out = o->json && !strcmp(o->json, "-") ? stderr : stdout;
-	char args[96], vd[160];
-	const char *vdev = vd;
+	struct pg_port *ports[1] = { &rx };
 	struct pg_eal_args ea;
 	bool physical = false;
 	int err;
 
-	err = pg_guard(o, &rx, &physical);
+	err = pg_guard(o, &rx, 0, &physical);
 	if (err)
 		return err;
-	snprintf(rx.vdev, sizeof(rx.vdev), "%s0", pg_pmd_name(o->pmd));
-	pg_vdev_args(o->pmd, o->iface, args, sizeof(args));
-	snprintf(vd, sizeof(vd), "%s,%s", rx.vdev, args);
-	pg_eal_args_build(&ea, prog, 1, &vdev, 1);
+	pg_eal_args_build(&ea, prog, o->lcore, o->pmd, ports, 1);
 	if (rte_eal_init(ea.argc, ea.argv) < 0) {
 		fprintf(stderr, "dplab-pktgen: EAL init: %s\n", rte_strerror(rte_errno));
 		pg_eal_runtime_dir_remove();
@@ -137,7 +134,8 @@ int pg_receive_main(const struct pg_opts *o, const char *prog, volatile int *sto
 	if (!err) {
 		pg_rx_init(&res.rx);
 		pg_hist_init(&res.lat);
-		fprintf(out, "receiving on %s for %g s\n", o->iface, o->duration);
+		fprintf(out, "receiving on %s (CPU %u) for %g s\n", pg_port_what(&rx), o->lcore,
+			o->duration);
 		fflush(out);
 		recv_loop(rx.port_id, o->duration, &res, stop);
 		summary(out, &res);

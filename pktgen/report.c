@@ -55,7 +55,7 @@ void pg_trial_line(FILE *f, int i, const struct pg_trial_result *t)
 
 static json_t *config_json(const struct pg_opts *o)
 {
-	json_t *c = json_pack("{s:s,s:s?,s:s,s:s?,s:s?,s:b,s:s,s:f,s:I,s:f,s:f}",
+	json_t *c = json_pack("{s:s?,s:s?,s:s,s:s?,s:s?,s:b,s:s,s:f,s:I,s:f,s:f}",
 			      "iface", o->iface, "netns", o->netns,
 			      "pmd", o->pmd == PG_PMD_AF_XDP ? "af_xdp" : "af_packet",
 			      "rx_iface", o->rx_iface,
@@ -64,6 +64,9 @@ static json_t *config_json(const struct pg_opts *o)
 			      "rate_pps", o->rate, "flows", (json_int_t)o->flows,
 			      "duration_s", o->duration, "max_rate_pps", o->max_rate);
 
+	if (c)
+		json_object_update_new(c, json_pack("{s:s?,s:s?,s:i}", "pci", o->pci,
+						    "rx_pci", o->rx_pci, "lcore", o->lcore));
 	if (c && o->traffic == PG_TRAFFIC_UDP)
 		json_object_set_new(c, "size", json_integer(o->size));
 	if (c && o->pcap)

@@ -5,6 +5,11 @@
  * other, in one process.  From its JSON: nothing lost, the achieved rate
  * within 1% of the target, latency percentiles present and ordered; and
  * nothing left under /var/run/dpdk.
+ *
+ * pci_guarded: a PCI port (--pci) is refused without --allow-physical and
+ * without an explicit --max-rate, a malformed address is named, and a
+ * device no driver took (none here) ends with a clear error and nothing
+ * left under /var/run/dpdk.  (Sending on a real ENA/mlx5 device needs one.)
  */
 #include <libgen.h>
 #include <limits.h>
@@ -61,6 +66,39 @@ START_TEST(test_veth_no_loss_rate_latency)
 }
 END_TEST
 
+/* Run dplab-pktgen with args; assert its exit code and that out names what. */
+static void expect_refusal(const char *pg, const char *args, int code, const char *what)
+{
+	char out[4096];
+	int rc = sh_out(out, sizeof(out), 1, "%s %s", pg, args);
+
+	ck_assert_msg(rc == code, "%s: exit %d, expected %d:\n%s", args, rc, code, out);
+	ck_assert_msg(strstr(out, what), "%s: no '%s' in:\n%s", args, what, out);
+}
+
+START_TEST(test_pci_guarded)
+{
+	char pg[PATH_MAX];
+
+	need_root();
+	pktgen_path(pg, sizeof(pg));
+	expect_refusal(pg, "--pci 0000:00:1f.0 --rate 1000", 1,
+		       "refusing without --allow-physical");
+	expect_refusal(pg, "--pci 0000:00:1f.0 --rate 1000 --allow-physical", 2,
+		       "needs an explicit --max-rate");
+	expect_refusal(pg, "--pci 00:1f --rate 1000 --allow-physical --max-rate 1000", 1,
+		       "not a PCI address");
+	expect_refusal(pg, "--pci 0000:00:1f.0 --iface lo --rate 1000", 2, "need one port");
+	expect_refusal(pg, "--receive --pci 0000:00:1f.0 --duration 1", 1,
+		       "refusing without --allow-physical");
+	/* 00:1f.0 is a host bridge or nothing: no PMD takes it either way. */
+	expect_refusal(pg, "--pci 0000:00:1f.0 --rate 1000 --duration 1 --allow-physical "
+		       "--max-rate 1000", 1, "no DPDK driver took it");
+	ck_assert_msg(sh("ls -d /var/run/dpdk/dplab-pktgen-* >/dev/null 2>&1"),
+		      "dplab-pktgen left a runtime directory under /var/run/dpdk");
+}
+END_TEST
+
 static Suite *pktgen_port_suite(void)
 {
 	Suite *s = suite_create("pktgen_port");
@@ -68,6 +106,7 @@ static Suite *pktgen_port_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_veth_no_loss_rate_latency);
+	tcase_add_test(tc, test_pci_guarded);
 	suite_add_tcase(s, tc);
 	return s;
 }

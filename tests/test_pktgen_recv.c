@@ -6,7 +6,8 @@
  *   receive_process  dplab-pktgen --receive on b (4 s) in the background,
  *                    a generator on a (10 kpps of 128 bytes for 2 s, no
  *                    --rx-iface): the receiver saw every frame sent, lost
- *                    none, and its latency percentiles are ordered;
+ *                    none, its latency percentiles are ordered, and it
+ *                    polled the last CPU, not the generator's CPU 0;
  *   pcap_replay      a 3-frame pcap replayed at 1000 pps for 1 s to a port
  *                    on b of the same process: about 1000 frames counted
  *                    in received_other (no sequence numbers in them).
@@ -58,6 +59,8 @@ START_TEST(test_receive_process)
 		      (long long)received, out);
 	ck_assert_int_eq(pktgen_json_int(r, "totals", "lost"), 0);
 	ck_assert_int_eq(pktgen_json_int(r, "latency_ns", "count"), received);
+	/* Not polling the generator's CPU 0 (on a machine with more than one). */
+	ck_assert_int_eq(pktgen_json_int(r, "config", "lcore"), sysconf(_SC_NPROCESSORS_ONLN) - 1);
 	for (i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
 		v = pktgen_json_int(r, "latency_ns", pct[i]);
 		ck_assert_msg(v > 0 && v >= prev, "latency %s %lld after %lld", pct[i],
