@@ -103,11 +103,6 @@ static void rx_poll(const struct pg_run_cfg *c, const struct pg_pacer *pacer,
 	uint16_t n, i;
 	uint64_t now, seq, sched, ns;
 
-	/* The TX port's own RX queue is drained so its ring never stalls. */
-	if (!c->reflect) {
-		n = rte_eth_rx_burst(c->tx_port, 0, pkts, BURST);
-		rte_pktmbuf_free_bulk(pkts, n);
-	}
 	if (c->rx_port < 0)
 		return;
 	n = rte_eth_rx_burst(c->rx_port, 0, pkts, BURST);
