@@ -14,5 +14,8 @@ int cmd_up(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_down(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_tcpload(int argc, char **argv);
 
 #endif /* DPLAB_LOADER_CLI_H */

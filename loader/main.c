@@ -19,6 +19,9 @@ static const struct {
 	{ "set", cmd_set, "switch knobs on the running cluster (transactional)" },
 	{ "status", cmd_status, "knobs in force, programs attached and how, map fill, counters" },
 	{ "down", cmd_down, "detach everything and remove the cluster" },
+	{ "run", cmd_run, "measure every knob alone and scenarios A-E; write a report" },
+	{ "compare", cmd_compare, "two results.json side by side, with differences" },
+	{ "tcpload", cmd_tcpload, "TCP workloads of `run`: serve, connect rate, request latency" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
