@@ -80,7 +80,7 @@ static __always_inline int fib_forward(struct __sk_buff *skb, const struct pkt_v
 SEC("tc/ingress")
 int route_from_pod(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct dplab_endpoint *ep;
 	struct pkt_v4 p = {};
 	int reason;
@@ -97,7 +97,7 @@ int route_from_pod(struct __sk_buff *skb)
 SEC("tc/ingress")
 int route_from_uplink(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct dplab_endpoint *ep;
 	struct pkt_v4 p = {};
 	int reason;

@@ -45,7 +45,7 @@ static __always_inline bool snat_wanted(const struct pkt_v4 *p, void *data_end)
 SEC("tc/egress")
 int masq_snat(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct snat_ports ports = {
 		.min = port_min,
 		.max = port_max,
@@ -91,7 +91,7 @@ int masq_snat(struct __sk_buff *skb)
 SEC("tc/ingress")
 int masq_rev_snat(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
 	int reason;

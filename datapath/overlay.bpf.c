@@ -50,7 +50,7 @@ struct {
 SEC("tc/ingress")
 int overlay_encap(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct dplab_tunnel_key where = { .prefixlen = 32 };
 	struct bpf_tunnel_key key = { .tunnel_ttl = TUNNEL_TTL };
 	struct dplab_tunnel *tun;
@@ -86,7 +86,7 @@ int overlay_encap(struct __sk_buff *skb)
 SEC("tc/ingress")
 int overlay_decap(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct dplab_endpoint *ep;
 	struct pkt_v4 p = {};
 	int reason;

@@ -5,6 +5,11 @@
  *   xdp_reflector  every IPv4 UDP/TCP frame goes back where it came from
  *                  (XDP_TX) with its MACs, IP addresses and ports swapped,
  *                  so the generator's receiver counts it at line rate.
+ *   tc_reflector   the same at tc ingress, sent back out of the interface
+ *                  it came in on (bpf_redirect to its egress).  Used where
+ *                  frames reach a pod without passing its veth's XDP hook:
+ *                  bpf_redirect_peer (BPF host routing) delivers straight
+ *                  to the pod's ingress, which only tc sees.
  *
  * Swapping source and destination permutes the words the IP and L4
  * checksums are summed over, so both checksums stay right as they are.
@@ -66,6 +71,28 @@ int xdp_reflector(struct xdp_md *ctx)
 	}
 	count(DPLAB_CNT_TX);
 	return XDP_TX;
+}
+
+SEC("tc/ingress")
+int tc_reflector(struct __sk_buff *skb)
+{
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
+	struct pkt_v4 p = {};
+	int reason;
+
+	reason = parse_v4(data, data_end, &p);
+	if (reason)
+		return tc_unparsed(reason);
+	if (!reflected(&p)) {
+		count(DPLAB_CNT_PASS_NO_MATCH);
+		return TC_ACT_NEXT;
+	}
+	if (reflect(&p, data_end)) {
+		count(DPLAB_CNT_DROP_TRUNCATED);
+		return TC_ACT_SHOT;
+	}
+	count(DPLAB_CNT_TX);
+	return bpf_redirect(skb->ifindex, 0);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -35,7 +35,7 @@ static __always_inline int lb_flow_create(const struct pkt_v4 *p, __be32 addr, _
 SEC("tc")
 int tc_lb_from_pod(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
 	struct dplab_backend *be;
@@ -76,7 +76,7 @@ int tc_lb_from_pod(struct __sk_buff *skb)
 SEC("tc")
 int tc_lb_to_pod(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
 	int reason;

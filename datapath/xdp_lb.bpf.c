@@ -219,7 +219,7 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 SEC("tc")
 int tc_nodeport_reply(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
 	int reason;

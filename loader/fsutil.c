@@ -4,6 +4,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -92,4 +93,63 @@ int rm_tree(const char *path, char *failed, size_t failed_len)
 		snprintf(failed, failed_len, "%s", path);
 	}
 	return rm_err;
+}
+
+long read_file(const char *path, char **out)
+{
+	FILE *f = fopen(path, "re");
+	size_t len = 0, cap = 4096, n;
+	char *buf = malloc(cap), *grown;
+	int err = 0;
+
+	if (!f || !buf) {
+		err = f ? -ENOMEM : -errno;
+		goto out;
+	}
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len > 1)
+			continue;
+		grown = realloc(buf, cap * 2);
+		if (!grown) {
+			err = -ENOMEM;
+			goto out;
+		}
+		buf = grown;
+		cap *= 2;
+	}
+	if (ferror(f))
+		err = -EIO;
+out:
+	if (f)
+		fclose(f);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[len] = 0;
+	*out = buf;
+	return (long)len;
+}
+
+int write_file(const char *path, const char *text)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(text);
+	FILE *f;
+	int err = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	if (fwrite(text, 1, len, f) != len)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
 }

@@ -16,11 +16,12 @@ const struct run_metric_def run_metrics[M_COUNT] = {
 	[M_REQ_P50] = { "req_p50_us", "Request latency p50", "µs", false, W_REQ },
 	[M_REQ_P99] = { "req_p99_us", "Request latency p99", "µs", false, W_REQ },
 	[M_BPF_NS] = { "bpf_ns_per_pkt", "BPF time per packet", "ns", false, W_LOSS },
+	[M_NP_CONN] = { "nodeport_conn_per_s", "NodePort connections", "conn/s", true, W_NODEPORT },
 };
 
 const char *const run_workload_names[W_COUNT] = {
 	[W_NDR] = "ndr", [W_PDR] = "pdr", [W_LOSS] = "loss", [W_RTT] = "rtt",
-	[W_TCP] = "tcp", [W_CONN] = "conn", [W_REQ] = "req",
+	[W_TCP] = "tcp", [W_CONN] = "conn", [W_REQ] = "req", [W_NODEPORT] = "nodeport",
 };
 
 int run_metric_find(const char *id)

@@ -22,6 +22,7 @@ enum run_metric {
 	M_REQ_P50,		/* req_p50_us: request latency at a fixed rate via the VIP */
 	M_REQ_P99,
 	M_BPF_NS,		/* bpf_ns_per_pkt: BPF run time per UDP packet sent */
+	M_NP_CONN,		/* nodeport_conn_per_s: external host -> NodePort */
 	M_COUNT,
 };
 
@@ -34,6 +35,7 @@ enum run_workload {
 	W_TCP,			/* tcp_gbps */
 	W_CONN,			/* conn_per_s */
 	W_REQ,			/* req_* */
+	W_NODEPORT,		/* nodeport_conn_per_s */
 	W_COUNT,
 };
 

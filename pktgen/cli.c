@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* dplab-pktgen's options and --help. */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@ void pg_usage(FILE *f)
 		"         [--rx-iface IF2 [--rx-netns NS2] | --rx-pci BDF2 | --reflect]\n"
 		"         --rate PPS | --bps BPS | --ndr | --pdr TOL\n"
 		"         [--size 64..1518|imix] [--syn] [--pcap FILE] [--flows N] [--duration S]\n"
+		"         [--src-ip A] [--dst-ip B] [--dst-port P] [--dst-mac MAC]\n"
 		"         [--trial-secs S] [--resolution PPS|P%%] [--max-iter N] [--lo PPS]\n"
 		"         [--hi PPS] [--max-rate PPS] [--allow-physical] [--lcore CPU]\n"
 		"         [--json FILE|-]\n"
@@ -60,6 +63,13 @@ void pg_usage(FILE *f)
 		"                   scheduled TSC, valid as the TSC is shared by all processes\n"
 		"                   of the machine, for frames of 70 bytes (66 + FCS) and more\n"
 		"  --flows N        N UDP source ports (default 1)\n"
+		"  --src-ip A       IPv4 source address of the frames (default 10.0.0.1)\n"
+		"  --dst-ip B       IPv4 destination address (default 10.0.0.2)\n"
+		"  --dst-port P     UDP (or with --syn, TCP) destination port (default 9);\n"
+		"                   a reflector sends the frames back from it\n"
+		"  --dst-mac MAC    destination MAC, like 02:00:00:00:00:01: the next hop on a\n"
+		"                   routed path (a pod's gateway); default: the receiving\n"
+		"                   port's MAC, or broadcast without one\n"
 		"  --duration S     seconds of traffic (default 10)\n"
 		"  --max-rate PPS   refuse a higher rate (default 1e6 on virtual interfaces;\n"
 		"                   required with --allow-physical)\n"
@@ -173,11 +183,52 @@ static int numeric(int c, const char *arg, struct pg_opts *o)
 	return 0;
 }
 
+static unsigned hex(char c)
+{
+	return isdigit((unsigned char)c) ? c - '0' : (tolower((unsigned char)c) - 'a' + 10);
+}
+
+/* --src-ip, --dst-ip, --dst-port, --dst-mac; false if arg is not one. */
+static bool address(int c, const char *arg, struct pg_opts *o)
+{
+	struct in_addr in;
+	uint8_t *m = o->dst_mac;
+	double v;
+	int i;
+
+	o->addressed = true;
+	switch (c) {
+	case 'A':
+	case 'B':
+		if (inet_pton(AF_INET, arg, &in) != 1)
+			return false;
+		*(c == 'A' ? &o->src_ip : &o->dst_ip) = ntohl(in.s_addr);
+		return true;
+	case 'O':
+		if (!num(arg, &v) || v > 65535 || v != (uint16_t)v)
+			return false;
+		o->dst_port = (uint16_t)v;
+		return true;
+	default:	/* aa:bb:cc:dd:ee:ff, exactly */
+		for (i = 0; i < 6; i++) {
+			const char *p = arg + 3 * i;
+
+			if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) ||
+			    p[2] != (i < 5 ? ':' : '\0'))
+				return false;
+			m[i] = (uint8_t)(hex(p[0]) << 4 | hex(p[1]));
+		}
+		o->dst_mac_set = true;
+		return true;
+	}
+}
+
 /* --receive: a port to receive on for --duration, nothing to send. */
 static int receive_opts(int argc, struct pg_opts *o, bool lcore_given)
 {
 	if (optind < argc || o->rate > 0 || o->bps > 0 || o->search || o->rx_iface ||
-	    o->rx_pci || o->reflect || o->pcap || o->traffic != PG_TRAFFIC_UDP) {
+	    o->rx_pci || o->reflect || o->pcap || o->traffic != PG_TRAFFIC_UDP ||
+	    o->addressed) {
 		fprintf(stderr, "dplab-pktgen: --receive takes --iface [--netns] [--pmd] or "
 			"--pci, --duration, --lcore, --json only\n");
 		pg_usage(stderr);
@@ -202,14 +253,16 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		{ "resolution", 1, NULL, 'R' }, { "max-iter", 1, NULL, 'M' },
 		{ "lo", 1, NULL, 'L' }, { "hi", 1, NULL, 'H' }, { "pcap", 1, NULL, 'C' },
 		{ "receive", 0, NULL, 'V' }, { "pci", 1, NULL, 'X' }, { "rx-pci", 1, NULL, 'x' },
-		{ "lcore", 1, NULL, 'c' }, { NULL, 0, NULL, 0 },
+		{ "lcore", 1, NULL, 'c' }, { "src-ip", 1, NULL, 'A' }, { "dst-ip", 1, NULL, 'B' },
+		{ "dst-port", 1, NULL, 'O' }, { "dst-mac", 1, NULL, 'E' }, { NULL, 0, NULL, 0 },
 	};
 	bool lcore_given = false;
 	int c, li = -1;
 
 	*o = (struct pg_opts){ .size = 64, .flows = 1, .duration = 10,
 			       .trial_secs = DEFAULT_TRIAL_SECS, .max_iter = DEFAULT_MAX_ITER,
-			       .res_rel = DEFAULT_RES_REL };
+			       .res_rel = DEFAULT_RES_REL, .src_ip = PG_DEFAULT_SADDR,
+			       .dst_ip = PG_DEFAULT_DADDR, .dst_port = PG_DEFAULT_DPORT };
 	while ((c = getopt_long(argc, argv, "", lo, &li)) != -1) {
 		switch (c) {
 		case 'i': o->iface = optarg; break;
@@ -225,6 +278,10 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		case 'V': o->receive = true; break;
 		case 'X': o->pci = optarg; break;
 		case 'x': o->rx_pci = optarg; break;
+		case 'A': case 'B': case 'O': case 'E':
+			if (!address(c, optarg, o))
+				goto bad;
+			break;
 		case 'p':
 			if (!strcmp(optarg, "af_packet"))
 				o->pmd = PG_PMD_AF_PACKET;
@@ -268,6 +325,11 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 	if (o->pcap && (o->rate <= 0 || o->traffic != PG_TRAFFIC_UDP)) {
 		fprintf(stderr, "dplab-pktgen: --pcap needs --rate; no --bps, search, imix or "
 			"--syn\n");
+		goto usage;
+	}
+	if (o->pcap && o->addressed) {
+		fprintf(stderr, "dplab-pktgen: --pcap sends its frames as captured: no --src-ip, "
+			"--dst-ip, --dst-port or --dst-mac\n");
 		goto usage;
 	}
 	if (o->pcap)

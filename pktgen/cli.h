@@ -7,6 +7,7 @@
 #define DPLAB_PKTGEN_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ndr.h"
@@ -25,6 +26,12 @@ struct pg_opts {
 	enum pg_traffic traffic;
 	double rate, bps, max_rate, duration;
 	unsigned size, flows;		/* size with FCS; imix/syn: 0 */
+	/* Frame addresses (host order; PG_DEFAULT_* unless given) */
+	uint32_t src_ip, dst_ip;
+	uint16_t dst_port;
+	uint8_t dst_mac[6];		/* when dst_mac_set: instead of the rx port's */
+	bool dst_mac_set;
+	bool addressed;			/* any of --src-ip --dst-ip --dst-port --dst-mac */
 	bool allow_physical, reflect;
 	/* NDR/PDR search (search set): rates in pps */
 	bool search;

@@ -256,6 +256,9 @@ int main(int argc, char **argv)
 	rc.pps = o.rate;
 	rc.duration_s = o.duration;
 	rc.live = out;
+	rc.saddr = o.src_ip;
+	rc.daddr = o.dst_ip;
+	rc.dport = o.dst_port;
 	rte_eth_macaddr_get(tx.port_id, (struct rte_ether_addr *)rc.src_mac);
 	if (rx.iface || rx.pci) {
 		rc.rx_port = rx.port_id;
@@ -263,6 +266,8 @@ int main(int argc, char **argv)
 	} else {
 		memset(rc.dst_mac, 0xff, 6);
 	}
+	if (o.dst_mac_set)	/* the next hop of a routed path */
+		memcpy(rc.dst_mac, o.dst_mac, 6);
 	if (o.reflect) {
 		rc.rx_port = tx.port_id;
 		rc.reflect = true;

@@ -3,6 +3,7 @@
  * dplab-pktgen's reports: the text summary, a line per search trial and
  * the JSON result (docs/pktgen-json.md).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -53,6 +54,23 @@ void pg_trial_line(FILE *f, int i, const struct pg_trial_result *t)
 	fflush(f);
 }
 
+/* Addresses of the frames: dotted IPv4, the port, the MAC given or null. */
+static json_t *addresses_json(const struct pg_opts *o)
+{
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN], mac[18];
+	struct in_addr in;
+	const uint8_t *m = o->dst_mac;
+
+	in.s_addr = htonl(o->src_ip);
+	inet_ntop(AF_INET, &in, src, sizeof(src));
+	in.s_addr = htonl(o->dst_ip);
+	inet_ntop(AF_INET, &in, dst, sizeof(dst));
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+		 m[4], m[5]);
+	return json_pack("{s:s,s:s,s:i,s:s?}", "src_ip", src, "dst_ip", dst,
+			 "dst_port", o->dst_port, "dst_mac", o->dst_mac_set ? mac : NULL);
+}
+
 static json_t *config_json(const struct pg_opts *o)
 {
 	json_t *c = json_pack("{s:s?,s:s?,s:s,s:s?,s:s?,s:b,s:s,s:f,s:I,s:f,s:f}",
@@ -67,6 +85,8 @@ static json_t *config_json(const struct pg_opts *o)
 	if (c)
 		json_object_update_new(c, json_pack("{s:s?,s:s?,s:i}", "pci", o->pci,
 						    "rx_pci", o->rx_pci, "lcore", o->lcore));
+	if (c)
+		json_object_update_new(c, addresses_json(o));
 	if (c && o->traffic == PG_TRAFFIC_UDP)
 		json_object_set_new(c, "size", json_integer(o->size));
 	if (c && o->pcap)

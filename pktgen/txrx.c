@@ -14,7 +14,9 @@
  * (received_other) only.
  *
  * Reflected (rx port == tx port): the port also sees copies of what it
- * sends (af_packet), so only frames with the ports swapped are ours.
+ * sends (af_packet), so only frames with the ports swapped (from c->dport)
+ * and not from our own MAC are ours: with --dst-port among the source
+ * ports (--flows, --syn) a copy would pass the port test alone.
  */
 #include <errno.h>
 #include <string.h>
@@ -34,7 +36,6 @@
 #define DRAIN_MAX_MS 1000
 #define FLUSH_MAX_MS 100		/* after TX: late frames of the window */
 #define SPORT 1024
-#define DPORT 9
 #define SYN_PORTS (65536 - SPORT)
 
 /* Frame templates of a run: the UDP sizes in use, or the SYN fields. */
@@ -62,6 +63,12 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/* Sent back to us by the reflector: from the port we sent to, not our copy. */
+static bool reflected(const struct pg_run_cfg *c, const uint8_t *f)
+{
+	return be16(f + PG_L4_OFF) == c->dport && memcmp(f + 6, c->src_mac, 6);
+}
+
 /* A TCP SYN of ours (reflected: ports swapped): its ISN as seq. */
 static bool syn_ours(const struct pg_run_cfg *c, const uint8_t *f, unsigned len,
 		     uint64_t *seq)
@@ -70,7 +77,7 @@ static bool syn_ours(const struct pg_run_cfg *c, const uint8_t *f, unsigned len,
 
 	if (len < PG_L4_OFF + 20 || be16(f + 12) != 0x0800 || f[PG_IP_OFF] != 0x45 ||
 	    f[PG_IP_OFF + 9] != 6 || (th[13] & 0x12) != 0x02 ||
-	    be16(th + (c->reflect ? 0 : 2)) != DPORT)
+	    (c->reflect ? !reflected(c, f) : be16(th + 2) != c->dport))
 		return false;
 	*seq = (uint64_t)be16(th + 4) << 16 | be16(th + 6);
 	return true;
@@ -88,7 +95,7 @@ static bool rx_ours(const struct pg_run_cfg *c, const uint8_t *f, unsigned len,
 	if (c->traffic == PG_TRAFFIC_SYN)
 		return syn_ours(c, f, len, seq);
 	if (!pg_payload_parse(f, len, &pl) || pl.stream != 0 ||
-	    (c->reflect && be16(f + PG_L4_OFF) != DPORT))
+	    (c->reflect && !reflected(c, f)))
 		return false;
 	*seq = pl.seq;
 	if (!(pl.flags & PG_PF_NO_TSC))
@@ -136,10 +143,10 @@ static int tx_ctx_init(const struct pg_run_cfg *c, struct tx_ctx *t)
 	int err;
 
 	memset(t, 0, sizeof(*t));
-	t->pc = (struct pg_pkt_cfg){ .saddr = 0x0a000001, .daddr = 0x0a000002, .sport = SPORT,
-				     .dport = DPORT, .udp_csum = true, .stream = 0,
+	t->pc = (struct pg_pkt_cfg){ .saddr = c->saddr, .daddr = c->daddr, .sport = SPORT,
+				     .dport = c->dport, .udp_csum = true, .stream = 0,
 				     .flags = PG_PF_LATENCY };
-	t->fc = (struct pg_flow_cfg){ .saddr_base = 0x0a000001, .n_saddr = 1,
+	t->fc = (struct pg_flow_cfg){ .saddr_base = c->saddr, .n_saddr = 1,
 				      .sport_base = SPORT, .n_sport = c->flows };
 	memcpy(t->pc.src_mac, c->src_mac, 6);
 	memcpy(t->pc.dst_mac, c->dst_mac, 6);

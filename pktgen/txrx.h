@@ -27,6 +27,11 @@ enum pg_traffic {
 
 struct pg_pcap;
 
+/* Addresses of the generated frames unless --src-ip, --dst-ip, --dst-port. */
+#define PG_DEFAULT_SADDR 0x0a000001	/* 10.0.0.1 */
+#define PG_DEFAULT_DADDR 0x0a000002	/* 10.0.0.2 */
+#define PG_DEFAULT_DPORT 9		/* discard */
+
 struct pg_run_cfg {
 	uint16_t tx_port;
 	int rx_port;			/* -1: no receiver in this process */
@@ -39,6 +44,8 @@ struct pg_run_cfg {
 	double pps;
 	double duration_s;
 	uint8_t src_mac[6], dst_mac[6];
+	uint32_t saddr, daddr;		/* host order; saddr: of flow 0 */
+	uint16_t dport;			/* UDP or TCP destination port */
 	FILE *live;			/* a line each second; NULL: none */
 };
 

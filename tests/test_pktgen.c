@@ -6,6 +6,11 @@
  * within 1% of the target, latency percentiles present and ordered; and
  * nothing left under /var/run/dpdk.
  *
+ * routed_addresses: the same path with the frames addressed as for a routed
+ * one (--src-ip, --dst-ip, --dst-port and a --dst-mac that is not b's, as
+ * a pod's gateway would be; b takes every frame): nothing lost, the JSON
+ * config names them, and tcpdump on b sees exactly those headers.
+ *
  * pci_guarded: a PCI port (--pci) is refused without --allow-physical and
  * without an explicit --max-rate, a malformed address is named, and a
  * device no driver took (none here) ends with a clear error and nothing
@@ -66,6 +71,53 @@ START_TEST(test_veth_no_loss_rate_latency)
 }
 END_TEST
 
+#define GW_MAC "02:00:00:00:09:09"
+
+static const char *cfg_str(json_t *j, const char *key)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(j, "config"), key));
+
+	ck_assert_msg(v, "JSON: config.%s missing or not a string", key);
+	return v;
+}
+
+START_TEST(test_veth_routed_addresses)
+{
+	char ns[TESTNS_NAME], pg[PATH_MAX], json_path[64], cap[64], out[8192];
+	json_int_t sent;
+	json_t *j;
+	int rc;
+
+	pktgen_veth_setup(ns, pg, sizeof(pg));
+	snprintf(json_path, sizeof(json_path), "/tmp/%s-routed.json", ns);
+	snprintf(cap, sizeof(cap), "/tmp/%s-tcpdump", ns);
+	rc = sh_out(out, sizeof(out), 1,
+		    "(ip netns exec %2$s timeout 10 tcpdump -i b -nn -e -l -c 3 udp >%4$s.txt "
+		    "2>%4$s.err & t=$!; i=0; while ! grep -q 'listening on' %4$s.err && "
+		    "[ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; "
+		    "%1$s --netns %2$s --iface a --rx-iface b --rate %5$d --duration 1 "
+		    "--src-ip 10.1.2.3 --dst-ip 10.9.9.9 --dst-port 5001 --dst-mac " GW_MAC " "
+		    "--json %3$s; g=$?; wait $t; cat %4$s.txt %4$s.err; rm -f %4$s.txt %4$s.err; "
+		    "exit $g)", pg, ns, json_path, cap, RATE);
+	testns_delete(ns);
+	ck_assert_msg(rc == 0, "dplab-pktgen exited %d:\n%s", rc, out);
+	ck_assert_msg(strstr(out, "> " GW_MAC ", ethertype IPv4") &&
+		      strstr(out, "10.1.2.3.1024 > 10.9.9.9.5001: UDP"),
+		      "tcpdump on b did not see the addresses given:\n%s", out);
+	j = pktgen_json_load(json_path);
+	sent = pktgen_json_int(j, "totals", "sent");
+	ck_assert_msg(sent > 0 && pktgen_json_int(j, "totals", "received") == sent,
+		      "sent %lld, received %lld:\n%s", (long long)sent,
+		      (long long)pktgen_json_int(j, "totals", "received"), out);
+	ck_assert_int_eq(pktgen_json_int(j, "totals", "lost"), 0);
+	ck_assert_str_eq(cfg_str(j, "src_ip"), "10.1.2.3");
+	ck_assert_str_eq(cfg_str(j, "dst_ip"), "10.9.9.9");
+	ck_assert_str_eq(cfg_str(j, "dst_mac"), GW_MAC);
+	ck_assert_int_eq(pktgen_json_int(j, "config", "dst_port"), 5001);
+	json_decref(j);
+}
+END_TEST
+
 /* Run dplab-pktgen with args; assert its exit code and that out names what. */
 static void expect_refusal(const char *pg, const char *args, int code, const char *what)
 {
@@ -106,6 +158,7 @@ static Suite *pktgen_port_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_veth_no_loss_rate_latency);
+	tcase_add_test(tc, test_veth_routed_addresses);
 	tcase_add_test(tc, test_pci_guarded);
 	suite_add_tcase(s, tc);
 	return s;

@@ -2,7 +2,8 @@
 /*
  * dplab-pktgen's frame builder (pktgen/packet.c): every checksum judged by
  * the independent checker (csum_check.h) after building, stamping and
- * flow rewrites.
+ * flow rewrites, with the default addresses and with those of a routed
+ * path.
  */
 #include <errno.h>
 #include <string.h>
@@ -171,6 +172,68 @@ START_TEST(tcp_syn)
 }
 END_TEST
 
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* Destination MAC, IPv4 addresses and L4 ports of a frame as expected. */
+static void assert_addressed(const uint8_t *f, const uint8_t *mac, uint32_t saddr,
+			     uint32_t daddr, uint16_t sport, uint16_t dport)
+{
+	ck_assert_mem_eq(f, mac, 6);
+	ck_assert_uint_eq(be32_at(f + 26), saddr);
+	ck_assert_uint_eq(be32_at(f + 30), daddr);
+	ck_assert_uint_eq(f[34] << 8 | f[35], sport);
+	ck_assert_uint_eq(f[36] << 8 | f[37], dport);
+}
+
+/*
+ * Frames for a routed path (dplab-pktgen --src-ip --dst-ip --dst-port
+ * --dst-mac): the addresses land where they belong and stay through
+ * stamping and flow rewrites, checksums stay right, the payload parses.
+ */
+START_TEST(addresses)
+{
+	static const uint8_t gw[6] = { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0x01 };
+	static const unsigned lens[] = { 60, 66, 128, 1514 };
+	struct pg_flow_cfg fc = { .saddr_base = 0x0a010203, .n_saddr = 1,
+				  .sport_base = 1024, .n_sport = 4 };
+	uint8_t f[PG_FRAME_MAX];
+	struct pg_payload pl;
+	struct pg_pkt_cfg c;
+	unsigned i, flow;
+
+	for (i = 0; i < 2 * sizeof(lens) / sizeof(lens[0]); i++) {
+		unsigned len = lens[i / 2];
+
+		c = base_cfg(i % 2);
+		c.saddr = 0x0a010203;		/* 10.1.2.3 */
+		c.daddr = 0x0a090909;		/* 10.9.9.9 */
+		c.dport = 5001;
+		memcpy(c.dst_mac, gw, 6);
+		ck_assert_int_eq(pg_build_udp(f, sizeof(f), &c, len), (int)len);
+		assert_addressed(f, gw, 0x0a010203, 0x0a090909, 1024, 5001);
+		assert_csum(f, len, "addressed udp", len);
+		for (flow = 0; flow < 6; flow++) {
+			pg_payload_stamp(f, len, 100 + flow, 0x1122334455667788ull);
+			pg_flow_apply(&fc, f, flow);
+			assert_addressed(f, gw, 0x0a010203, 0x0a090909, 1024 + flow % 4, 5001);
+			assert_csum(f, len, "addressed udp flow", flow);
+			ck_assert(pg_payload_parse(f, len, &pl));
+			ck_assert_uint_eq(pl.seq, 100 + flow);
+			ck_assert_uint_eq(pl.stream, 7);
+		}
+	}
+	ck_assert_int_eq(pg_build_tcp_syn(f, sizeof(f), &c, 40000, 7), PG_TCP_SYN_LEN);
+	assert_addressed(f, gw, 0x0a010203, 0x0a090909, 40000, 5001);
+	assert_csum(f, PG_TCP_SYN_LEN, "addressed syn", 0);
+	pg_flow_apply(&fc, f, 3);
+	assert_addressed(f, gw, 0x0a010203, 0x0a090909, 1027, 5001);
+	assert_csum(f, PG_TCP_SYN_LEN, "addressed syn flow", 3);
+}
+END_TEST
+
 static Suite *pktgen_packet_suite(void)
 {
 	Suite *s = suite_create("pktgen_packet");
@@ -180,6 +243,7 @@ static Suite *pktgen_packet_suite(void)
 	tcase_add_test(tc, flows);
 	tcase_add_test(tc, imix);
 	tcase_add_test(tc, tcp_syn);
+	tcase_add_test(tc, addresses);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -47,6 +47,47 @@ struct pkt_v4 {
 #define IP_DADDR_OFF(p) ((p)->l3_off + offsetof(struct iphdr, daddr))
 #define IP_CSUM_OFF(p) ((p)->l3_off + offsetof(struct iphdr, check))
 
+/*
+ * skb->data and skb->data_end, loaded by one instruction each straight from
+ * the context: clang may otherwise reuse an address it computed from skb
+ * plus a register offset, which the verifier refuses ("dereference of
+ * modified ctx ptr") once a helper has changed the packet.
+ */
+static __always_inline void *tc_data(struct __sk_buff *skb)
+{
+	void *v;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)" : "=r"(v)
+		     : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, data)));
+	return v;
+}
+
+static __always_inline void *tc_data_end(struct __sk_buff *skb)
+{
+	void *v;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)" : "=r"(v)
+		     : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, data_end)));
+	return v;
+}
+
+/*
+ * tc: make the headers the parsers read linear and return the end of the
+ * linear data.  A frame from a packet socket's TX ring (DPDK's af_packet
+ * PMD), or one GRO or a tunnel built, may hold everything past the
+ * Ethernet header in page fragments, out of reach of direct packet access;
+ * without this such frames would look truncated.  Read skb->data after it,
+ * with tc_data() (the pull invalidates earlier packet pointers).
+ */
+static __always_inline void *tc_headers_end(struct __sk_buff *skb)
+{
+	__u32 want = ETH_HLEN + sizeof(struct iphdr) + sizeof(struct tcphdr);
+
+	if (tc_data(skb) + want > tc_data_end(skb))
+		bpf_skb_pull_data(skb, skb->len < want ? skb->len : want);
+	return tc_data_end(skb);
+}
+
 static __always_inline int parse_l4(struct pkt_v4 *p, void *data_end)
 {
 	void *l4 = p->l4;

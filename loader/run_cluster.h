@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The cluster under `dplab run` and the machine it runs on (run_cluster.c). */
+#ifndef DPLAB_LOADER_RUN_CLUSTER_H
+#define DPLAB_LOADER_RUN_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "knobs.h"
+
+struct run_ctx;
+
+/*
+ * Bring the topology up with k (first) or switch the running one to k.
+ * notes gets what dplab said about knobs not in force and fallbacks.
+ * 0; -EOPNOTSUPP with err "unsupported here, because ..." when a knob
+ * cannot work on this machine (nothing changed); -EIO with err otherwise.
+ */
+int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char *notes,
+		      size_t notes_len, char *err, size_t err_len);
+/* `dplab status --json` of the cluster, or NULL. */
+json_t *run_cluster_status(struct run_ctx *x);
+void run_cluster_down(struct run_ctx *x);
+
+/* results.json's "machine". */
+json_t *run_machine(struct run_ctx *x, bool bpf_stats);
+
+#endif /* DPLAB_LOADER_RUN_CLUSTER_H */

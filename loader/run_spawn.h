@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The processes `dplab run` starts: cluster changes (dplab up/set/down),
+ * workloads and their servers.  Each child gets a process group of its
+ * own, so the terminal's Ctrl-C reaches only the runner, which decides
+ * what to stop; a child dies with the runner (PR_SET_PDEATHSIG).  Output
+ * (stdout and stderr together) is collected into a buffer.
+ */
+#ifndef DPLAB_LOADER_RUN_SPAWN_H
+#define DPLAB_LOADER_RUN_SPAWN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define RUN_ARGS_MAX 48
+
+struct run_child {
+	pid_t pid;
+	int out_fd;			/* read end of its stdout+stderr; -1 */
+	char *buf;			/* output so far (owned, NUL-terminated) */
+	size_t len, cap;
+};
+
+/*
+ * argv[0] is run (PATH searched).  0 or -errno.  The command line is
+ * printf-style text split at spaces, like runcmd().
+ */
+int run_child_start(struct run_child *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Collect output until the child exits, or it printed `expect` (when not
+ * NULL: then the child keeps running), or timeout_s passed, or *stop was
+ * set (when stop is not NULL).  The exit status (0..255, 128+signal), 0
+ * when expect was seen, -ETIMEDOUT or -EINTR (the child is then killed).
+ */
+int run_child_wait(struct run_child *c, const char *expect, double timeout_s,
+		   volatile sig_atomic_t *stop);
+
+/* SIGTERM, then SIGKILL after a second; reaped; output freed. */
+void run_child_kill(struct run_child *c);
+/* Output freed after a wait that ended with the child's exit. */
+void run_child_free(struct run_child *c);
+
+/* Start, wait (no expect), and return run_child_wait's value; output in c. */
+int run_child_run(struct run_child *c, double timeout_s, volatile sig_atomic_t *stop,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif /* DPLAB_LOADER_RUN_SPAWN_H */

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * dplab run (suites run_plan and run).
+ *
+ * run_plan (no root): the built-in plans expand to scenarios, every knob
+ * on from A and off from E with their baselines, and the sweep; malformed
+ * plans are refused with FILE:LINE and the reason.
+ *
+ * run (root): `dplab run --quick` on a tiny plan (every scenario, one knob
+ * switched on from A, two short workloads) ends with results.json that
+ * parses and names every knob and scenario, report.md naming them too,
+ * results.csv, well-formed SVG charts, and the machine as it was before:
+ * no dplab namespace, state or pin left.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "fsutil.h"
+#include "knobs.h"
+#include "run_plan.h"
+#include "testlib.h"
+#include "testns.h"
+
+static void parse_ok(const char *text, struct run_plan *p)
+{
+	char err[512] = "";
+
+	ck_assert_msg(!run_plan_parse(text, "t.plan", p, err, sizeof(err)), "%s", err);
+}
+
+static int find(const struct run_plan *p, const char *name)
+{
+	int i;
+
+	for (i = 0; i < p->n_configs; i++)
+		if (!strcmp(p->configs[i].name, name))
+			return i;
+	return -1;
+}
+
+START_TEST(test_default_plan)
+{
+	static struct run_plan p;
+	int i, a, e, seen_on = 0, seen_off = 0;
+
+	parse_ok(run_plan_builtin(false), &p);
+	a = find(&p, "A");
+	e = find(&p, "E");
+	ck_assert_int_eq(a, 0);
+	ck_assert_int_eq(e, 4);
+	ck_assert_int_eq(p.repeats, 3);
+	for (i = 0; i < p.n_configs; i++) {
+		const struct run_config *c = &p.configs[i];
+
+		if (c->group == G_ISOLATE_ON) {
+			ck_assert_int_eq(c->baseline, a);
+			seen_on |= 1u << c->knob;
+			/* exactly one knob differs from A */
+			ck_assert(!knobs_equal(&c->k, &p.configs[a].k, c->knob));
+		}
+		if (c->group == G_ISOLATE_OFF) {
+			ck_assert_int_eq(c->baseline, e);
+			seen_off |= 1u << c->knob;
+		}
+	}
+	ck_assert_int_eq(seen_on, (1 << KNOB_COUNT) - 1);
+	ck_assert_int_eq(seen_off, (1 << KNOB_COUNT) - 1);
+	i = find(&p, "iptables services=5000");
+	ck_assert_int_ge(i, 0);
+	ck_assert_int_eq(p.configs[i].k.services, 5000);
+	ck_assert_str_eq(p.configs[p.configs[i].baseline].name, "iptables services=10");
+	ck_assert_int_ge(find(&p, "E+host_routing=legacy"), 0);
+	run_plan_free(&p);
+
+	parse_ok(run_plan_builtin(true), &p);
+	ck_assert_int_eq(p.repeats, 1);
+	run_plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_malformed_plans)
+{
+	static const struct {
+		const char *text, *expect;
+	} bad[] = {
+		{ "scenarios A F\n", "t.plan:1: scenarios: 'F'" },
+		{ "repeats 3\nmetrics ndr jitter\n", "t.plan:2: 'jitter' is not a workload" },
+		{ "isolate on routingg\n", "'routingg' is not a knob" },
+		{ "sweep service_lb=ipvs services=10\n", "service_lb" },
+		{ "sweep services=10\n", "needs both" },
+		{ "scenarios A\ntrial_secs -1\n", "t.plan:2: trial_secs" },
+		{ "scenarios A\nconfig x routing=ospf\n", "t.plan:2: config x" },
+		{ "frobnicate 1\n", "unknown directive 'frobnicate'" },
+		{ "# nothing\n", "nothing to measure" },
+	};
+	static struct run_plan p;
+	char err[512];
+	unsigned i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		ck_assert_msg(run_plan_parse(bad[i].text, "t.plan", &p, err, sizeof(err)) ==
+			      -EINVAL, "accepted: %s", bad[i].text);
+		ck_assert_msg(strstr(err, bad[i].expect), "'%s': got '%s', want '%s'",
+			      bad[i].text, err, bad[i].expect);
+	}
+}
+END_TEST
+
+static Suite *run_plan_suite(void)
+{
+	Suite *s = suite_create("run_plan");
+	TCase *tc = tcase_create("plan");
+
+	tcase_add_test(tc, test_default_plan);
+	tcase_add_test(tc, test_malformed_plans);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_SUITE(run_plan_suite)
+
+#define TINY_PLAN \
+	"name tiny\n" \
+	"repeats 2\n" \
+	"metrics loss conn\n" \
+	"scenarios A B C D E\n" \
+	"isolate on service_lb\n" \
+	"loss_secs 0.3\n" \
+	"conn_secs 0.3\n"
+
+/* The machine's dplab footprint: namespaces, state, pins. */
+static void footprint(char *buf, size_t len)
+{
+	sh_out(buf, len, 1, "ip netns list | grep -c '^dplab-two-node-'; ls /run/dplab 2>/dev/null; "
+	       "ls /sys/fs/bpf/dplab 2>/dev/null");
+}
+
+static void check_knobs(const char *what, const char *text)
+{
+	int i;
+
+	for (i = 0; i < KNOB_COUNT; i++)
+		ck_assert_msg(strstr(text, knob_name(i)), "%s does not name knob %s", what,
+			      knob_name(i));
+}
+
+/* Each scenario as a table column or row of its own: "| A" or "A:". */
+static void check_scenarios(const char *what, const char *text)
+{
+	char col[8], label[8];
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(col, sizeof(col), "| %c ", 'A' + i);
+		snprintf(label, sizeof(label), "%c:", 'A' + i);
+		ck_assert_msg(strstr(text, col) || strstr(text, label), "%s does not name "
+			      "scenario %c", what, 'A' + i);
+	}
+}
+
+START_TEST(test_quick_tiny_plan)
+{
+	char dir[] = "/tmp/dplab-test-run.XXXXXX", cmd[1024], out[16384], before[512],
+	     after[512], *report = NULL, *text;
+	json_t *doc, *cfg;
+	json_error_t je;
+	size_t i;
+	FILE *f;
+	long n;
+	int rc;
+
+	need_root();
+	ck_assert(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "%s/tiny.plan", dir);
+	f = fopen(cmd, "w");
+	ck_assert(f);
+	fputs(TINY_PLAN, f);
+	fclose(f);
+	footprint(before, sizeof(before));
+	rc = sh_out(out, sizeof(out), 1, "%s run --quick --plan %s/tiny.plan --out %s/out",
+		    test_dplab_path(), dir, dir);
+	footprint(after, sizeof(after));
+	ck_assert_msg(rc == 0, "dplab run exited %d:\n%s", rc, out);
+	ck_assert_msg(!strcmp(before, after), "footprint before:\n%s\nafter:\n%s", before, after);
+
+	snprintf(cmd, sizeof(cmd), "%s/out/results.json", dir);
+	doc = json_load_file(cmd, 0, &je);
+	ck_assert_msg(doc, "results.json: %s", je.text);
+	ck_assert(json_is_true(json_object_get(doc, "complete")));
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "knobs")), KNOB_COUNT);
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "configs")), 6);
+	json_array_foreach(json_object_get(doc, "configs"), i, cfg) {
+		json_t *r = json_object_get(json_object_get(cfg, "results"), "conn_per_s");
+
+		ck_assert_msg(!strcmp(json_string_value(json_object_get(cfg, "status")),
+				      "measured"), "config %zu not measured:\n%s", i, out);
+		ck_assert_int_eq(json_array_size(json_object_get(r, "samples")), 1);
+	}
+	text = json_dumps(doc, 0);
+	check_knobs("results.json", text);
+	free(text);
+	for (i = 0; i < 5; i++) {
+		char name[2] = { 'A' + i, 0 };
+
+		cfg = json_array_get(json_object_get(doc, "configs"), i);
+		ck_assert_str_eq(json_string_value(json_object_get(cfg, "name")), name);
+		ck_assert(json_object_get(json_object_get(doc, "scenarios"), name));
+	}
+	json_decref(doc);
+
+	snprintf(cmd, sizeof(cmd), "%s/out/report.md", dir);
+	ck_assert_msg((n = read_file(cmd, &report)) > 0, "no %s", cmd);
+	check_knobs("report.md", report);
+	check_scenarios("report.md", report);
+	free(report);
+	ck_assert_msg(!sh("test -s %s/out/results.csv && head -1 %s/out/results.csv | "
+			  "grep -q '^config,group,knob'", dir, dir), "results.csv missing or headless");
+	ck_assert_msg(!sh("ls %s/out/charts/*.svg >/dev/null 2>&1", dir), "no SVG charts");
+	ck_assert_msg(!sh("for f in %s/out/charts/*.svg; do python3 -c 'import sys, "
+			  "xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' \"$f\" || exit 1; "
+			  "done", dir), "an SVG chart is not well-formed XML");
+	sh("rm -rf %s", dir);
+}
+END_TEST
+
+static Suite *run_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("quick");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_quick_tiny_plan);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_SUITE(run_suite)
