@@ -26,6 +26,7 @@
 #define APPLY_SECS 1.0		/* planned time of a knob change, for estimates */
 
 static volatile sig_atomic_t stop;
+static char *dp_keys[RUN_MAX_CONFIGS];	/* datapath_key() of each config applied */
 
 static void on_signal(int sig)
 {
@@ -171,21 +172,35 @@ static void progress_line(const struct progress *pg, const struct run_plan *p, i
 	fflush(stdout);
 }
 
-/* "ns dev hook program mechanism;..." of a status' attachments. */
-static void attach_key(json_t *attach, char *buf, size_t len)
+/*
+ * What a configuration put in the datapath, as text: every attachment
+ * (namespace, device, hook, program, mechanism) and the size of every
+ * map.  Two configurations with equal keys run the same programs.
+ */
+static char *datapath_key(json_t *st)
 {
-	size_t i, used = 0;
-	json_t *a;
+	json_t *a, *node, *feat, *m;
+	const char *nname, *fname, *mname;
+	size_t i, len = 0;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, &len);
 
-	buf[0] = 0;
-	json_array_foreach(attach, i, a)
-		if (used < len)
-			used += snprintf(buf + used, len - used, "%s %s %s %s %s;",
-				json_string_value(json_object_get(a, "namespace")),
-				json_string_value(json_object_get(a, "device")),
-				json_string_value(json_object_get(a, "hook")),
-				json_string_value(json_object_get(a, "program")),
-				json_string_value(json_object_get(a, "mechanism")));
+	if (!f)
+		return NULL;
+	json_array_foreach(json_object_get(st, "attachments"), i, a)
+		fprintf(f, "%s %s %s %s %s;",
+			json_string_value(json_object_get(a, "namespace")),
+			json_string_value(json_object_get(a, "device")),
+			json_string_value(json_object_get(a, "hook")),
+			json_string_value(json_object_get(a, "program")),
+			json_string_value(json_object_get(a, "mechanism")));
+	json_object_foreach(json_object_get(st, "nodes"), nname, node)
+		json_object_foreach(json_object_get(node, "features"), fname, feat)
+			json_object_foreach(json_object_get(feat, "maps"), mname, m)
+				fprintf(f, "%s/%s/%s:%lld;", nname, fname, mname,
+					json_integer_value(json_object_get(m, "max")));
+	fclose(f);
+	return buf;
 }
 
 /* Each program once: one attached to several hooks is listed for each. */
@@ -216,7 +231,19 @@ static void record_status(struct run_ctx *x, json_t *cfg, json_t *st)
 	json_object_set_new(cfg, "kube_proxy_rules", rules);
 }
 
-/* Maps with entries after the workloads. */
+/* Tables that hold state, not a program's constants or counters. */
+static bool state_map(const char *name)
+{
+	static const char *const not_state[] = { "counters", "rodata", "bss", "data" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(not_state) / sizeof(not_state[0]); i++)
+		if (!strcmp(name, not_state[i]))
+			return false;
+	return true;
+}
+
+/* State maps with entries after the workloads. */
 static void record_maps(json_t *cfg, json_t *st)
 {
 	json_t *maps = json_array(), *node, *feat, *m;
@@ -225,7 +252,8 @@ static void record_maps(json_t *cfg, json_t *st)
 	json_object_foreach(json_object_get(st, "nodes"), nname, node)
 		json_object_foreach(json_object_get(node, "features"), fname, feat)
 			json_object_foreach(json_object_get(feat, "maps"), mname, m)
-				if (json_integer_value(json_object_get(m, "entries")) > 0)
+				if (state_map(mname) &&
+				    json_integer_value(json_object_get(m, "entries")) > 0)
 					json_array_append_new(maps, json_pack("{s:s,s:s,s:s,s:O,s:O}",
 						"node", nname, "feature", fname, "map", mname,
 						"entries", json_object_get(m, "entries"),
@@ -233,10 +261,15 @@ static void record_maps(json_t *cfg, json_t *st)
 	json_object_set_new(cfg, "maps", maps);
 }
 
-/* Knobs whose change only shows in what is attached. */
-static bool attach_only_knob(int knob)
+/*
+ * Knobs that act only through what is attached and how big the maps are
+ * (not through the stack: routes, iptables, sysctls): where the datapath
+ * stays the same, switching them changes nothing to measure.
+ */
+static bool datapath_only_knob(int knob)
 {
-	return knob == KNOB_HOST_ROUTING || knob == KNOB_XDP_ATTACH || knob == KNOB_TC_ATTACH;
+	return knob == KNOB_HOST_ROUTING || knob == KNOB_XDP_ATTACH ||
+	       knob == KNOB_TC_ATTACH || knob == KNOB_CT_MAX;
 }
 
 static void add_notes(json_t *cfg, const char *notes)
@@ -296,8 +329,8 @@ static bool run_config(struct run_ctx *x, struct progress *pg, json_t *doc, int 
 {
 	const struct run_plan *p = x->plan;
 	const struct run_config *c = &p->configs[i];
-	json_t *cfg = run_results_config(doc, p, c), *st, *base;
-	char notes[2048], err[1024], key[8192], bkey[8192], why[600];
+	json_t *cfg = run_results_config(doc, p, c), *st;
+	char notes[2048], err[1024], why[600], *base_key;
 	double t0 = now_s();
 	int ret;
 
@@ -329,16 +362,17 @@ static bool run_config(struct run_ctx *x, struct progress *pg, json_t *doc, int 
 			return false;
 		}
 	}
+	if (run_cluster_flush_conntrack(x, err, sizeof(err)))
+		add_notes(cfg, err);
 	st = run_cluster_status(x);
 	record_status(x, cfg, st);
+	free(dp_keys[i]);
+	dp_keys[i] = datapath_key(st);
 	json_decref(st);
-	base = c->baseline >= 0 ? json_array_get(json_object_get(doc, "configs"), c->baseline) :
-				  NULL;
-	if (base && c->group != G_SWEEP && attach_only_knob(c->knob)) {
-		attach_key(json_object_get(cfg, "attach"), key, sizeof(key));
-		attach_key(json_object_get(base, "attach"), bkey, sizeof(bkey));
-		if (!strcmp(key, bkey)) {
-			snprintf(why, sizeof(why), "%s=%s changes nothing attached in %s%s%.*s",
+	base_key = c->baseline >= 0 ? dp_keys[c->baseline] : NULL;
+	if (base_key && dp_keys[i] && c->group != G_SWEEP && datapath_only_knob(c->knob)) {
+		if (!strcmp(dp_keys[i], base_key)) {
+			snprintf(why, sizeof(why), "%s=%s changes nothing in the datapath of %s%s%.*s",
 				 knob_name(c->knob), c->value, p->configs[c->baseline].name,
 				 notes[0] ? ": " : "", (int)strcspn(notes, "\n"), notes);
 			run_results_status(cfg, "no_change", why);
@@ -500,6 +534,8 @@ int cmd_run(int argc, char **argv)
 	json_decref(doc);
 	if (stats_fd >= 0)
 		close(stats_fd);
+	for (i = 0; i < plan.n_configs; i++)
+		free(dp_keys[i]);
 	run_plan_free(&plan);
 	return ret || stop_reason[0] ? EXIT_FAILURE : EXIT_SUCCESS;
 }

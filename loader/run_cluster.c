@@ -69,6 +69,21 @@ int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char
 	return rc;
 }
 
+int run_cluster_flush_conntrack(struct run_ctx *x, char *err, size_t err_len)
+{
+	struct run_child c;
+	int i, rc = 0;
+
+	for (i = 0; i < x->t.n_nodes && !rc; i++) {
+		rc = run_child_run(&c, 30, NULL, "ip netns exec %s conntrack -F", x->t.nodes[i].ns);
+		if (rc)
+			snprintf(err, err_len, "conntrack -F in %s: %.*s", x->t.nodes[i].ns,
+				 c.buf ? (int)strcspn(c.buf, "\n") : 0, c.buf ? c.buf : "");
+		run_child_free(&c);
+	}
+	return rc ? -EIO : 0;
+}
+
 json_t *run_cluster_status(struct run_ctx *x)
 {
 	struct run_child c;

@@ -19,6 +19,14 @@ struct run_ctx;
  */
 int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char *notes,
 		      size_t notes_len, char *err, size_t err_len);
+/*
+ * Empty the nodes' netfilter conntrack tables, so that a configuration
+ * does not meet the previous one's entries: a connection to a backend
+ * that socket LB makes directly can clash with the reply tuple of the
+ * same source port's earlier DNAT'd connection (kube-proxy), and its SYNs
+ * are then dropped until that entry times out.  0 or -EIO with err.
+ */
+int run_cluster_flush_conntrack(struct run_ctx *x, char *err, size_t err_len);
 /* `dplab status --json` of the cluster, or NULL. */
 json_t *run_cluster_status(struct run_ctx *x);
 void run_cluster_down(struct run_ctx *x);

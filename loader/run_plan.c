@@ -29,7 +29,7 @@ static const char default_plan[] =
 	"sweep_metrics conn req\n"
 	"trial_secs 0.3\n"
 	"search_iter 7\n"
-	"search_hi 1000000\n"
+	"search_hi 400000\n"
 	"loss_rate 50000\n"
 	"loss_secs 1\n"
 	"rtt_rate 5000\n"
@@ -40,26 +40,27 @@ static const char default_plan[] =
 	"req_secs 1\n";
 
 static const char quick_plan[] =
-	"# dplab run --quick: every scenario and every knob from A, once, briefly\n"
+	"# dplab run --quick: the default plan's configurations, once, briefly\n"
 	"name quick\n"
 	"topology " DEFAULT_TOPOLOGY "\n"
 	"repeats 1\n"
-	"metrics ndr loss rtt tcp conn req nodeport\n"
+	"metrics ndr pdr loss rtt tcp conn req nodeport\n"
 	"scenarios A B C D E\n"
 	"isolate on\n"
+	"isolate off\n"
 	"sweep service_lb=iptables,tc,socket services=10,1000\n"
-	"sweep_metrics conn\n"
+	"sweep_metrics conn req\n"
 	"trial_secs 0.2\n"
 	"search_iter 5\n"
-	"search_hi 1000000\n"
+	"search_hi 400000\n"
 	"loss_rate 50000\n"
-	"loss_secs 0.5\n"
+	"loss_secs 0.3\n"
 	"rtt_rate 2000\n"
-	"rtt_secs 0.5\n"
+	"rtt_secs 0.3\n"
 	"tcp_secs 0.5\n"
-	"conn_secs 0.5\n"
+	"conn_secs 0.3\n"
 	"req_rate 1000\n"
-	"req_secs 0.5\n";
+	"req_secs 0.3\n";
 
 /*
  * The value a knob is switched to when A and E agree on it, so that every
@@ -356,7 +357,7 @@ static struct run_config *add(struct run_plan *p, const char *name, enum run_gro
 	return c;
 }
 
-static int find(const struct run_plan *p, const char *name)
+int run_plan_find(const struct run_plan *p, const char *name)
 {
 	int i;
 
@@ -372,8 +373,8 @@ static int add_scenario(struct run_plan *p, char preset, unsigned int workloads)
 	struct run_config *c;
 	struct knobs k;
 
-	if (find(p, name) >= 0)
-		return find(p, name);
+	if (run_plan_find(p, name) >= 0)
+		return run_plan_find(p, name);
 	knobs_profile(name, &k, err, sizeof(err));
 	c = add(p, name, G_SCENARIO, &k, workloads);
 	if (!c)
@@ -416,6 +417,13 @@ static int add_isolation(struct run_plan *p, bool on, unsigned int knobs_mask,
 		c->knob = i;
 		snprintf(c->value, sizeof(c->value), "%s", value);
 	}
+	/* The baseline again: how far the machine drifted over the group. */
+	snprintf(name, sizeof(name), "%c again", from);
+	c = add(p, name, on ? G_ISOLATE_ON : G_ISOLATE_OFF, &base, workloads);
+	if (!c)
+		return -E2BIG;
+	c->scenario = from;
+	c->baseline = b;
 	return 0;
 }
 

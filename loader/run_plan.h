@@ -70,6 +70,9 @@ int run_plan_parse(const char *text, const char *file, struct run_plan *p, char 
 int run_plan_load(const char *path, struct run_plan *p, char *err, size_t err_len);
 void run_plan_free(struct run_plan *p);
 
+/* Index of the config named name, or -1. */
+int run_plan_find(const struct run_plan *p, const char *name);
+
 /* "scenario", "isolate_on", ... as in results.json. */
 const char *run_group_name(enum run_group g);
 /* Planned seconds of one repetition of workload w (for progress estimates). */

@@ -340,6 +340,22 @@ static void impact_row(FILE *f, const struct rr_view *v, json_t *c0, json_t *c1,
 	row_emit(f, &r);
 }
 
+/*
+ * The baseline measured once more at the end of the group (no knob): its
+ * "effect" is the drift of the machine over the group, the yardstick for
+ * every other row.
+ */
+static void drift_rows(FILE *f, const struct rr_view *v, const char *group, const int *idx,
+		       int nm)
+{
+	json_t *c;
+	size_t j;
+
+	json_array_foreach(v->doc[0]->configs, j, c)
+		if (rr_str(c, "group") && !strcmp(rr_str(c, "group"), group) && !rr_str(c, "knob"))
+			impact_row(f, v, c, partner(v, c, NULL), idx, nm);
+}
+
 static void impact_table(FILE *f, const struct rr_view *v, const char *group, const char *title,
 			 const char *chart_prefix)
 {
@@ -379,6 +395,7 @@ static void impact_table(FILE *f, const struct rr_view *v, const char *group, co
 		row_put(&r, "not in this plan");
 		row_emit(f, &r);
 	}
+	drift_rows(f, v, group, idx, nm);
 	for (i = 0; i < nm; i++) {
 		snprintf(file, sizeof(file), "%s_%s.svg", chart_prefix,
 			 v->doc[0]->metrics[idx[i]].id);
@@ -400,7 +417,10 @@ void rr_write_impact(FILE *f, const struct rr_view *v)
 		"\"better\"/\"worse\" follow the metric's direction (higher is better for rates, "
 		"lower for latency, loss and BPF time). \"(noise)\" = within noise: the min–max "
 		"ranges of the repetitions of the two overlap, so the change cannot be told apart "
-		"from their spread.%s\n\n", v->n > 1 ?
+		"from their spread. A row named after the baseline (\"A again\", \"E again\") is "
+		"the baseline measured once more after the other rows: its change is the drift of "
+		"the machine over that time, and an effect no larger than it is not the knob's.%s\n\n",
+		v->n > 1 ?
 		" In a comparison, each cell is A's effect → B's, and the difference in "
 		"percentage points (pp)." : "");
 }

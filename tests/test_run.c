@@ -10,7 +10,10 @@
  * switched on from A, two short workloads) ends with results.json that
  * parses and names every knob and scenario, report.md naming them too,
  * results.csv, well-formed SVG charts, and the machine as it was before:
- * no dplab namespace, state or pin left.
+ * no dplab namespace, state or pin left.  And SIGINT half way: the run
+ * stops, says so in results.json (complete false, stop_reason
+ * "interrupted"), keeps the configurations measured so far and leaves the
+ * machine as it was.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,30 +35,26 @@ static void parse_ok(const char *text, struct run_plan *p)
 	ck_assert_msg(!run_plan_parse(text, "t.plan", p, err, sizeof(err)), "%s", err);
 }
 
-static int find(const struct run_plan *p, const char *name)
-{
-	int i;
-
-	for (i = 0; i < p->n_configs; i++)
-		if (!strcmp(p->configs[i].name, name))
-			return i;
-	return -1;
-}
-
 START_TEST(test_default_plan)
 {
 	static struct run_plan p;
 	int i, a, e, seen_on = 0, seen_off = 0;
 
 	parse_ok(run_plan_builtin(false), &p);
-	a = find(&p, "A");
-	e = find(&p, "E");
+	a = run_plan_find(&p, "A");
+	e = run_plan_find(&p, "E");
 	ck_assert_int_eq(a, 0);
 	ck_assert_int_eq(e, 4);
 	ck_assert_int_eq(p.repeats, 3);
 	for (i = 0; i < p.n_configs; i++) {
 		const struct run_config *c = &p.configs[i];
 
+		if (c->knob < 0 && (c->group == G_ISOLATE_ON || c->group == G_ISOLATE_OFF)) {
+			/* the baseline again, for the drift: same knobs */
+			ck_assert_int_eq(c->baseline, c->group == G_ISOLATE_ON ? a : e);
+			ck_assert(!memcmp(&c->k, &p.configs[c->baseline].k, sizeof(c->k)));
+			continue;
+		}
 		if (c->group == G_ISOLATE_ON) {
 			ck_assert_int_eq(c->baseline, a);
 			seen_on |= 1u << c->knob;
@@ -69,11 +68,13 @@ START_TEST(test_default_plan)
 	}
 	ck_assert_int_eq(seen_on, (1 << KNOB_COUNT) - 1);
 	ck_assert_int_eq(seen_off, (1 << KNOB_COUNT) - 1);
-	i = find(&p, "iptables services=5000");
+	i = run_plan_find(&p, "iptables services=5000");
 	ck_assert_int_ge(i, 0);
 	ck_assert_int_eq(p.configs[i].k.services, 5000);
 	ck_assert_str_eq(p.configs[p.configs[i].baseline].name, "iptables services=10");
-	ck_assert_int_ge(find(&p, "E+host_routing=legacy"), 0);
+	ck_assert_int_ge(run_plan_find(&p, "E+host_routing=legacy"), 0);
+	ck_assert_int_ge(run_plan_find(&p, "A again"), 0);
+	ck_assert_int_ge(run_plan_find(&p, "E again"), 0);
 	run_plan_free(&p);
 
 	parse_ok(run_plan_builtin(true), &p);
@@ -193,7 +194,8 @@ START_TEST(test_quick_tiny_plan)
 	ck_assert_msg(doc, "results.json: %s", je.text);
 	ck_assert(json_is_true(json_object_get(doc, "complete")));
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "knobs")), KNOB_COUNT);
-	ck_assert_int_eq(json_array_size(json_object_get(doc, "configs")), 6);
+	/* A-E, A+service_lb=socket, A again */
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "configs")), 7);
 	json_array_foreach(json_object_get(doc, "configs"), i, cfg) {
 		json_t *r = json_object_get(json_object_get(cfg, "results"), "conn_per_s");
 
@@ -228,6 +230,45 @@ START_TEST(test_quick_tiny_plan)
 }
 END_TEST
 
+START_TEST(test_interrupted_run)
+{
+	char dir[] = "/tmp/dplab-test-run.XXXXXX", path[256], out[16384], before[512], after[512];
+	json_t *doc, *cfg;
+	json_error_t je;
+	size_t i, measured = 0;
+	FILE *f;
+	int rc;
+
+	need_root();
+	ck_assert(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/tiny.plan", dir);
+	f = fopen(path, "w");
+	ck_assert(f);
+	fputs(TINY_PLAN, f);
+	fclose(f);
+	footprint(before, sizeof(before));
+	/* Up takes a few seconds; after 12 s some configs are measured, not all. */
+	rc = sh_out(out, sizeof(out), 1, "%s run --plan %s --out %s/out & pid=$!; sleep 12; "
+		    "kill -INT $pid; wait $pid", test_dplab_path(), path, dir);
+	footprint(after, sizeof(after));
+	ck_assert_msg(rc != 0, "an interrupted run exited 0:\n%s", out);
+	ck_assert_msg(strstr(out, "interrupted"), "no word of the interruption:\n%s", out);
+	ck_assert_msg(!strcmp(before, after), "footprint before:\n%s\nafter:\n%s", before, after);
+	snprintf(path, sizeof(path), "%s/out/results.json", dir);
+	doc = json_load_file(path, 0, &je);
+	ck_assert_msg(doc, "results.json: %s\n%s", je.text, out);
+	ck_assert(json_is_false(json_object_get(doc, "complete")));
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "stop_reason")), "interrupted");
+	json_array_foreach(json_object_get(doc, "configs"), i, cfg)
+		measured += !strcmp(json_string_value(json_object_get(cfg, "status")), "measured");
+	ck_assert_msg(measured >= 1 && measured < 7, "%zu configs measured:\n%s", measured, out);
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/out/report.md", dir);
+	ck_assert_msg(!access(path, F_OK), "no report.md after the interruption");
+	sh("rm -rf %s", dir);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -235,6 +276,7 @@ static Suite *run_suite(void)
 
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_quick_tiny_plan);
+	tcase_add_test(tc, test_interrupted_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
