@@ -164,6 +164,20 @@ static void check_scenarios(const char *what, const char *text)
 	}
 }
 
+/* A scratch directory (dir, a mkdtemp template) holding the tiny plan; its path into plan. */
+static void tiny_plan_dir(char *dir, char *plan, size_t len)
+{
+	FILE *f;
+
+	need_root();
+	ck_assert(mkdtemp(dir));
+	snprintf(plan, len, "%s/tiny.plan", dir);
+	f = fopen(plan, "w");
+	ck_assert(f);
+	fputs(TINY_PLAN, f);
+	fclose(f);
+}
+
 START_TEST(test_quick_tiny_plan)
 {
 	char dir[] = "/tmp/dplab-test-run.XXXXXX", cmd[1024], out[16384], before[512],
@@ -171,20 +185,13 @@ START_TEST(test_quick_tiny_plan)
 	json_t *doc, *cfg;
 	json_error_t je;
 	size_t i;
-	FILE *f;
 	long n;
 	int rc;
 
-	need_root();
-	ck_assert(mkdtemp(dir));
-	snprintf(cmd, sizeof(cmd), "%s/tiny.plan", dir);
-	f = fopen(cmd, "w");
-	ck_assert(f);
-	fputs(TINY_PLAN, f);
-	fclose(f);
+	tiny_plan_dir(dir, cmd, sizeof(cmd));
 	footprint(before, sizeof(before));
-	rc = sh_out(out, sizeof(out), 1, "%s run --quick --plan %s/tiny.plan --out %s/out",
-		    test_dplab_path(), dir, dir);
+	rc = sh_out(out, sizeof(out), 1, "%s run --quick --plan %s --out %s/out",
+		    test_dplab_path(), cmd, dir);
 	footprint(after, sizeof(after));
 	ck_assert_msg(rc == 0, "dplab run exited %d:\n%s", rc, out);
 	ck_assert_msg(!strcmp(before, after), "footprint before:\n%s\nafter:\n%s", before, after);
@@ -236,16 +243,9 @@ START_TEST(test_interrupted_run)
 	json_t *doc, *cfg;
 	json_error_t je;
 	size_t i, measured = 0;
-	FILE *f;
 	int rc;
 
-	need_root();
-	ck_assert(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/tiny.plan", dir);
-	f = fopen(path, "w");
-	ck_assert(f);
-	fputs(TINY_PLAN, f);
-	fclose(f);
+	tiny_plan_dir(dir, path, sizeof(path));
 	footprint(before, sizeof(before));
 	/* Up takes a few seconds; after 12 s some configs are measured, not all. */
 	rc = sh_out(out, sizeof(out), 1, "%s run --plan %s --out %s/out & pid=$!; sleep 12; "
