@@ -61,9 +61,15 @@ int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char
 	if (rc) {
 		const char *why = c.buf && strstr(c.buf, "unsupported here") ?
 				  strstr(c.buf, "unsupported here") : c.buf ? c.buf : "";
+		size_t len = strcspn(why, "\n");
 
-		snprintf(err, err_len, "%.*s", (int)strcspn(why, "\n"), why);
 		rc = strstr(why, "unsupported here") ? -EOPNOTSUPP : -EIO;
+		/* The reason, without the command that showed it (kept in the notes). */
+		if (rc == -EOPNOTSUPP && strstr(why, ": '") && strstr(why, ": '") < why + len) {
+			snprintf(notes, notes_len, "%.*s\n", (int)len, why);
+			len = strstr(why, ": '") - why;
+		}
+		snprintf(err, err_len, "%.*s", (int)len, why);
 	}
 	run_child_free(&c);
 	return rc;
