@@ -128,10 +128,10 @@ static int reap(struct run_child *c)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Stop the child's whole process group: SIGTERM, a second, SIGKILL; reap. */
+/* Stop the child's whole process group: SIGTERM, up to 3 s, SIGKILL; reap. */
 static void terminate(struct run_child *c)
 {
-	double end = now_s() + 1;
+	double end = now_s() + 3;	/* dplab-pktgen drains its queues on the way out */
 	int status;
 
 	if (c->pid <= 0)

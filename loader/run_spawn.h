@@ -39,7 +39,7 @@ int run_child_start(struct run_child *c, const char *fmt, ...)
 int run_child_wait(struct run_child *c, const char *expect, double timeout_s,
 		   volatile sig_atomic_t *stop);
 
-/* SIGTERM, then SIGKILL after a second; reaped; output freed. */
+/* SIGTERM, then SIGKILL after 3 s; reaped; output freed. */
 void run_child_kill(struct run_child *c);
 /* Output freed after a wait that ended with the child's exit. */
 void run_child_free(struct run_child *c);

@@ -176,11 +176,15 @@ int main(int argc, char **argv)
 
 	if (pg_opts_parse(argc, argv, &o))
 		return 2;
-	if (o.receive) {
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
+	/*
+	 * From here on a signal only asks to stop: EAL init and port setup
+	 * run to their end, and the cleanup removes what they made (the
+	 * default action would leave EAL's runtime directory behind).
+	 */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (o.receive)
 		return pg_receive_main(&o, argv[0], &stop) ? EXIT_FAILURE : EXIT_SUCCESS;
-	}
 	if (o.pcap && pg_pcap_load(o.pcap, &pcap, perr, sizeof(perr))) {
 		fprintf(stderr, "dplab-pktgen: --pcap %s\n", perr);
 		return EXIT_FAILURE;
@@ -272,8 +276,10 @@ int main(int argc, char **argv)
 		rc.rx_port = tx.port_id;
 		rc.reflect = true;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	if (stop) {
+		err = -EINTR;
+		goto out;
+	}
 	if (o.search) {
 		err = search(&o, &rc, &res, out);
 		goto out;

@@ -134,11 +134,11 @@ TEST_SUITE(run_plan_suite)
 	"loss_secs 0.3\n" \
 	"conn_secs 0.3\n"
 
-/* The machine's dplab footprint: namespaces, state, pins. */
+/* The machine's dplab footprint: namespaces, state, pins, DPDK runtime directories. */
 static void footprint(char *buf, size_t len)
 {
 	sh_out(buf, len, 1, "ip netns list | grep -c '^dplab-two-node-'; ls /run/dplab 2>/dev/null; "
-	       "ls /sys/fs/bpf/dplab 2>/dev/null");
+	       "ls /sys/fs/bpf/dplab 2>/dev/null; ls -d /var/run/dpdk/dplab-pktgen-* 2>/dev/null");
 }
 
 static void check_knobs(const char *what, const char *text)
