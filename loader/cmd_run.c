@@ -104,14 +104,6 @@ static int load_plan(const struct run_opts *o, struct run_plan *p)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static double config_secs(const struct run_plan *p, const struct run_config *c)
 {
 	double s = APPLY_SECS;
@@ -159,7 +151,7 @@ static void fmt_secs(double s, char *buf, size_t len)
 static void progress_line(const struct progress *pg, const struct run_plan *p, int i,
 			  const char *what)
 {
-	double el = now_s() - pg->start, left;
+	double el = run_now_s() - pg->start, left;
 	char e[16], l[16];
 
 	left = pg->planned_done > 0 ? el / pg->planned_done * (pg->planned_total -
@@ -331,7 +323,7 @@ static bool run_config(struct run_ctx *x, struct progress *pg, json_t *doc, int 
 	const struct run_config *c = &p->configs[i];
 	json_t *cfg = run_results_config(doc, p, c), *st;
 	char notes[2048], err[1024], why[600], *base_key;
-	double t0 = now_s();
+	double t0 = run_now_s();
 	int ret;
 
 	progress_line(pg, p, i, *up ? "set" : "up");
@@ -385,11 +377,11 @@ static bool run_config(struct run_ctx *x, struct progress *pg, json_t *doc, int 
 	record_maps(cfg, st);
 	json_decref(st);
 	run_results_status(cfg, stop ? "interrupted" : "measured", NULL);
-	json_object_set_new(cfg, "seconds", json_real(now_s() - t0));
+	json_object_set_new(cfg, "seconds", json_real(run_now_s() - t0));
 	return !stop;
 skip:
 	pg->planned_done += config_secs(p, c) - APPLY_SECS;
-	json_object_set_new(cfg, "seconds", json_real(now_s() - t0));
+	json_object_set_new(cfg, "seconds", json_real(run_now_s() - t0));
 	return !stop;
 }
 
@@ -508,7 +500,7 @@ int cmd_run(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	doc = run_results_new(&plan);
-	pg.start = now_s();
+	pg.start = run_now_s();
 	for (i = 0; i < plan.n_configs; i++)
 		pg.planned_total += config_secs(&plan, &plan.configs[i]);
 	printf("dplab run: plan %s, %d configurations x %d repeats, results in %s\n", plan.name,

@@ -18,6 +18,7 @@
 #include "netns.h"
 #include "run.h"
 #include "run_cluster.h"
+#include "runcmd.h"
 
 #define CHANGE_TIMEOUT_S 300
 
@@ -77,17 +78,11 @@ int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char
 
 int run_cluster_flush_conntrack(struct run_ctx *x, char *err, size_t err_len)
 {
-	struct run_child c;
 	int i, rc = 0;
 
-	for (i = 0; i < x->t.n_nodes && !rc; i++) {
-		rc = run_child_run(&c, 30, NULL, "ip netns exec %s conntrack -F", x->t.nodes[i].ns);
-		if (rc)
-			snprintf(err, err_len, "conntrack -F in %s: %.*s", x->t.nodes[i].ns,
-				 c.buf ? (int)strcspn(c.buf, "\n") : 0, c.buf ? c.buf : "");
-		run_child_free(&c);
-	}
-	return rc ? -EIO : 0;
+	for (i = 0; i < x->t.n_nodes && !rc; i++)
+		rc = runcmd(err, err_len, "ip netns exec %s conntrack -F", x->t.nodes[i].ns);
+	return rc;
 }
 
 json_t *run_cluster_status(struct run_ctx *x)
@@ -106,10 +101,12 @@ json_t *run_cluster_status(struct run_ctx *x)
 void run_cluster_down(struct run_ctx *x)
 {
 	struct run_child c;
+	char line[256];
 
 	if (run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s down --topology %s", x->self,
 			  x->t.name))
-		fprintf(stderr, "dplab run: down %s: %s\n", x->t.name, c.buf ? c.buf : "failed");
+		fprintf(stderr, "dplab run: down %s: %s\n", x->t.name,
+			run_child_message(&c, line, sizeof(line)));
 	run_child_free(&c);
 }
 
@@ -173,8 +170,8 @@ json_t *run_machine(struct run_ctx *x, bool bpf_stats)
 						       "iface", "eth0",
 						       "driver", drv[0] ? drv : "unknown"));
 	}
-	if (!run_child_run(&c, 10, NULL, "iptables --version") && c.buf)
-		snprintf(ipt, sizeof(ipt), "%.*s", (int)strcspn(c.buf, "\n"), c.buf);
+	if (!run_child_run(&c, 10, NULL, "iptables --version"))
+		run_child_message(&c, ipt, sizeof(ipt));
 	run_child_free(&c);
 	return json_pack("{s:s,s:s,s:s,s:i,s:s,s:o,s:s,s:b}", "hostname", host,
 			 "kernel", u.release, "cpu_model", cpu, "cpus",

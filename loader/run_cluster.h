@@ -24,7 +24,7 @@ int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char
  * does not meet the previous one's entries: a connection to a backend
  * that socket LB makes directly can clash with the reply tuple of the
  * same source port's earlier DNAT'd connection (kube-proxy), and its SYNs
- * are then dropped until that entry times out.  0 or -EIO with err.
+ * are then dropped until that entry times out.  0 or -errno with err.
  */
 int run_cluster_flush_conntrack(struct run_ctx *x, char *err, size_t err_len);
 /* `dplab status --json` of the cluster, or NULL. */

@@ -113,7 +113,5 @@ void rr_write_scenarios(FILE *f, const struct rr_view *v);
 void rr_write_impact(FILE *f, const struct rr_view *v);
 void rr_write_sweep(FILE *f, const struct rr_view *v);
 void rr_write_other(FILE *f, const struct rr_view *v);	/* group "config" */
-/* ![label](charts/file) for the chart file, when it was written. */
-void rr_embed(FILE *f, const struct rr_view *v, const char *file);
 
 #endif /* DPLAB_LOADER_RUN_REPORT_FMT_H */

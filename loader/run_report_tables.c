@@ -151,7 +151,7 @@ static bool any_doc_group(const struct rr_view *v, const char *group)
 	return rr_group_any(v->doc[0], group) || (v->n > 1 && rr_group_any(v->doc[1], group));
 }
 
-void rr_embed(FILE *f, const struct rr_view *v, const char *file)
+static void rr_embed(FILE *f, const struct rr_view *v, const char *file)
 {
 	int i;
 

@@ -123,7 +123,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double run_median(double *v, int n)
+static double run_median(double *v, int n)
 {
 	if (!n)
 		return NAN;
@@ -186,7 +186,7 @@ static json_t *effect(json_t *r, json_t *b, bool higher_better)
 			 noise ? json_null() : json_boolean((med > bmed) == higher_better));
 }
 
-void run_results_summarize(json_t *doc)
+static void run_results_summarize(json_t *doc)
 {
 	json_t *cfg, *base, *r, *eff, *e;
 	const char *id, *bname;

@@ -24,16 +24,10 @@ void run_results_error(json_t *cfg, int metric, const char *why);
 /* status: "measured", "unsupported", "no_change", "failed", "interrupted". */
 void run_results_status(json_t *cfg, const char *status, const char *reason);
 
-/* Medians, ranges and effects of every config (idempotent). */
-void run_results_summarize(json_t *doc);
-
 /* "complete" and "finished"; stop_reason NULL when complete. */
 void run_results_finish(json_t *doc, const char *stop_reason);
 
 /* DIR/results.json (through a temporary file); 0 or -errno. */
 int run_results_save(json_t *doc, const char *dir);
-
-/* The median of v[0..n) (sorted in place); NAN when n is 0. */
-double run_median(double *v, int n);
 
 #endif /* DPLAB_LOADER_RUN_RESULTS_H */

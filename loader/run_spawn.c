@@ -16,7 +16,7 @@
 
 #define LINE_MAX_LEN 4096
 
-static double now_s(void)
+double run_now_s(void)
 {
 	struct timespec ts;
 
@@ -131,14 +131,14 @@ static int reap(struct run_child *c)
 /* Stop the child's whole process group: SIGTERM, up to 3 s, SIGKILL; reap. */
 static void terminate(struct run_child *c)
 {
-	double end = now_s() + 3;	/* dplab-pktgen drains its queues on the way out */
+	double end = run_now_s() + 3;	/* dplab-pktgen drains its queues on the way out */
 	int status;
 
 	if (c->pid <= 0)
 		return;
 	kill(-c->pid, SIGTERM);
 	kill(c->pid, SIGTERM);
-	while (now_s() < end) {
+	while (run_now_s() < end) {
 		if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
 			c->pid = 0;
 			break;
@@ -162,7 +162,7 @@ static void terminate(struct run_child *c)
 int run_child_wait(struct run_child *c, const char *expect, double timeout_s,
 		   volatile sig_atomic_t *stop)
 {
-	double end = now_s() + timeout_s;
+	double end = run_now_s() + timeout_s;
 	struct pollfd pfd = { .fd = c->out_fd, .events = POLLIN };
 	bool open = c->out_fd >= 0;
 
@@ -171,7 +171,7 @@ int run_child_wait(struct run_child *c, const char *expect, double timeout_s,
 			terminate(c);
 			return -EINTR;
 		}
-		if (now_s() > end) {
+		if (run_now_s() > end) {
 			terminate(c);
 			return -ETIMEDOUT;
 		}
@@ -206,4 +206,14 @@ int run_child_run(struct run_child *c, double timeout_s, volatile sig_atomic_t *
 	err = vstart(c, fmt, ap);
 	va_end(ap);
 	return err ? err : run_child_wait(c, NULL, timeout_s, stop);
+}
+
+const char *run_child_message(const struct run_child *c, char *buf, size_t len)
+{
+	const char *s = c->buf ? c->buf : "";
+
+	while (*s == '\n' || *s == ' ')
+		s++;
+	snprintf(buf, len, "%.*s", (int)strcspn(s, "\n"), s);
+	return buf;
 }

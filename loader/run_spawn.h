@@ -44,6 +44,12 @@ void run_child_kill(struct run_child *c);
 /* Output freed after a wait that ended with the child's exit. */
 void run_child_free(struct run_child *c);
 
+/* The first line of the child's output (its message, or the first of it) into buf. */
+const char *run_child_message(const struct run_child *c, char *buf, size_t len);
+
+/* Seconds on CLOCK_MONOTONIC: deadlines and elapsed times of the run. */
+double run_now_s(void);
+
 /* Start, wait (no expect), and return run_child_wait's value; output in c. */
 int run_child_run(struct run_child *c, double timeout_s, volatile sig_atomic_t *stop,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));

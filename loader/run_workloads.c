@@ -6,7 +6,7 @@
  *   ndr, pdr, loss  dplab-pktgen from the src pod's eth0 through its node,
  *                   the underlay and the far node to the dst pod, where a
  *                   second port of the same process receives
- *   rtt             dplab-pktgen --reflect, the XDP reflector on the dst pod
+ *   rtt             dplab-pktgen --reflect, the tc reflector on the dst pod
  *   tcp             iperf3 src pod -> dst pod
  *   conn, req       dplab tcpload from the src pod (in its node's cgroup,
  *                   so socket LB applies) to the TCP service's VIP
@@ -24,51 +24,45 @@
 #define SLACK_S 20	/* on top of a workload's planned time before it is killed */
 #define IPERF_PORT 5201
 
-/* The first line of a child's output (its error message), for ours. */
-static const char *first_line(const struct run_child *c, char *buf, size_t len)
-{
-	const char *s = c->buf ? c->buf : "";
-
-	while (*s == '\n' || *s == ' ')
-		s++;
-	snprintf(buf, len, "%.*s", (int)strcspn(s, "\n"), s);
-	return buf;
-}
-
-/* Run, then parse its JSON (from file, or from the output when NULL). */
-static json_t *run_json(struct run_ctx *x, const char *what, const char *file, double secs,
-			char *err, size_t err_len, const char *cmd)
+/*
+ * Run cmd (killed after its planned secs and some slack), then parse its
+ * JSON result (from file, or from its output when file is NULL) into *out.
+ * 0, -EINTR when stopped, -EIO with err saying what failed.
+ */
+static int run_json(struct run_ctx *x, const char *what, const char *file, double secs,
+		    json_t **out, char *err, size_t err_len, const char *cmd)
 {
 	struct run_child c;
 	json_error_t je;
-	json_t *j = NULL;
 	const char *text;
 	char line[256];
 	int rc;
 
+	*out = NULL;
 	rc = run_child_run(&c, secs + SLACK_S, x->stop, "%s", cmd);
 	if (rc == -EINTR) {
 		snprintf(err, err_len, "%s: stopped", what);
 	} else if (rc) {
 		snprintf(err, err_len, "%s: %s: %s", what,
 			 rc == -ETIMEDOUT ? "timed out" : rc < 0 ? strerror(-rc) : "failed",
-			 first_line(&c, line, sizeof(line)));
+			 run_child_message(&c, line, sizeof(line)));
+		rc = -EIO;
 	} else {
 		if (file) {
-			j = json_load_file(file, 0, &je);
+			*out = json_load_file(file, 0, &je);
 			unlink(file);
 		} else {
 			text = c.buf ? strchr(c.buf, '{') : NULL;
-			j = text ? json_loads(text, JSON_DISABLE_EOF_CHECK, &je) : NULL;
+			*out = text ? json_loads(text, JSON_DISABLE_EOF_CHECK, &je) : NULL;
 		}
-		if (!j)
+		if (!*out) {
 			snprintf(err, err_len, "%s: no JSON result: %s", what,
-				 c.buf ? first_line(&c, line, sizeof(line)) : je.text);
+				 c.buf ? run_child_message(&c, line, sizeof(line)) : je.text);
+			rc = -EIO;
+		}
 	}
 	run_child_free(&c);
-	if (!j && !rc)
-		rc = -EIO;
-	return rc == -EINTR ? NULL : j;
+	return rc;
 }
 
 static double num(json_t *j, const char *a, const char *b)
@@ -80,53 +74,68 @@ static double num(json_t *j, const char *a, const char *b)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* dplab-pktgen between the pods; common options. */
-static void pktgen_cmd(const struct run_ctx *x, char *buf, size_t len, bool reflect)
+/*
+ * dplab-pktgen from the src pod towards the dst pod (received there by a
+ * second port of the same process, or reflected back), 64-byte frames,
+ * with the workload's own options; its JSON result into *out.
+ */
+static int pktgen(struct run_ctx *x, enum run_workload w, const char *what, const char *opts,
+		  json_t **out, char *err, size_t len)
 {
 	const struct run_endpoints *e = &x->ep;
+	char cmd[2048], receiver[256], file[RUN_PATH + 16];
 
-	snprintf(buf, len, "%s --netns %s --iface eth0 %s%s%s --src-ip %s --dst-ip %s "
-		 "--dst-mac %s --size 64", x->pktgen, e->src_ns,
-		 reflect ? "--reflect" : "--rx-netns ", reflect ? "" : e->dst_ns,
-		 reflect ? "" : " --rx-iface eth0", e->src_ip, e->dst_ip, e->gw_mac);
+	if (w == W_RTT)
+		snprintf(receiver, sizeof(receiver), "--reflect");
+	else
+		snprintf(receiver, sizeof(receiver), "--rx-netns %s --rx-iface eth0", e->dst_ns);
+	snprintf(file, sizeof(file), "%s/pktgen.json", x->tmp);
+	snprintf(cmd, sizeof(cmd), "%s --netns %s --iface eth0 %s --src-ip %s --dst-ip %s "
+		 "--dst-mac %s --size 64 %s --json %s", x->pktgen, e->src_ns, receiver, e->src_ip,
+		 e->dst_ip, e->gw_mac, opts, file);
+	return run_json(x, what, file, run_workload_secs(&x->plan->p, w), out, err, len, cmd);
 }
 
 static int search(struct run_ctx *x, bool pdr, double vals[M_COUNT], char *err, size_t len)
 {
 	const struct run_params *p = &x->plan->p;
-	char cmd[2048], base[1536], file[RUN_PATH + 16];
+	char opts[256];
 	json_t *j;
+	int ret;
 
-	pktgen_cmd(x, base, sizeof(base), false);
-	snprintf(file, sizeof(file), "%s/pktgen.json", x->tmp);
-	snprintf(cmd, sizeof(cmd), "%s %s --trial-secs %g --max-iter %d --hi %.0f "
-		 "--max-rate %.0f --json %s", base, pdr ? "--pdr 0.1" : "--ndr", p->trial_secs,
-		 p->search_iter, p->search_hi, p->search_hi, file);
-	j = run_json(x, pdr ? "pdr (dplab-pktgen)" : "ndr (dplab-pktgen)", file,
-		     run_workload_secs(p, pdr ? W_PDR : W_NDR), err, len, cmd);
-	if (!j)
-		return x->stop && *x->stop ? -EINTR : -EIO;
-	vals[pdr ? M_UDP_PDR : M_UDP_NDR] = num(j, "ndr_pps", NULL);
+	snprintf(opts, sizeof(opts), "%s --trial-secs %g --max-iter %d --hi %.0f --max-rate %.0f",
+		 pdr ? "--pdr 0.1" : "--ndr", p->trial_secs, p->search_iter, p->search_hi,
+		 p->search_hi);
+	ret = pktgen(x, pdr ? W_PDR : W_NDR, pdr ? "pdr (dplab-pktgen)" : "ndr (dplab-pktgen)",
+		     opts, &j, err, len);
+	if (ret)
+		return ret;
+	/* No passing trial is not a rate of 0: say so instead of a sample. */
+	if (!json_is_true(json_object_get(json_object_get(j, "search"), "found"))) {
+		snprintf(err, len, "%s: no trial passed, not even at the search's lowest rate",
+			 pdr ? "pdr" : "ndr");
+		ret = -EIO;
+	} else {
+		vals[pdr ? M_UDP_PDR : M_UDP_NDR] = num(j, "ndr_pps", NULL);
+	}
 	json_decref(j);
-	return 0;
+	return ret;
 }
 
 static int loss(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 {
 	const struct run_params *p = &x->plan->p;
-	char cmd[2048], base[1536], file[RUN_PATH + 16];
 	unsigned long long before = run_bpf_time_ns(x), after;
 	double sent, lost;
+	char opts[128];
 	json_t *j;
+	int ret;
 
-	pktgen_cmd(x, base, sizeof(base), false);
-	snprintf(file, sizeof(file), "%s/pktgen.json", x->tmp);
-	snprintf(cmd, sizeof(cmd), "%s --rate %.0f --max-rate %.0f --duration %g --json %s",
-		 base, p->loss_rate, p->loss_rate, p->loss_secs, file);
-	j = run_json(x, "loss (dplab-pktgen)", file, run_workload_secs(p, W_LOSS), err, len,
-		     cmd);
-	if (!j)
-		return x->stop && *x->stop ? -EINTR : -EIO;
+	snprintf(opts, sizeof(opts), "--rate %.0f --max-rate %.0f --duration %g", p->loss_rate,
+		 p->loss_rate, p->loss_secs);
+	ret = pktgen(x, W_LOSS, "loss (dplab-pktgen)", opts, &j, err, len);
+	if (ret)
+		return ret;
 	after = run_bpf_time_ns(x);
 	sent = num(j, "totals", "sent");
 	lost = num(j, "totals", "lost");
@@ -143,22 +152,18 @@ static int loss(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 static int rtt(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 {
 	const struct run_params *p = &x->plan->p;
-	char cmd[2048], base[1536], file[RUN_PATH + 16];
+	char opts[128];
 	json_t *j;
 	int ret;
 
 	ret = run_reflect_attach(x, err, len);
 	if (ret)
 		return ret;
-	pktgen_cmd(x, base, sizeof(base), true);
-	snprintf(file, sizeof(file), "%s/pktgen.json", x->tmp);
-	snprintf(cmd, sizeof(cmd), "%s --rate %.0f --duration %g --json %s", base, p->rtt_rate,
-		 p->rtt_secs, file);
-	j = run_json(x, "rtt (dplab-pktgen --reflect)", file, run_workload_secs(p, W_RTT), err,
-		     len, cmd);
+	snprintf(opts, sizeof(opts), "--rate %.0f --duration %g", p->rtt_rate, p->rtt_secs);
+	ret = pktgen(x, W_RTT, "rtt (dplab-pktgen --reflect)", opts, &j, err, len);
 	run_reflect_detach(x);
-	if (!j)
-		return x->stop && *x->stop ? -EINTR : -EIO;
+	if (ret)
+		return ret;
 	if (!(num(j, "latency_ns", "count") > 0)) {
 		snprintf(err, len, "rtt: nothing came back from the reflector on %s", x->ep.dst);
 		json_decref(j);
@@ -179,22 +184,22 @@ static int tcp(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 	char cmd[2048], line[256];
 	json_t *j;
 
-	ret = run_child_start(&server, "%s exec %s %s -- iperf3 -s -1 --forceflush -p %d", x->self, x->t.name,
-			      x->ep.dst, IPERF_PORT);
+	ret = run_child_start(&server, "%s exec %s %s -- iperf3 -s -1 --forceflush -p %d",
+			      x->self, x->t.name, x->ep.dst, IPERF_PORT);
 	if (!ret)
 		ret = run_child_wait(&server, "listening", 5, x->stop);
 	if (ret) {
 		snprintf(err, len, "tcp: iperf3 server on %s: %s", x->ep.dst,
-			 ret < 0 ? strerror(-ret) : first_line(&server, line, sizeof(line)));
+			 ret < 0 ? strerror(-ret) : run_child_message(&server, line, sizeof(line)));
 		run_child_kill(&server);
 		return ret == -EINTR ? ret : -EIO;
 	}
 	snprintf(cmd, sizeof(cmd), "%s exec %s %s -- iperf3 -c %s -p %d -t %d -J", x->self,
 		 x->t.name, x->ep.src, x->ep.dst_ip, IPERF_PORT, secs);
-	j = run_json(x, "tcp (iperf3)", NULL, secs + 1, err, len, cmd);
+	ret = run_json(x, "tcp (iperf3)", NULL, secs + 1, &j, err, len, cmd);
 	run_child_kill(&server);
-	if (!j)
-		return x->stop && *x->stop ? -EINTR : -EIO;
+	if (ret)
+		return ret;
 	vals[M_TCP_GBPS] = num(json_object_get(j, "end"), "sum_received", "bits_per_second") / 1e9;
 	json_decref(j);
 	if (isnan(vals[M_TCP_GBPS])) {
@@ -212,6 +217,7 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 	const char *to = w == W_NODEPORT ? x->ep.nodeport : x->ep.vip;
 	char cmd[2048], what[160];
 	json_t *j;
+	int ret;
 
 	if (w == W_REQ)
 		snprintf(cmd, sizeof(cmd), "%s exec %s %s -- %s tcpload rr --to %s --rate %.0f "
@@ -222,9 +228,9 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 			 "--duration %g --json", x->self, x->t.name, from, x->self, to,
 			 p->conn_secs);
 	snprintf(what, sizeof(what), "%s (tcpload %s -> %s)", run_workload_names[w], from, to);
-	j = run_json(x, what, NULL, run_workload_secs(p, w), err, len, cmd);
-	if (!j)
-		return x->stop && *x->stop ? -EINTR : -EIO;
+	ret = run_json(x, what, NULL, run_workload_secs(p, w), &j, err, len, cmd);
+	if (ret)
+		return ret;
 	if (w == W_REQ) {
 		vals[M_REQ_P50] = num(j, "latency_us", "p50");
 		vals[M_REQ_P99] = num(j, "latency_us", "p99");
@@ -271,7 +277,7 @@ int run_workloads_start(struct run_ctx *x, char *err, size_t err_len)
 				    "net.ipv4.tcp_tw_reuse=1", x->self, x->t.name, clients[i]);
 		if (ret)
 			snprintf(err, err_len, "tcp_tw_reuse in %s: %s", clients[i],
-				 ret < 0 ? strerror(-ret) : first_line(&c, line, sizeof(line)));
+				 ret < 0 ? strerror(-ret) : run_child_message(&c, line, sizeof(line)));
 		run_child_free(&c);
 		if (ret)
 			return -EIO;
@@ -285,7 +291,7 @@ int run_workloads_start(struct run_ctx *x, char *err, size_t err_len)
 		if (ret) {
 			snprintf(err, err_len, "tcpload server on %s: %s", x->ep.servers[i],
 				 ret < 0 ? strerror(-ret) :
-				 first_line(&x->servers[i], line, sizeof(line)));
+				 run_child_message(&x->servers[i], line, sizeof(line)));
 			run_child_kill(&x->servers[i]);
 			return -EIO;
 		}

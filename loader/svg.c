@@ -31,7 +31,7 @@ struct frame {
 	struct svg_ticks t;
 };
 
-void svg_escape(FILE *f, const char *s)
+static void svg_escape(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {

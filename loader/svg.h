@@ -36,9 +36,6 @@ int svg_bar_chart(FILE *f, const struct svg_chart *c);	/* vertical, grouped, whi
 int svg_hbar_chart(FILE *f, const struct svg_chart *c);	/* horizontal, around zero */
 int svg_line_chart(FILE *f, const struct svg_chart *c);	/* one line per series, whiskers */
 
-/* Text or attribute value with & < > " ' escaped. */
-void svg_escape(FILE *f, const char *s);
-
 /* Axis ticks at "nice numbers" (1, 2, 5 x 10^n) covering [lo, hi]. */
 struct svg_ticks {
 	double lo, hi, step;
