@@ -17,7 +17,8 @@ void pktgen_path(char *buf, size_t len)
 
 void pktgen_veth_setup(char ns[TESTNS_NAME], char *pg, size_t len)
 {
-	need_root();
+	ck_assert_msg(!test_needs_root(), "pktgen_veth_setup without need_root() first: %s",
+		      test_needs_root());
 	pktgen_path(pg, len);
 	ck_assert_msg(!access(pg, X_OK), "%s: not built (make builds it)", pg);
 	ck_assert_int_eq(testns_create(ns), 0);
@@ -43,4 +44,19 @@ json_t *pktgen_json_load(const char *path)
 	unlink(path);
 	ck_assert_msg(j, "%s: %s (line %d)", path, jerr.text, jerr.line);
 	return j;
+}
+
+void pktgen_assert_latency(json_t *j, json_int_t count, const char *out)
+{
+	static const char *const pct[] = { "min", "p50", "p90", "p99", "p99_9", "max" };
+	json_int_t v, prev = 0;
+	unsigned int i;
+
+	ck_assert_int_eq(pktgen_json_int(j, "latency_ns", "count"), count);
+	for (i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
+		v = pktgen_json_int(j, "latency_ns", pct[i]);
+		ck_assert_msg(v > 0 && v >= prev, "latency %s %lld after %lld:\n%s", pct[i],
+			      (long long)v, (long long)prev, out);
+		prev = v;
+	}
 }

@@ -80,6 +80,8 @@ static void attach_hold_detach(enum xdp_attach_knob mode, bool generic,
 
 	/* Someone else holding the link does not keep it attached. */
 	held_link = a.pin[0] ? bpf_obj_get(a.pin) : -1;
+	if (a.pin[0])
+		ck_assert_msg(held_link >= 0, "bpf_obj_get %s: %s", a.pin, strerror(errno));
 	detach_ok(&a);
 	assert_xdp(0, 0);
 	if (a.pin[0])

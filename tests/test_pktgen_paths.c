@@ -89,11 +89,11 @@ static json_t *pktgen_run(const char *ns, const char *args, char *out, size_t ou
 	return pktgen_json_load(path);
 }
 
-static void need_pktgen(void)
+/* The caller has called need_root(): a skip here would return from here only. */
+static void assert_pktgen_built(void)
 {
 	char pg[PATH_MAX];
 
-	need_root();
 	pktgen_path(pg, sizeof(pg));
 	ck_assert_msg(!access(pg, X_OK), "%s: not built (make builds it)", pg);
 }
@@ -107,7 +107,8 @@ START_TEST(test_drop_fraction)
 	__u64 dropped;
 	json_t *j;
 
-	need_pktgen();
+	need_root();
+	assert_pktgen_built();
 	skel = pktgen_drop_bpf__open();
 	ck_assert_msg(skel, "pktgen_drop.bpf.o: open: %s", strerror(errno));
 	skel->rodata->every = EVERY;
@@ -165,7 +166,8 @@ START_TEST(test_reflect_rtt)
 	unsigned i;
 	json_t *j;
 
-	need_pktgen();
+	need_root();
+	assert_pktgen_built();
 	reflect_setup(ns, &p);
 	j = pktgen_run(ns, "--reflect --rate 10000 --duration 1", out, sizeof(out));
 	sent = pktgen_json_int(j, "totals", "sent");
@@ -191,7 +193,8 @@ START_TEST(test_ndr_search)
 	json_t *j, *trials;
 	double ndr;
 
-	need_pktgen();
+	need_root();
+	assert_pktgen_built();
 	reflect_setup(ns, &p);
 	j = pktgen_run(ns, "--reflect --ndr --trial-secs 0.5 --max-iter 5 --lo 1000 "
 		       "--hi 100000 --resolution 10%", out, sizeof(out));
