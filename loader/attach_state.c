@@ -32,6 +32,7 @@
 #include <linux/if_link.h>
 
 #include "attach_int.h"
+#include "fsutil.h"
 #include "log.h"
 
 #define HEADER "# dplab attachments, one per line: TAB-separated KEY=VALUE " \
@@ -138,17 +139,15 @@ static int write_field(FILE *f, const struct field *fd, const struct attachment 
 
 int attach_save(const char *path, const struct attachment *a, int n)
 {
-	char tmp[PATH_MAX];
-	size_t i;
+	char *text = NULL;
+	size_t i, len = 0;
 	int k, err = 0;
 	FILE *f;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "we");
+	f = open_memstream(&text, &len);
 	if (!f) {
 		err = -errno;
-		log_err("attach: %s: %s\n", tmp, strerror(-err));
+		log_err("attach: %s: %s\n", path, strerror(-err));
 		return err;
 	}
 	fputs(HEADER, f);
@@ -163,15 +162,15 @@ int attach_save(const char *path, const struct attachment *a, int n)
 				path, k, a[k].prog_name, a[k].ifname, strerror(-err));
 	}
 	if (fclose(f) && !err) {
-		err = -errno;
-		log_err("attach: %s: %s\n", tmp, strerror(-err));
+		err = -ENOMEM;
+		log_err("attach: %s: %s\n", path, strerror(-err));
 	}
-	if (!err && rename(tmp, path)) {
-		err = -errno;
-		log_err("attach: renaming %s to %s: %s\n", tmp, path, strerror(-err));
+	if (!err) {
+		err = write_file(path, text);
+		if (err)
+			log_err("attach: writing %s: %s\n", path, strerror(-err));
 	}
-	if (err)
-		unlink(tmp);
+	free(text);
 	return err;
 }
 

@@ -13,11 +13,6 @@
 #include "services.h"
 #include "stack.h"
 
-void cluster_state_path(const char *name, const char *file, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/%s/%s", DPLAB_RUN_DIR, name, file);
-}
-
 /* The only topology with state under /run/dplab, into name. */
 static int only_topology(char *name, size_t len, char *err, size_t err_len)
 {
@@ -53,14 +48,14 @@ int cluster_open(const char *name, struct cluster *c, char *err, size_t err_len)
 	ret = topo_state_load(name, &c->t, err, err_len);
 	if (ret)
 		return ret;
-	cluster_state_path(name, "knobs", path, sizeof(path));
+	topo_state_path(name, "knobs", path, sizeof(path));
 	if (!access(path, R_OK)) {
 		ret = knobs_load(&c->k, path, err, err_len);
 		if (ret)
 			return ret;
 		c->applied = true;
 	}
-	cluster_state_path(name, "attachments", path, sizeof(path));
+	topo_state_path(name, "attachments", path, sizeof(path));
 	if (!access(path, R_OK)) {
 		ret = attach_load(path, c->att, PLAN_MAX);
 		if (ret < 0) {
@@ -77,11 +72,11 @@ static int cluster_save(const struct cluster *c)
 	char path[PATH_MAX];
 	int ret;
 
-	cluster_state_path(c->t.name, "attachments", path, sizeof(path));
+	topo_state_path(c->t.name, "attachments", path, sizeof(path));
 	ret = attach_save(path, c->att, c->n_att);
 	if (ret || !c->applied)
 		return ret;
-	cluster_state_path(c->t.name, "knobs", path, sizeof(path));
+	topo_state_path(c->t.name, "knobs", path, sizeof(path));
 	return knobs_save(&c->k, path);
 }
 
@@ -113,6 +108,14 @@ static bool same_hook(const char *ns, const char *ifname, enum attach_hook hook,
 		      const struct attachment *a)
 {
 	return a->hook == hook && !strcmp(a->ns, ns) && !strcmp(a->ifname, ifname);
+}
+
+/* Two entries of a plan go on the same hook. */
+static bool same_plan_hook(const struct topo *t, const struct plan_entry *a,
+			   const struct plan_entry *b)
+{
+	return a->hook == b->hook && !strcmp(a->ifname, b->ifname) &&
+	       !strcmp(plan_entry_ns(t, a), plan_entry_ns(t, b));
 }
 
 static void link_pin(const struct topo *t, const char *ns, const struct plan_entry *e,
@@ -189,14 +192,13 @@ static int sync_hook(struct cluster *c, const struct plan *p, int first, const s
 {
 	const struct plan_entry *e0 = &p->e[first];
 	const char *ns = plan_entry_ns(&c->t, e0);
-	int i, pos = 0, cur = 0, ret;
+	int i, pos, cur = 0, ret;
 	bool rebuild = false;
 
 	for (i = first; i < p->n; i++) {
 		const struct plan_entry *e = &p->e[i];
 
-		if (strcmp(plan_entry_ns(&c->t, e), ns) || strcmp(e->ifname, e0->ifname) ||
-		    e->hook != e0->hook)
+		if (!same_plan_hook(&c->t, e, e0))
 			continue;
 		while (cur < c->n_att && !same_hook(ns, e0->ifname, e0->hook, &c->att[cur]))
 			cur++;
@@ -205,7 +207,6 @@ static int sync_hook(struct cluster *c, const struct plan *p, int first, const s
 			rebuild = true;
 		else
 			cur++;
-		pos++;
 	}
 	for (; cur < c->n_att; cur++)
 		if (same_hook(ns, e0->ifname, e0->hook, &c->att[cur]))
@@ -223,8 +224,7 @@ static int sync_hook(struct cluster *c, const struct plan *p, int first, const s
 	for (i = first, pos = 0; i < p->n; i++) {
 		const struct plan_entry *e = &p->e[i];
 
-		if (strcmp(plan_entry_ns(&c->t, e), ns) || strcmp(e->ifname, e0->ifname) ||
-		    e->hook != e0->hook)
+		if (!same_plan_hook(&c->t, e, e0))
 			continue;
 		ret = attach_entry(c, e, pos++, k, r, err, err_len);
 		if (ret)
@@ -289,8 +289,7 @@ static int apply_datapath(struct cluster *c, const struct knobs *want, bool forc
 		int j;
 
 		for (j = 0; j < i; j++)
-			if (!strcmp(plan_entry_ns(&c->t, &p.e[j]), plan_entry_ns(&c->t, &p.e[i])) &&
-			    !strcmp(p.e[j].ifname, p.e[i].ifname) && p.e[j].hook == p.e[i].hook)
+			if (same_plan_hook(&c->t, &p.e[j], &p.e[i]))
 				break;
 		if (j < i)
 			continue;	/* this hook was synced with its first entry */

@@ -35,9 +35,6 @@ struct apply_report {
 	char notes[2048];		/* fallbacks taken, one per line */
 };
 
-/* /run/dplab/<name>/<file> */
-void cluster_state_path(const char *name, const char *file, char *buf, size_t len);
-
 /*
  * The cluster of topology NAME (or, with NULL, the only one up).  -ENOENT
  * with err when none (or more than one) is up.

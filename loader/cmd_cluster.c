@@ -75,7 +75,7 @@ static int parse(int argc, char **argv, struct cluster_opts *o)
 			return -EINVAL;
 		}
 	}
-	log_set_level(v >= 2 ? LOG_DEBUG : v ? LOG_INFO : LOG_WARN);
+	log_set_verbosity(v);
 	o->assignments = argv + optind;
 	o->n_assignments = argc - optind;
 	return 0;
@@ -155,7 +155,7 @@ int cmd_up(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	hold_signals(&old);
-	cluster_state_path(t.name, "topology", state, sizeof(state));
+	topo_state_path(t.name, "topology", state, sizeof(state));
 	if (access(state, F_OK)) {
 		fprintf(stderr, "dplab up: building topology %s from %s\n", t.name, o.topology);
 		ret = topo_build(&t, err, sizeof(err));

@@ -139,7 +139,8 @@ int write_file(const char *path, const char *text)
 	FILE *f;
 	int err = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
 	f = fopen(tmp, "we");
 	if (!f)
 		return -errno;

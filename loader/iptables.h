@@ -55,6 +55,21 @@ int nat_count_rules(const struct nat_table *nt, const char *prefix);
  */
 int nat_write_removal(const struct nat_table *nt, const char *prefix, FILE *out);
 
+/*
+ * Writes the document for the current nat table cur into out: how many
+ * changes it makes (0: nothing to do), or -errno with err.
+ */
+typedef int (*nat_doc_writer)(const struct nat_table *cur, FILE *out, const void *ctx,
+			      char *err, size_t err_len);
+
+/*
+ * Read the nat table of NS, have write_doc() make a document for it and
+ * iptables-restore that unless it changes nothing.  WHAT names the work
+ * in err when the document cannot be made.  0 or -errno with err.
+ */
+int nat_apply(const char *ns, const char *what, nat_doc_writer write_doc, const void *ctx,
+	      char *err, size_t err_len);
+
 /* Read the nat table of NS and remove PREFIX* as above.  0 or -errno. */
 int nat_remove_chains(const char *ns, const char *prefix, char *err, size_t err_len);
 

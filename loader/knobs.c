@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fsutil.h"
 #include "knobs.h"
 
 #define MAX_VALUES 4
@@ -302,17 +303,18 @@ void knobs_help(FILE *out)
 
 int knobs_save(const struct knobs *k, const char *path)
 {
-	char tmp[4096];
+	char *text = NULL;
+	size_t len = 0;
 	FILE *f;
+	int ret;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
+	f = open_memstream(&text, &len);
 	if (!f)
 		return -errno;
 	knobs_print(k, f);
-	if (fclose(f))
-		return -errno;
-	return rename(tmp, path) ? -errno : 0;
+	ret = fclose(f) ? -ENOMEM : write_file(path, text);
+	free(text);
+	return ret;
 }
 
 int knobs_load(struct knobs *k, const char *path, char *err, size_t err_len)

@@ -323,40 +323,33 @@ int kubeproxy_rules(const struct topo *t, int node, const struct svc_instance *s
 	return kube_document(t, node, svcs, n, NULL, out, err, err_len);
 }
 
+struct kube_apply {
+	const struct topo *t;
+	int node;
+	const struct svc_instance *svcs;
+	int n;
+};
+
+static int write_apply(const struct nat_table *cur, FILE *out, const void *ctx, char *err,
+		       size_t err_len)
+{
+	const struct kube_apply *a = ctx;
+
+	return kube_document(a->t, a->node, a->svcs, a->n, cur, out, err, err_len);
+}
+
 int kubeproxy_apply(const struct topo *t, int node, const struct svc_instance *svcs, int n,
 		    char *err, size_t err_len)
 {
-	struct nat_table cur;
-	char *doc = NULL;
-	size_t len = 0;
-	FILE *out;
+	const struct kube_apply a = { t, node, svcs, n };
+	char what[TOPO_NAME + 64];
 	int ret;
 
 	ret = check_node(t, node, err, err_len);
 	if (ret)
 		return ret;
-	ret = nat_table_read(t->nodes[node].ns, &cur, err, err_len);
-	if (ret)
-		return ret;
-	out = open_memstream(&doc, &len);
-	if (!out) {
-		ret = -errno;
-		snprintf(err, err_len, "kube-proxy rules for node %s: %s", t->nodes[node].name,
-			 strerror(-ret));
-		goto out;
-	}
-	ret = kube_document(t, node, svcs, n, &cur, out, err, err_len);
-	if (fclose(out) && ret >= 0) {
-		ret = -ENOMEM;
-		snprintf(err, err_len, "kube-proxy rules for node %s: %s", t->nodes[node].name,
-			 strerror(-ret));
-	}
-	if (ret >= 0)
-		ret = iptables_restore(t->nodes[node].ns, doc, len, err, err_len);
-out:
-	free(doc);
-	nat_table_free(&cur);
-	return ret;
+	snprintf(what, sizeof(what), "kube-proxy rules for node %s", t->nodes[node].name);
+	return nat_apply(t->nodes[node].ns, what, write_apply, &a, err, err_len);
 }
 
 int kubeproxy_remove(const struct topo *t, int node, char *err, size_t err_len)

@@ -21,6 +21,11 @@ void log_set_level(enum log_level level)
 	max_level = level;
 }
 
+void log_set_verbosity(int v)
+{
+	log_set_level(v >= 2 ? LOG_DEBUG : v ? LOG_INFO : LOG_WARN);
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;

@@ -18,6 +18,8 @@ enum log_level {
 
 /* Messages above this level are dropped (default LOG_WARN; -v raises it). */
 void log_set_level(enum log_level level);
+/* The level for a count of -v: none LOG_WARN, one LOG_INFO, more LOG_DEBUG. */
+void log_set_verbosity(int v);
 /* Install the libbpf and libxdp print callbacks. */
 void log_init(void);
 

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cidr.h"
@@ -21,48 +20,41 @@ static int check_node(const struct topo *t, int node, char *err, size_t err_len)
 	return -EINVAL;
 }
 
+struct masq_apply {
+	const struct topo *t;
+	int node;
+};
+
+static int write_masquerade(const struct nat_table *cur, FILE *out, const void *ctx,
+			    char *err, size_t err_len)
+{
+	const struct masq_apply *a = ctx;
+	const struct topo_node *nd = &a->t->nodes[a->node];
+	char pods[CIDR_STRLEN], cluster[CIDR_STRLEN];
+
+	/* Declaring the chain flushes it: applying twice leaves one rule. */
+	fprintf(out, "# dplab: masquerade=iptables, node %s of topology %s\n*nat\n"
+		":" MASQ_IPTABLES_CHAIN " - [0:0]\n"
+		"-A " MASQ_IPTABLES_CHAIN " -s %s ! -d %s -o %s -m comment --comment "
+		"\"dplab masquerade\" -j MASQUERADE\n", nd->name, a->t->name,
+		cidr_str(&nd->pod_cidr, pods), cidr_str(&a->t->cluster_cidr, cluster), nd->uplink);
+	if (!nat_has_jump(cur, "POSTROUTING", MASQ_IPTABLES_CHAIN))
+		fprintf(out, "-A POSTROUTING -j " MASQ_IPTABLES_CHAIN "\n");
+	fprintf(out, "COMMIT\n");
+	return 1;
+}
+
 int masquerade_iptables_apply(const struct topo *t, int node, char *err, size_t err_len)
 {
-	char pods[CIDR_STRLEN], cluster[CIDR_STRLEN];
-	const struct topo_node *nd;
-	struct nat_table cur;
-	char *doc = NULL;
-	size_t len = 0;
-	FILE *out;
+	const struct masq_apply a = { t, node };
+	char what[TOPO_NAME + 32];
 	int ret;
 
 	ret = check_node(t, node, err, err_len);
 	if (ret)
 		return ret;
-	nd = &t->nodes[node];
-	ret = nat_table_read(nd->ns, &cur, err, err_len);
-	if (ret)
-		return ret;
-	out = open_memstream(&doc, &len);
-	if (!out) {
-		ret = -errno;
-		snprintf(err, err_len, "masquerade rule for node %s: %s", nd->name, strerror(-ret));
-		goto out;
-	}
-	/* Declaring the chain flushes it: applying twice leaves one rule. */
-	fprintf(out, "# dplab: masquerade=iptables, node %s of topology %s\n*nat\n"
-		":" MASQ_IPTABLES_CHAIN " - [0:0]\n"
-		"-A " MASQ_IPTABLES_CHAIN " -s %s ! -d %s -o %s -m comment --comment "
-		"\"dplab masquerade\" -j MASQUERADE\n", nd->name, t->name,
-		cidr_str(&nd->pod_cidr, pods), cidr_str(&t->cluster_cidr, cluster), nd->uplink);
-	if (!nat_has_jump(&cur, "POSTROUTING", MASQ_IPTABLES_CHAIN))
-		fprintf(out, "-A POSTROUTING -j " MASQ_IPTABLES_CHAIN "\n");
-	fprintf(out, "COMMIT\n");
-	if (fclose(out)) {
-		ret = -ENOMEM;
-		snprintf(err, err_len, "masquerade rule for node %s: %s", nd->name, strerror(-ret));
-		goto out;
-	}
-	ret = iptables_restore(nd->ns, doc, len, err, err_len);
-out:
-	free(doc);
-	nat_table_free(&cur);
-	return ret;
+	snprintf(what, sizeof(what), "masquerade rule for node %s", t->nodes[node].name);
+	return nat_apply(t->nodes[node].ns, what, write_masquerade, &a, err, err_len);
 }
 
 int masquerade_iptables_remove(const struct topo *t, int node, char *err, size_t err_len)

@@ -174,37 +174,55 @@ int nat_write_removal(const struct nat_table *nt, const char *prefix, FILE *out)
 	return n;
 }
 
-int nat_remove_chains(const char *ns, const char *prefix, char *err, size_t err_len)
+int nat_apply(const char *ns, const char *what, nat_doc_writer write_doc, const void *ctx,
+	      char *err, size_t err_len)
 {
-	struct nat_table nt;
+	struct nat_table cur;
 	char *doc = NULL;
 	size_t len = 0;
 	FILE *out;
-	int n, ret;
+	int ret;
 
-	ret = nat_table_read(ns, &nt, err, err_len);
+	ret = nat_table_read(ns, &cur, err, err_len);
 	if (ret)
 		return ret;
 	out = open_memstream(&doc, &len);
 	if (!out) {
 		ret = -errno;
-		snprintf(err, err_len, "removing %s* chains: %s", prefix, strerror(-ret));
+		snprintf(err, err_len, "%s: %s", what, strerror(-ret));
 		goto out;
 	}
-	fprintf(out, "# dplab: remove the %s* chains and the jumps to them\n*nat\n", prefix);
-	n = nat_write_removal(&nt, prefix, out);
-	fprintf(out, "COMMIT\n");
-	if (fclose(out)) {
+	ret = write_doc(&cur, out, ctx, err, err_len);
+	if (fclose(out) && ret >= 0) {
 		ret = -ENOMEM;
-		snprintf(err, err_len, "removing %s* chains: %s", prefix, strerror(ENOMEM));
-		goto out;
+		snprintf(err, err_len, "%s: %s", what, strerror(ENOMEM));
 	}
-	if (n)
+	if (ret > 0)
 		ret = iptables_restore(ns, doc, len, err, err_len);
 out:
 	free(doc);
-	nat_table_free(&nt);
+	nat_table_free(&cur);
 	return ret;
+}
+
+static int write_removal(const struct nat_table *cur, FILE *out, const void *prefix,
+			 char *err, size_t err_len)
+{
+	int n;
+
+	fprintf(out, "# dplab: remove the %s* chains and the jumps to them\n*nat\n",
+		(const char *)prefix);
+	n = nat_write_removal(cur, prefix, out);
+	fprintf(out, "COMMIT\n");
+	return n;
+}
+
+int nat_remove_chains(const char *ns, const char *prefix, char *err, size_t err_len)
+{
+	char what[128];
+
+	snprintf(what, sizeof(what), "removing %s* chains", prefix);
+	return nat_apply(ns, what, write_removal, prefix, err, err_len);
 }
 
 int nat_rule_count(const char *ns, const char *prefix, char *err, size_t err_len)

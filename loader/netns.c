@@ -42,6 +42,14 @@ void netns_leave(int saved)
 	close(saved);
 }
 
+bool netns_exists(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	return !access(path, F_OK);
+}
+
 int netns_is_current(const char *name)
 {
 	struct stat named, current;

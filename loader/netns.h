@@ -3,6 +3,8 @@
 #ifndef DPLAB_LOADER_NETNS_H
 #define DPLAB_LOADER_NETNS_H
 
+#include <stdbool.h>
+
 /*
  * Switch this thread to /run/netns/NAME.  *saved gets an fd of the current
  * namespace for netns_leave().  0 or negative errno (-ENOENT: no such
@@ -11,6 +13,8 @@
 int netns_enter(const char *name, int *saved);
 /* Return to the namespace saved by netns_enter(); closes it. */
 void netns_leave(int saved);
+/* /run/netns/NAME exists. */
+bool netns_exists(const char *name);
 /*
  * Is this thread in /run/netns/NAME?  1 yes, 0 no, or negative errno
  * (-ENOENT: no such namespace).

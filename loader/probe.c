@@ -80,7 +80,7 @@ static int parse_args(int argc, char **argv, struct probe_opts *o)
 			return -EINVAL;
 		}
 	}
-	log_set_level(verbosity >= 2 ? LOG_DEBUG : verbosity ? LOG_INFO : LOG_WARN);
+	log_set_verbosity(verbosity);
 	o->ifaces = argv + optind;
 	o->n_ifaces = argc - optind;
 	if (!o->n_ifaces) {

@@ -120,6 +120,7 @@ static int set_congestion(const char *ns, const char *cc, char *err, size_t err_
 }
 
 #define ALLOWED_CC "/proc/sys/net/ipv4/tcp_allowed_congestion_control"
+#define SAVED_CC "allowed_congestion_control"	/* in the topology's state dir */
 
 static int read_line(const char *path, char *buf, size_t len)
 {
@@ -165,8 +166,7 @@ static int allow_congestion(const struct topo *t, const char *cc, char *err, siz
 	snprintf(want, sizeof(want), " %s ", allowed);
 	if (ret || strstr(want, word))
 		return ret;
-	topo_state_dir(t->name, saved, sizeof(saved));
-	strncat(saved, "/allowed_congestion_control", sizeof(saved) - strlen(saved) - 1);
+	topo_state_path(t->name, SAVED_CC, saved, sizeof(saved));
 	if (access(saved, F_OK))
 		write_line(saved, allowed);
 	snprintf(want, sizeof(want), "%s %s", allowed, cc);
@@ -181,8 +181,7 @@ void stack_restore_host(const char *topo)
 {
 	char saved[PATH_MAX], allowed[256];
 
-	topo_state_dir(topo, saved, sizeof(saved));
-	strncat(saved, "/allowed_congestion_control", sizeof(saved) - strlen(saved) - 1);
+	topo_state_path(topo, SAVED_CC, saved, sizeof(saved));
 	if (!read_line(saved, allowed, sizeof(allowed)))
 		write_line(ALLOWED_CC, allowed);
 }

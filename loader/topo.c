@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "netns.h"
 #include "topo.h"
 
 #define TOPO_JSON_SCHEMA "dplab.topo/1"
@@ -168,13 +169,10 @@ static const char *topo_state(const struct topo *t)
 	char path[PATH_MAX];
 	bool recorded;
 
-	topo_state_dir(t->name, path, sizeof(path));
-	strncat(path, "/topology", sizeof(path) - strlen(path) - 1);
+	topo_state_path(t->name, "topology", path, sizeof(path));
 	recorded = !access(path, F_OK);
-	for (i = 0; i < all; i++) {
-		snprintf(path, sizeof(path), "/run/netns/%s", ns[i]);
-		there += !access(path, F_OK);
-	}
+	for (i = 0; i < all; i++)
+		there += netns_exists(ns[i]);
 	if (recorded && there == all)
 		return "up";
 	return !recorded && !there ? "down" : "partial";
@@ -257,6 +255,6 @@ int cmd_topo(int argc, char **argv)
 		topo_usage(stderr, c);
 		return EXIT_BAD_INPUT;
 	}
-	log_set_level(verbosity >= 2 ? LOG_DEBUG : verbosity ? LOG_INFO : LOG_WARN);
+	log_set_verbosity(verbosity);
 	return c->run(argv[optind], json);
 }

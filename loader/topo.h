@@ -150,8 +150,13 @@ bool topo_name_valid(const char *name);
 const char *topo_cgroup_root(void);
 #define DPLAB_CGROUP_DIR topo_cgroup_root()
 
-/* topo_state.c: DPLAB_RUN_DIR/<name>/topology is the file `up` built from. */
+/*
+ * topo_state.c: DPLAB_RUN_DIR/<name>/ holds a topology's state; its file
+ * "topology" is the file `up` built from.
+ */
 void topo_state_dir(const char *name, char *buf, size_t len);
+/* DPLAB_RUN_DIR/<name>/<file> */
+void topo_state_path(const char *name, const char *file, char *buf, size_t len);
 /* Copy t->file there (made before anything else, so `down` finds it). */
 int topo_state_save(const struct topo *t, char *err, size_t err_len);
 /* Parse the copy of a topology that is up; -ENOENT: it is not. */

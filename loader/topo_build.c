@@ -81,14 +81,6 @@ static int interrupted(struct build *b)
 	return 0;
 }
 
-static bool ns_exists(const char *ns)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	return !access(path, F_OK);
-}
-
 static bool link_exists(const char *ns, const char *dev)
 {
 	unsigned int ifindex;
@@ -132,7 +124,7 @@ static int make_ns(struct build *b, const char *ns)
 {
 	int ret = interrupted(b);
 
-	if (!ret && !ns_exists(ns))
+	if (!ret && !netns_exists(ns))
 		ret = ip(b, "netns add %s", ns);
 	return ret ?:
 	       sysctl_set(b, ns, "net/ipv6/conf/all/disable_ipv6", "1", true) ?:

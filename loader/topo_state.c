@@ -48,9 +48,9 @@ void topo_state_dir(const char *name, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s", DPLAB_RUN_DIR, name);
 }
 
-static void state_file(const char *name, char *buf, size_t len)
+void topo_state_path(const char *name, const char *file, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s/topology", DPLAB_RUN_DIR, name);
+	snprintf(buf, len, "%s/%s/%s", DPLAB_RUN_DIR, name, file);
 }
 
 int topo_state_save(const struct topo *t, char *err, size_t err_len)
@@ -59,7 +59,7 @@ int topo_state_save(const struct topo *t, char *err, size_t err_len)
 	int ret;
 
 	topo_state_dir(t->name, dir, sizeof(dir));
-	state_file(t->name, file, sizeof(file));
+	topo_state_path(t->name, "topology", file, sizeof(file));
 	/* Built again from its own copy (`topo up NAME`): nothing to write. */
 	if (realpath(file, real) && !strcmp(real, t->file))
 		return 0;
@@ -80,7 +80,7 @@ int topo_state_load(const char *name, struct topo *t, char *err, size_t err_len)
 		snprintf(err, err_len, "'%s' is not a topology name", name);
 		return -EINVAL;
 	}
-	state_file(name, file, sizeof(file));
+	topo_state_path(name, "topology", file, sizeof(file));
 	if (access(file, R_OK)) {
 		snprintf(err, err_len, "topology %s is not up (no %s)", name, file);
 		return -ENOENT;
