@@ -46,6 +46,7 @@ static __always_inline int fib_forward(struct __sk_buff *skb, const struct pkt_v
 	};
 	struct bpf_redir_neigh nh = { .nh_family = AF_INET };
 	struct dplab_eth_addrs l2;
+	int verdict;
 	long rc;
 
 	/* tot_len 0: the kernel checks the skb (GSO-aware) against the MTU. */
@@ -54,14 +55,9 @@ static __always_inline int fib_forward(struct __sk_buff *skb, const struct pkt_v
 		count(DPLAB_CNT_FIB_MISS);
 		return TC_ACT_NEXT;
 	}
-	if (ip_ttl_expires(p)) {
-		count(DPLAB_CNT_PASS_TTL_EXPIRED);
-		return TC_ACT_NEXT;
-	}
-	if (ip_dec_ttl(skb, p)) {
-		count(DPLAB_CNT_DROP_REWRITE);
-		return TC_ACT_SHOT;
-	}
+	verdict = route_hop(skb, p);
+	if (verdict)
+		return verdict;
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
 		nh.ipv4_nh = fib.ipv4_dst;
 		count(DPLAB_CNT_REDIRECT);
@@ -80,12 +76,11 @@ static __always_inline int fib_forward(struct __sk_buff *skb, const struct pkt_v
 SEC("tc/ingress")
 int route_from_pod(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct dplab_endpoint *ep;
 	struct pkt_v4 p = {};
 	int reason;
 
-	reason = parse_v4_l3(data, data_end, &p);
+	reason = tc_parse_v4_l3(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);
@@ -97,12 +92,11 @@ int route_from_pod(struct __sk_buff *skb)
 SEC("tc/ingress")
 int route_from_uplink(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct dplab_endpoint *ep;
 	struct pkt_v4 p = {};
 	int reason;
 
-	reason = parse_v4_l3(data, data_end, &p);
+	reason = tc_parse_v4_l3(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);

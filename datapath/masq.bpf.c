@@ -45,7 +45,6 @@ static __always_inline bool snat_wanted(const struct pkt_v4 *p, void *data_end)
 SEC("tc/egress")
 int masq_snat(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct snat_ports ports = {
 		.min = port_min,
 		.max = port_max,
@@ -57,10 +56,10 @@ int masq_snat(struct __sk_buff *skb)
 	__be16 port;
 	int reason, err;
 
-	reason = parse_v4(data, data_end, &p);
+	reason = tc_parse_v4(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
-	if (!snat_wanted(&p, data_end)) {
+	if (!snat_wanted(&p, tc_data_end(skb))) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}
@@ -91,18 +90,17 @@ int masq_snat(struct __sk_buff *skb)
 SEC("tc/ingress")
 int masq_rev_snat(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
 	int reason;
 
-	reason = parse_v4(data, data_end, &p);
+	reason = tc_parse_v4(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	/* Reverse entries are keyed to node_ip; ICMP only as echo replies
 	 * (a request with id 0 has the tuple of a reply). */
 	if (p.t.daddr != node_ip ||
-	    (p.t.proto == IPPROTO_ICMP && pkt_icmp_type(&p, data_end) != ICMP_ECHOREPLY)) {
+	    (p.t.proto == IPPROTO_ICMP && pkt_icmp_type(&p, tc_data_end(skb)) != ICMP_ECHOREPLY)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}

@@ -50,31 +50,28 @@ struct {
 SEC("tc/ingress")
 int overlay_encap(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct dplab_tunnel_key where = { .prefixlen = 32 };
 	struct bpf_tunnel_key key = { .tunnel_ttl = TUNNEL_TTL };
 	struct dplab_tunnel *tun;
 	struct pkt_v4 p = {};
-	int reason;
+	int reason, verdict;
 
-	reason = parse_v4_l3(data, data_end, &p);
+	reason = tc_parse_v4_l3(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	where.addr = p.t.daddr;
 	tun = bpf_map_lookup_elem(&tunnels, &where);
 	if (!tun) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_UNSPEC;
-	}
-	if (ip_ttl_expires(&p)) {
-		count(DPLAB_CNT_PASS_TTL_EXPIRED);
 		return TC_ACT_NEXT;
 	}
+	verdict = route_hop(skb, &p);
+	if (verdict)
+		return verdict;
 	/* bpf_tunnel_key takes host byte order. */
 	key.remote_ipv4 = bpf_ntohl(tun->node_ip);
 	key.tunnel_id = tun->vni;
-	if (ip_dec_ttl(skb, &p) ||
-	    bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_ZERO_CSUM_TX)) {
+	if (bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_ZERO_CSUM_TX)) {
 		count(DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
@@ -86,12 +83,11 @@ int overlay_encap(struct __sk_buff *skb)
 SEC("tc/ingress")
 int overlay_decap(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct dplab_endpoint *ep;
 	struct pkt_v4 p = {};
 	int reason;
 
-	reason = parse_v4_l3(data, data_end, &p);
+	reason = tc_parse_v4_l3(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	count(DPLAB_CNT_DECAP);

@@ -51,9 +51,9 @@ int xdp_drop_fraction(struct xdp_md *ctx)
 	reason = parse_v4(data, data_end, &p);
 	if (reason)
 		return xdp_unparsed(reason);
-	if (p.t.proto != IPPROTO_UDP || p.l4_off != ETH_HLEN + sizeof(struct iphdr))
+	if (p.t.proto != IPPROTO_UDP)
 		goto pass;
-	pl = data + p.l4_off + sizeof(struct udphdr);
+	pl = p.l4 + sizeof(struct udphdr);
 	if ((void *)(pl + 1) > data_end || pl->magic != bpf_htonl(PG_MAGIC))
 		goto pass;
 	if (every && bpf_be64_to_cpu(pl->seq) % every == 0) {

@@ -76,18 +76,17 @@ int xdp_reflector(struct xdp_md *ctx)
 SEC("tc/ingress")
 int tc_reflector(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct pkt_v4 p = {};
 	int reason;
 
-	reason = parse_v4(data, data_end, &p);
+	reason = tc_parse_v4(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	if (!reflected(&p)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}
-	if (reflect(&p, data_end)) {
+	if (reflect(&p, tc_data_end(skb))) {
 		count(DPLAB_CNT_DROP_TRUNCATED);
 		return TC_ACT_SHOT;
 	}

@@ -20,12 +20,12 @@ static __always_inline int lb_flow_create(const struct pkt_v4 *p, __be32 addr, _
 {
 	struct dplab_tuple translated = p->t, rev;
 
-	if (ct_create(&lb_ct, p, &p->t, addr, port))
+	if (ct_create(&lb_ct, p, &p->t, addr, port, 0))
 		return -1;
 	translated.daddr = addr;
 	translated.dport = port;
 	tuple_reverse(&translated, &rev);
-	if (ct_create(&lb_rev, p, &rev, p->t.daddr, p->t.dport)) {
+	if (ct_create(&lb_rev, p, &rev, p->t.daddr, p->t.dport, 0)) {
 		bpf_map_delete_elem(&lb_ct, &p->t);	/* no half flows */
 		return -1;
 	}
@@ -35,7 +35,6 @@ static __always_inline int lb_flow_create(const struct pkt_v4 *p, __be32 addr, _
 SEC("tc")
 int tc_lb_from_pod(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
 	struct dplab_backend *be;
@@ -44,7 +43,7 @@ int tc_lb_from_pod(struct __sk_buff *skb)
 	__be16 port;
 	int reason;
 
-	reason = parse_v4(data, data_end, &p);
+	reason = tc_parse_v4(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	e = ct_lookup(&lb_ct, &p, &p.t);
@@ -76,12 +75,11 @@ int tc_lb_from_pod(struct __sk_buff *skb)
 SEC("tc")
 int tc_lb_to_pod(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
 	int reason;
 
-	reason = parse_v4(data, data_end, &p);
+	reason = tc_parse_v4(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	e = ct_lookup(&lb_rev, &p, &p.t);

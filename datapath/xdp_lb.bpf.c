@@ -135,7 +135,6 @@ static __always_inline int nodeport_flow_create(const struct pkt_v4 *p, __be32 a
 						__be16 port, bool snat)
 {
 	struct dplab_tuple translated = p->t, rev;
-	struct dplab_lb_ct *fwd;
 
 	translated.daddr = addr;
 	translated.dport = port;
@@ -144,20 +143,13 @@ static __always_inline int nodeport_flow_create(const struct pkt_v4 *p, __be32 a
 	tuple_reverse(&translated, &rev);
 	if (snat && snat_tuple_taken(p, &rev))
 		return DPLAB_CNT_DROP_NAT_NO_PORT;
-	if (ct_create(&lb_ct, p, &p->t, addr, port))
+	if (ct_create(&lb_ct, p, &p->t, addr, port, snat ? DPLAB_LB_CT_SNAT : 0))
 		return DPLAB_CNT_DROP_MAP_UPDATE;
-	if (snat) {
-		fwd = bpf_map_lookup_elem(&lb_ct, &p->t);
-		if (!fwd)
-			goto rollback;
-		fwd->flags = DPLAB_LB_CT_SNAT;
+	if (ct_create(&lb_rev, p, &rev, p->t.saddr, p->t.dport, 0)) {
+		bpf_map_delete_elem(&lb_ct, &p->t);
+		return DPLAB_CNT_DROP_MAP_UPDATE;
 	}
-	if (ct_create(&lb_rev, p, &rev, p->t.saddr, p->t.dport))
-		goto rollback;
 	return 0;
-rollback:
-	bpf_map_delete_elem(&lb_ct, &p->t);
-	return DPLAB_CNT_DROP_MAP_UPDATE;
 }
 
 static __always_inline int nodeport_new_flow(struct xdp_md *ctx, const struct pkt_v4 *p,
@@ -219,12 +211,11 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 SEC("tc")
 int tc_nodeport_reply(struct __sk_buff *skb)
 {
-	void *data_end = tc_headers_end(skb), *data = tc_data(skb);
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
 	int reason;
 
-	reason = parse_v4(data, data_end, &p);
+	reason = tc_parse_v4(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	e = ct_lookup(&lb_rev, &p, &p.t);

@@ -44,10 +44,11 @@ static __always_inline struct dplab_lb_ct *ct_lookup(void *map, const struct pkt
 						     const struct dplab_tuple *key)
 {
 	struct dplab_lb_ct *e = bpf_map_lookup_elem(map, key);
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now;
 
 	if (!e)
 		return NULL;
+	now = bpf_ktime_get_ns();	/* only on a hit: reply hooks miss on most packets */
 	if (e->state == DPLAB_CT_CLOSING &&
 	    (now - e->last_seen_ns > DPLAB_CT_CLOSING_NS || pkt_is_tcp_syn(p))) {
 		bpf_map_delete_elem(map, key);
@@ -62,12 +63,14 @@ static __always_inline struct dplab_lb_ct *ct_lookup(void *map, const struct pkt
 
 /* 0, or -1 when the entry could not be inserted. */
 static __always_inline int ct_create(void *map, const struct pkt_v4 *p,
-				     const struct dplab_tuple *key, __be32 addr, __be16 port)
+				     const struct dplab_tuple *key, __be32 addr, __be16 port,
+				     __u8 flags)
 {
 	struct dplab_lb_ct e = {
 		.addr = addr,
 		.port = port,
 		.state = DPLAB_CT_NEW,
+		.flags = flags,
 		.last_seen_ns = bpf_ktime_get_ns(),
 	};
 

@@ -83,8 +83,11 @@ static __always_inline void *tc_headers_end(struct __sk_buff *skb)
 {
 	__u32 want = ETH_HLEN + sizeof(struct iphdr) + sizeof(struct tcphdr);
 
+	/* A frame shorter than that, already linear, needs no helper call. */
+	if (skb->len < want)
+		want = skb->len;
 	if (tc_data(skb) + want > tc_data_end(skb))
-		bpf_skb_pull_data(skb, skb->len < want ? skb->len : want);
+		bpf_skb_pull_data(skb, want);
 	return tc_data_end(skb);
 }
 
@@ -181,6 +184,25 @@ static __always_inline int parse_v4(void *data, void *data_end, struct pkt_v4 *p
 	if (p->ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
 		return DPLAB_CNT_PASS_FRAGMENT;
 	return parse_l4(p, data_end);
+}
+
+/*
+ * tc: tc_headers_end(), then parse_v4() (or parse_v4_l3()) from the data it
+ * left, so no packet pointer from before the pull is used.  0, or the
+ * reason for tc_unparsed().  Later bounds checks read tc_data_end(skb).
+ */
+static __always_inline int tc_parse_v4(struct __sk_buff *skb, struct pkt_v4 *p)
+{
+	void *data_end = tc_headers_end(skb);
+
+	return parse_v4(tc_data(skb), data_end, p);
+}
+
+static __always_inline int tc_parse_v4_l3(struct __sk_buff *skb, struct pkt_v4 *p)
+{
+	void *data_end = tc_headers_end(skb);
+
+	return parse_v4_l3(tc_data(skb), data_end, p);
 }
 
 /* Offset of the L4 checksum field, and of the "port" a translator rewrites. */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * What BPF host routing and the overlay share (tc only): the map of this
- * node's pods, an IPv4 parse that stops at the IP header, the TTL
- * decrement a router owes every packet it forwards, and delivery into a
- * local pod with bpf_redirect_peer.  Map types: include/dplab/routing.h.
+ * node's pods, the TTL decrement a router owes every packet it forwards
+ * (route_hop), and delivery into a local pod with bpf_redirect_peer.  They
+ * parse with tc_parse_v4_l3() (parse.h).  Map types: include/dplab/routing.h.
  */
 #ifndef DPLAB_LIB_ROUTING_H
 #define DPLAB_LIB_ROUTING_H
@@ -20,12 +20,6 @@ struct {
 	__type(key, __be32);
 	__type(value, struct dplab_endpoint);
 } endpoints SEC(".maps");
-
-/* A router may not forward it: the stack answers with ICMP time exceeded. */
-static __always_inline bool ip_ttl_expires(const struct pkt_v4 *p)
-{
-	return p->ip->ttl <= 1;
-}
 
 /*
  * TTL - 1 and the header checksum with it, which bpf_fib_lookup leaves to
@@ -46,6 +40,24 @@ static __always_inline int ip_dec_ttl(struct __sk_buff *skb, const struct pkt_v4
 				   &new_word[0], 1, 0) ? -1 : 0;
 }
 
+/*
+ * The hop of a packet a router forwards: TTL - 1.  0 when done; else its
+ * verdict, counted: to the stack when the TTL would expire (the stack
+ * answers with ICMP time exceeded), dropped when the rewrite failed.
+ */
+static __always_inline int route_hop(struct __sk_buff *skb, const struct pkt_v4 *p)
+{
+	if (p->ip->ttl <= 1) {
+		count(DPLAB_CNT_PASS_TTL_EXPIRED);
+		return TC_ACT_NEXT;
+	}
+	if (ip_dec_ttl(skb, p)) {
+		count(DPLAB_CNT_DROP_REWRITE);
+		return TC_ACT_SHOT;
+	}
+	return 0;
+}
+
 /* Both Ethernet addresses at once: destination and source follow each other. */
 static __always_inline int eth_store_addrs(struct __sk_buff *skb, const struct dplab_eth_addrs *l2)
 {
@@ -61,11 +73,11 @@ static __always_inline int eth_store_addrs(struct __sk_buff *skb, const struct d
 static __always_inline int endpoint_deliver(struct __sk_buff *skb, const struct pkt_v4 *p,
 					    const struct dplab_endpoint *ep)
 {
-	if (ip_ttl_expires(p)) {
-		count(DPLAB_CNT_PASS_TTL_EXPIRED);
-		return TC_ACT_NEXT;
-	}
-	if (ip_dec_ttl(skb, p) || eth_store_addrs(skb, &ep->l2)) {
+	int verdict = route_hop(skb, p);
+
+	if (verdict)
+		return verdict;
+	if (eth_store_addrs(skb, &ep->l2)) {
 		count(DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}

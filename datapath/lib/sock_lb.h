@@ -15,10 +15,6 @@
 #include "lib/services.h"
 #include "dplab/sock_lb.h"
 
-#ifndef IPPROTO_UDP
-#define IPPROTO_UDP 17
-#endif
-
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
@@ -85,19 +81,17 @@ static __always_inline int sock_revnat_update(__u64 cookie, const struct dplab_b
  */
 static __always_inline enum dplab_counter sock4_xlate_fwd(struct bpf_sock_addr *ctx)
 {
-	struct dplab_svc_key skey = {
-		.vip = ctx->user_ip4,
-		.port = sock_port(ctx),
-		.proto = ctx->protocol,
-	};
+	__be32 vip = ctx->user_ip4;
+	__be16 port = sock_port(ctx);
+	__u8 proto = ctx->protocol;	/* as services are keyed */
+	bool udp = proto == IPPROTO_UDP;
 	struct dplab_sock_affinity_key akey = {};
 	struct dplab_backend_key bkey = {};
 	struct dplab_backend *be = NULL;
 	struct dplab_svc *svc;
 	__u32 count, svc_id;
-	bool udp;
 
-	svc = bpf_map_lookup_elem(&services, &skey);
+	svc = svc_lookup(vip, port, proto);
 	if (!svc)
 		return DPLAB_CNT_PASS_NO_MATCH;
 	/* Read once: the loader may update the service meanwhile. */
@@ -106,7 +100,6 @@ static __always_inline enum dplab_counter sock4_xlate_fwd(struct bpf_sock_addr *
 	if (!count)
 		return DPLAB_CNT_DROP_NO_BACKEND;
 
-	udp = skey.proto == IPPROTO_UDP;
 	akey.cookie = bpf_get_socket_cookie(ctx);
 	akey.svc_id = svc_id;
 	if (udp)
@@ -129,7 +122,7 @@ static __always_inline enum dplab_counter sock4_xlate_fwd(struct bpf_sock_addr *
 	}
 
 	/* Without the reverse entry the application would see the backend. */
-	if (sock_revnat_update(akey.cookie, be, skey.vip, skey.port, svc_id))
+	if (sock_revnat_update(akey.cookie, be, vip, port, svc_id))
 		return DPLAB_CNT_DROP_MAP_UPDATE;
 	ctx->user_ip4 = be->addr;
 	ctx->user_port = be->port;
@@ -148,17 +141,13 @@ static __always_inline bool sock4_xlate_rev(struct bpf_sock_addr *ctx)
 		.addr = ctx->user_ip4,
 		.port = sock_port(ctx),
 	};
-	struct dplab_svc_key skey = {};
 	struct dplab_sock_rev *rev;
 	struct dplab_svc *svc;
 
 	rev = bpf_map_lookup_elem(&sock_lb_revnat, &key);
 	if (!rev)
 		return false;
-	skey.vip = rev->vip;
-	skey.port = rev->port;
-	skey.proto = ctx->protocol;
-	svc = bpf_map_lookup_elem(&services, &skey);
+	svc = svc_lookup(rev->vip, rev->port, ctx->protocol);
 	if (!svc || svc->id != rev->svc_id) {
 		/* The service is gone or was replaced: show the real peer. */
 		bpf_map_delete_elem(&sock_lb_revnat, &key);
