@@ -14,8 +14,6 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <bpf/libbpf.h>
 
 #include "cidr.h"
@@ -35,38 +33,12 @@
 static int link_addr(const char *ns, bool enter, const char *dev, __u8 mac[MAC_LEN],
 		     __u32 *ifindex, char *err, size_t err_len)
 {
-	struct ifreq ifr = {};
-	int saved = -1, fd = -1, rc;
+	const char *what;
+	int rc = netns_link_addr(enter ? ns : NULL, dev, mac, ifindex, &what);
 
-	if (enter) {
-		rc = netns_enter(ns, &saved);
-		if (rc)
-			return feature_fail(err, err_len, rc, "entering namespace %s", ns);
-	}
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		rc = feature_fail(err, err_len, -errno, "a socket in namespace %s", ns);
-		goto out;
-	}
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr)) {
-		rc = feature_fail(err, err_len, -errno, "MAC address of %s in namespace %s",
-				  dev, ns);
-		goto out;
-	}
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, MAC_LEN);
-	if (ioctl(fd, SIOCGIFINDEX, &ifr)) {
-		rc = feature_fail(err, err_len, -errno, "ifindex of %s in namespace %s", dev, ns);
-		goto out;
-	}
-	*ifindex = ifr.ifr_ifindex;
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (enter)
-		netns_leave(saved);
-	return rc;
+	if (rc)
+		return feature_fail(err, err_len, rc, "%s of %s in namespace %s", what, dev, ns);
+	return 0;
 }
 
 static __u32 local_pods(const struct feature_env *env)

@@ -5,6 +5,10 @@
 #include <sched.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "netns.h"
@@ -59,4 +63,44 @@ int netns_is_current(const char *name)
 	if (stat(path, &named) || stat("/proc/thread-self/ns/net", &current))
 		return -errno;
 	return named.st_dev == current.st_dev && named.st_ino == current.st_ino;
+}
+
+int netns_link_addr(const char *ns, const char *dev, unsigned char mac[6], unsigned int *ifindex,
+		    const char **what)
+{
+	struct ifreq ifr = { 0 };
+	int saved = -1, fd = -1, rc;
+
+	*what = "entering the namespace";
+	if (ns) {
+		rc = netns_enter(ns, &saved);
+		if (rc)
+			return rc;
+	}
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	*what = "a socket";
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	*what = "MAC address";
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+		rc = -errno;
+		goto out;
+	}
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	*what = "ifindex";
+	if (ioctl(fd, SIOCGIFINDEX, &ifr)) {
+		rc = -errno;
+		goto out;
+	}
+	*ifindex = ifr.ifr_ifindex;
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ns)
+		netns_leave(saved);
+	return rc;
 }

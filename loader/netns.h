@@ -21,4 +21,12 @@ bool netns_exists(const char *name);
  */
 int netns_is_current(const char *name);
 
+/*
+ * MAC address (6 bytes) and ifindex of dev in /run/netns/NS, or in the
+ * current namespace when ns is NULL.  0 or negative errno; *what names
+ * the step that failed ("entering the namespace", "MAC address", ...).
+ */
+int netns_link_addr(const char *ns, const char *dev, unsigned char mac[6], unsigned int *ifindex,
+		    const char **what);
+
 #endif /* DPLAB_LOADER_NETNS_H */

@@ -13,8 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <arpa/inet.h>
 #include <bpf/libbpf.h>
 
@@ -85,28 +83,17 @@ int run_endpoints_find(struct run_ctx *x, char *err, size_t err_len)
 int run_endpoints_gateway(struct run_ctx *x, char *err, size_t err_len)
 {
 	const struct topo_pod *pod = &x->t.pods[x->ep.src_pod];
-	const char *node_ns = x->t.nodes[pod->node].ns;
-	struct ifreq ifr = { 0 };
-	unsigned char *m;
-	int saved, fd, ret;
+	const char *node_ns = x->t.nodes[pod->node].ns, *what;
+	unsigned int ifindex;
+	unsigned char m[6];
+	int ret;
 
-	ret = netns_enter(node_ns, &saved);
+	ret = netns_link_addr(node_ns, pod->host_if, m, &ifindex, &what);
 	if (ret) {
-		snprintf(err, err_len, "netns %s: %s", node_ns, strerror(-ret));
-		return ret;
-	}
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", pod->host_if);
-	ret = fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) ? -errno : 0;
-	if (fd >= 0)
-		close(fd);
-	netns_leave(saved);
-	if (ret) {
-		snprintf(err, err_len, "%s in %s: its MAC address: %s", pod->host_if, node_ns,
+		snprintf(err, err_len, "%s in %s: %s: %s", pod->host_if, node_ns, what,
 			 strerror(-ret));
 		return ret;
 	}
-	m = (unsigned char *)ifr.ifr_hwaddr.sa_data;
 	snprintf(x->ep.gw_mac, sizeof(x->ep.gw_mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
 		 m[2], m[3], m[4], m[5]);
 	return 0;

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "run_spawn.h"
+#include "runcmd.h"
 
 #define LINE_MAX_LEN 4096
 
@@ -26,18 +26,14 @@ double run_now_s(void)
 
 static int vstart(struct run_child *c, const char *fmt, va_list ap)
 {
-	char line[LINE_MAX_LEN], *argv[RUN_ARGS_MAX], *save, *tok;
-	int pipefd[2], n = 0, devnull;
+	char line[LINE_MAX_LEN], *argv[RUN_ARGS_MAX];
 	pid_t parent = getpid();
+	int pipefd[2];
 
 	memset(c, 0, sizeof(*c));
 	c->out_fd = -1;
 	vsnprintf(line, sizeof(line), fmt, ap);
-	for (tok = strtok_r(line, " ", &save); tok && n < RUN_ARGS_MAX - 1;
-	     tok = strtok_r(NULL, " ", &save))
-		argv[n++] = tok;
-	argv[n] = NULL;
-	if (!n)
+	if (runcmd_words(line, argv, RUN_ARGS_MAX) <= 0)
 		return -EINVAL;
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
@@ -48,24 +44,8 @@ static int vstart(struct run_child *c, const char *fmt, va_list ap)
 		return -errno;
 	}
 	if (!c->pid) {
-		sigset_t none;
-
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(pipefd[1], 1);
-		dup2(pipefd[1], 2);
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+		setpgid(0, 0);	/* the terminal's Ctrl-C reaches the runner only */
+		runcmd_exec(argv, pipefd[1], pipefd[1], parent);
 	}
 	close(pipefd[1]);
 	c->out_fd = pipefd[0];

@@ -16,8 +16,7 @@
 #define RUNCMD_WORDS 48
 #define RUNCMD_OUT 512
 
-/* In the child: never returns. */
-static void child(char **argv, int err_fd, pid_t parent)
+void runcmd_exec(char **argv, int out_fd, int err_fd, pid_t parent)
 {
 	sigset_t none;
 	int nul;
@@ -32,10 +31,23 @@ static void child(char **argv, int err_fd, pid_t parent)
 		dup2(nul, STDIN_FILENO);
 		dup2(nul, STDOUT_FILENO);
 	}
+	if (out_fd >= 0)
+		dup2(out_fd, STDOUT_FILENO);
 	dup2(err_fd, STDERR_FILENO);
 	execvp(argv[0], argv);
 	dprintf(STDERR_FILENO, "cannot run %s: %s", argv[0], strerror(errno));
 	_exit(127);
+}
+
+int runcmd_words(char *text, char **argv, int max)
+{
+	char *save = NULL, *w;
+	int n = 0;
+
+	for (w = strtok_r(text, " ", &save); w && n < max - 1; w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	return w ? -E2BIG : n;
 }
 
 /* Read the child's stderr to EOF; keep what fits, newlines as "; ". */
@@ -68,9 +80,9 @@ static void collect(int fd, char *out, size_t len)
 int runcmd(char *err, size_t err_len, const char *fmt, ...)
 {
 	char cmd[RUNCMD_LEN], words[RUNCMD_LEN], out[RUNCMD_OUT];
-	char *argv[RUNCMD_WORDS + 1], *save = NULL, *w;
+	char *argv[RUNCMD_WORDS + 1];
 	pid_t parent = getpid(), pid;
-	int pipefd[2], n = 0, status, ret = 0;
+	int pipefd[2], n, status, ret = 0;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -81,10 +93,8 @@ int runcmd(char *err, size_t err_len, const char *fmt, ...)
 	}
 	va_end(ap);
 	memcpy(words, cmd, strlen(cmd) + 1);
-	for (w = strtok_r(words, " ", &save); w && n < RUNCMD_WORDS; w = strtok_r(NULL, " ", &save))
-		argv[n++] = w;
-	argv[n] = NULL;
-	if (!n || w) {
+	n = runcmd_words(words, argv, RUNCMD_WORDS + 1);
+	if (n <= 0) {
 		snprintf(err, err_len, "'%s': %s", cmd, n ? "too many words" : "empty command");
 		return -EINVAL;
 	}
@@ -96,7 +106,7 @@ int runcmd(char *err, size_t err_len, const char *fmt, ...)
 	}
 	pid = fork();
 	if (pid == 0)
-		child(argv, pipefd[1], parent);
+		runcmd_exec(argv, -1, pipefd[1], parent);
 	close(pipefd[1]);
 	if (pid < 0) {
 		ret = -errno;
