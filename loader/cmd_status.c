@@ -58,7 +58,13 @@ static json_t *status_json(const struct cluster *c)
 {
 	static struct plan p;
 
-	plan_build(&c->t, &c->k, &p);
+	/*
+	 * The features loaded are those of the knobs in force (applied, so
+	 * their plan was built once already); none before any knob is.
+	 */
+	memset(&p, 0, sizeof(p));
+	if (c->applied)
+		plan_build(&c->t, &c->k, &p);
 	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "schema", "dplab.status/1",
 			 "topology", c->t.name, "iptables_backend", iptables_backend(),
 			 "knobs", c->applied ? knobs_to_json(&c->k) : json_null(),
