@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "log.h"
+#include "cli/cli.h"
+#include "util/log.h"
 
 static const struct {
 	const char *name;

@@ -13,7 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "bench_cases.h"
-#include "pkt.h"
+#include "lib/pkt.h"
 #include "probe.skel.h"
 
 static struct probe_bpf *probe;

@@ -13,7 +13,7 @@
 
 #include "dplab/lb.h"
 #include "bench_cases.h"
-#include "pkt.h"
+#include "lib/pkt.h"
 #include "tc_lb.skel.h"
 #include "xdp_lb.skel.h"
 

@@ -11,7 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "bench_cases.h"
-#include "pkt.h"
+#include "lib/pkt.h"
 #include "masq.skel.h"
 #include "reflector.skel.h"
 

@@ -19,8 +19,8 @@
 
 #include "dplab/routing.h"
 #include "bench_cases.h"
-#include "netns.h"
-#include "pkt.h"
+#include "util/netns.h"
+#include "lib/pkt.h"
 #include "host_routing.skel.h"
 #include "overlay.skel.h"
 

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * dplab status [--json] [--topology NAME]: the topology, the knobs in
+ * force, every program attached (where, by which mechanism, and why the
+ * preferred one was not used), map fill levels and counters per feature,
+ * and kube-proxy's rule count.  Schema: docs/status-json.md.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cluster/cluster.h"
+#include "cluster/kubeproxy.h"
+
+static json_t *attachments_json(const struct cluster *c)
+{
+	json_t *arr = json_array();
+	int i;
+
+	for (i = 0; i < c->n_att; i++) {
+		const struct attachment *a = &c->att[i];
+
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:o}",
+			"namespace", a->ns, "device", a->ifname, "hook", attach_hook_name(a->hook),
+			"program", a->prog_name, "mechanism", attach_mech_name(a->mech),
+			"prog_id", a->prog_id,
+			"fallback", a->fallback[0] ? json_string(a->fallback) : json_null()));
+	}
+	return arr;
+}
+
+static json_t *nodes_json(const struct cluster *c, const struct plan *p)
+{
+	json_t *nodes = json_object();
+	int n, f;
+
+	for (n = 0; n < c->t.n_nodes; n++) {
+		json_t *feats = json_object();
+
+		for (f = 0; f < FEAT_COUNT; f++) {
+			json_t *s;
+
+			if (!p->load[n][f])
+				continue;
+			s = feature_stats(&c->t, n, f);
+			json_object_set_new(feats, feature_name(f), s ? s : json_null());
+		}
+		json_object_set_new(nodes, c->t.nodes[n].name, json_pack("{s:o,s:i}",
+			"features", feats, "kube_proxy_rules", kubeproxy_rule_count(&c->t, n)));
+	}
+	return nodes;
+}
+
+static json_t *status_json(const struct cluster *c)
+{
+	static struct plan p;
+
+	/*
+	 * The features loaded are those of the knobs in force (applied, so
+	 * their plan was built once already); none before any knob is.
+	 */
+	memset(&p, 0, sizeof(p));
+	if (c->applied)
+		plan_build(&c->t, &c->k, &p);
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "schema", "dplab.status/1",
+			 "topology", c->t.name, "iptables_backend", iptables_backend(),
+			 "knobs", c->applied ? knobs_to_json(&c->k) : json_null(),
+			 "attachments", attachments_json(c), "nodes", nodes_json(c, &p));
+}
+
+static void print_counters(json_t *counters)
+{
+	const char *name;
+	json_t *v;
+
+	json_object_foreach(counters, name, v)
+		if (json_integer_value(v))
+			printf(" %s=%lld", name, (long long)json_integer_value(v));
+}
+
+static void print_table(const struct cluster *c, json_t *st)
+{
+	const char *node, *feat, *map;
+	json_t *n, *f, *m;
+	int i;
+
+	printf("topology %s (%s), iptables %s\n", c->t.name, c->t.file,
+	       json_string_value(json_object_get(st, "iptables_backend")));
+	if (c->applied) {
+		printf("knobs:\n");
+		knobs_print(&c->k, stdout);
+	}
+	printf("\n%-22s %-10s %-12s %-22s %-10s %s\n", "namespace", "device", "hook", "program",
+	       "mechanism", "fallback");
+	for (i = 0; i < c->n_att; i++) {
+		const struct attachment *a = &c->att[i];
+		const char *dev = strrchr(a->ifname, '/');
+
+		printf("%-22s %-10s %-12s %-22s %-10s %s\n", a->ns, dev ? dev + 1 : a->ifname,
+		       attach_hook_name(a->hook), a->prog_name, attach_mech_name(a->mech),
+		       a->fallback[0] ? a->fallback : "-");
+	}
+	json_object_foreach(json_object_get(st, "nodes"), node, n) {
+		printf("\n%s: kube-proxy rules %lld\n", node,
+		       (long long)json_integer_value(json_object_get(n, "kube_proxy_rules")));
+		json_object_foreach(json_object_get(n, "features"), feat, f) {
+			printf("  %-13s maps:", feat);
+			json_object_foreach(json_object_get(f, "maps"), map, m)
+				printf(" %s %lld/%lld", map,
+				       (long long)json_integer_value(json_object_get(m, "entries")),
+				       (long long)json_integer_value(json_object_get(m, "max")));
+			printf("\n  %-13s counters:", "");
+			print_counters(json_object_get(f, "counters"));
+			printf("\n");
+		}
+	}
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "topology", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *name = NULL;
+	static struct cluster c;
+	bool json = false;
+	char err[1024];
+	json_t *st;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "t:jh", longopts, NULL)) != -1) {
+		switch (o) {
+		case 't':
+			name = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("usage: dplab status [--json] [--topology NAME]\n");
+			return EXIT_SUCCESS;
+		default:
+			return EXIT_BAD_INPUT;
+		}
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "dplab status: must run as root (BPF maps, iptables)\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (cluster_open(name, &c, err, sizeof(err))) {
+		fprintf(stderr, "dplab status: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	st = status_json(&c);
+	if (!st) {
+		fprintf(stderr, "dplab status: out of memory\n");
+		return EXIT_FAILURE;
+	}
+	if (json) {
+		json_dumpf(st, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+	} else {
+		print_table(&c, st);
+	}
+	json_decref(st);
+	return EXIT_SUCCESS;
+}

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* A running cluster and the transactional apply of knobs (cluster.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cluster/cluster.h"
+#include "util/log.h"
+#include "util/netns.h"
+#include "cluster/services.h"
+#include "cluster/stack.h"
+
+/* The only topology with state under /run/dplab, into name. */
+static int only_topology(char *name, size_t len, char *err, size_t err_len)
+{
+	struct dirent *de;
+	int found = 0;
+	DIR *d = opendir(DPLAB_RUN_DIR);
+
+	if (d) {
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.' && !found++)
+				snprintf(name, len, "%.*s", (int)len - 1, de->d_name);
+		closedir(d);
+	}
+	if (found == 1)
+		return 0;
+	snprintf(err, err_len, found ? "%d topologies are up: name one with --topology" :
+		 "no topology is up (dplab up first)", found);
+	return -ENOENT;
+}
+
+int cluster_open(const char *name, struct cluster *c, char *err, size_t err_len)
+{
+	char only[TOPO_NAME], path[PATH_MAX];
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	if (!name) {
+		ret = only_topology(only, sizeof(only), err, err_len);
+		if (ret)
+			return ret;
+		name = only;
+	}
+	ret = topo_state_load(name, &c->t, err, err_len);
+	if (ret)
+		return ret;
+	topo_state_path(name, "knobs", path, sizeof(path));
+	if (!access(path, R_OK)) {
+		ret = knobs_load(&c->k, path, err, err_len);
+		if (ret)
+			return ret;
+		c->applied = true;
+	}
+	topo_state_path(name, "attachments", path, sizeof(path));
+	if (!access(path, R_OK)) {
+		ret = attach_load(path, c->att, PLAN_MAX);
+		if (ret < 0) {
+			snprintf(err, err_len, "%s: unreadable: %s", path, strerror(-ret));
+			return ret;
+		}
+		c->n_att = ret;
+	}
+	return 0;
+}
+
+static int cluster_save(const struct cluster *c)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	topo_state_path(c->t.name, "attachments", path, sizeof(path));
+	ret = attach_save(path, c->att, c->n_att);
+	if (ret || !c->applied)
+		return ret;
+	topo_state_path(c->t.name, "knobs", path, sizeof(path));
+	return knobs_save(&c->k, path);
+}
+
+/* ------------------------------------------------------------ features */
+
+static const char *feature_ns(const struct topo *t, enum feature_id f, int node)
+{
+	return f == FEAT_XDP_PEER ? t->fabric_ns : t->nodes[node].ns;
+}
+
+static int load_feature(const struct topo *t, enum feature_id f, int node,
+			const struct feature_env *env, char *err, size_t err_len)
+{
+	int saved, ret;
+
+	ret = netns_enter(feature_ns(t, f, node), &saved);
+	if (ret) {
+		snprintf(err, err_len, "namespace %s: %s", feature_ns(t, f, node), strerror(-ret));
+		return ret;
+	}
+	ret = feature_load(f, env, err, err_len);
+	netns_leave(saved);
+	return ret;
+}
+
+/* ------------------------------------------------------------ hooks */
+
+static bool same_hook(const char *ns, const char *ifname, enum attach_hook hook,
+		      const struct attachment *a)
+{
+	return a->hook == hook && !strcmp(a->ns, ns) && !strcmp(a->ifname, ifname);
+}
+
+/* Two entries of a plan go on the same hook. */
+static bool same_plan_hook(const struct topo *t, const struct plan_entry *a,
+			   const struct plan_entry *b)
+{
+	return a->hook == b->hook && !strcmp(a->ifname, b->ifname) &&
+	       !strcmp(plan_entry_ns(t, a), plan_entry_ns(t, b));
+}
+
+static void link_pin(const struct topo *t, const char *ns, const struct plan_entry *e,
+		     char *buf, size_t len)
+{
+	const char *dev = strrchr(e->ifname, '/');
+
+	snprintf(buf, len, "%s/%s/links/%s_%.16s_%s_%s", DPLAB_PIN_DIR, t->name, ns,
+		 dev ? dev + 1 : e->ifname, attach_hook_name(e->hook), e->prog);
+}
+
+static int detach_at(struct cluster *c, int i, char *err, size_t err_len)
+{
+	struct attachment *a = &c->att[i];
+	int saved = -1, ret;
+
+	if (netns_enter(a->ns, &saved))
+		saved = -1;	/* the namespace is gone: so is the attachment */
+	ret = attach_detach(a, err, err_len);
+	netns_leave(saved);
+	if (ret)
+		return ret;
+	memmove(a, a + 1, (c->n_att - i - 1) * sizeof(*a));
+	c->n_att--;
+	return 0;
+}
+
+static int attach_entry(struct cluster *c, const struct plan_entry *e, int position,
+			const struct knobs *k, struct apply_report *r, char *err, size_t err_len)
+{
+	const char *ns = plan_entry_ns(&c->t, e);
+	char pin[PATH_MAX];
+	struct attach_request req = {
+		.ns = ns, .ifname = e->ifname, .hook = e->hook, .prog_name = e->prog,
+		.xdp_generic = e->xdp_generic, .xdp_mode = k->xdp_attach,
+		.tc_mode = k->tc_attach, .tc_priority = position + 1, .pin_path = pin,
+	};
+	struct attachment *a = &c->att[c->n_att];
+	int saved, ret;
+
+	if (c->n_att == PLAN_MAX)
+		return -E2BIG;
+	link_pin(&c->t, ns, e, pin, sizeof(pin));
+	req.prog_fd = feature_prog_fd(&c->t, e->feature_node, e->feature, e->prog);
+	if (req.prog_fd < 0) {
+		snprintf(err, err_len, "%s of %s (node %d): not loaded: %s", e->prog,
+			 feature_name(e->feature), e->feature_node, strerror(-req.prog_fd));
+		return req.prog_fd;
+	}
+	ret = netns_enter(ns, &saved);
+	if (!ret) {
+		ret = attach_prog(&req, a, err, err_len);
+		netns_leave(saved);
+	}
+	close(req.prog_fd);
+	if (ret)
+		return ret;
+	c->n_att++;
+	r->attached++;
+	if (a->fallback[0]) {
+		size_t used = strlen(r->notes);
+
+		snprintf(r->notes + used, sizeof(r->notes) - used, "%s %s %s: %s by %s (%s)\n",
+			 ns, a->ifname, attach_hook_name(a->hook), a->prog_name,
+			 attach_mech_name(a->mech), a->fallback);
+	}
+	return 0;
+}
+
+/* Rebuild one hook when its chain differs from the plan or a feature on
+ * it was reloaded: detach what is there, attach the plan's, in order. */
+static int sync_hook(struct cluster *c, const struct plan *p, int first, const struct knobs *k,
+		     bool reloaded[][FEAT_COUNT], struct apply_report *r, char *err, size_t err_len)
+{
+	const struct plan_entry *e0 = &p->e[first];
+	const char *ns = plan_entry_ns(&c->t, e0);
+	int i, pos, cur = 0, ret;
+	bool rebuild = false;
+
+	for (i = first; i < p->n; i++) {
+		const struct plan_entry *e = &p->e[i];
+
+		if (!same_plan_hook(&c->t, e, e0))
+			continue;
+		while (cur < c->n_att && !same_hook(ns, e0->ifname, e0->hook, &c->att[cur]))
+			cur++;
+		if (cur == c->n_att || strcmp(c->att[cur].prog_name, e->prog) ||
+		    reloaded[e->feature_node][e->feature])
+			rebuild = true;
+		else
+			cur++;
+	}
+	for (; cur < c->n_att; cur++)
+		if (same_hook(ns, e0->ifname, e0->hook, &c->att[cur]))
+			rebuild = true;	/* more there than planned */
+	if (!rebuild)
+		return 0;
+	for (i = c->n_att - 1; i >= 0; i--) {
+		if (!same_hook(ns, e0->ifname, e0->hook, &c->att[i]))
+			continue;
+		ret = detach_at(c, i, err, err_len);
+		if (ret)
+			return ret;
+		r->detached++;
+	}
+	for (i = first, pos = 0; i < p->n; i++) {
+		const struct plan_entry *e = &p->e[i];
+
+		if (!same_plan_hook(&c->t, e, e0))
+			continue;
+		ret = attach_entry(c, e, pos++, k, r, err, err_len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool planned_hook(const struct topo *t, const struct plan *p, const struct attachment *a)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (same_hook(plan_entry_ns(t, &p->e[i]), p->e[i].ifname, p->e[i].hook, a))
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ apply */
+
+static int apply_datapath(struct cluster *c, const struct knobs *want, bool force_reload,
+			  const struct svc_instance *svcs, int n_svcs, struct apply_report *r,
+			  char *err, size_t err_len)
+{
+	static struct plan p, old;
+	bool reloaded[TOPO_MAX_NODES][FEAT_COUNT] = { { false } };
+	struct feature_env env = { .t = &c->t, .k = want, .svcs = svcs, .n_svcs = n_svcs };
+	int n, f, i, ret;
+
+	ret = plan_build(&c->t, want, &p);
+	if (!ret && c->applied)
+		ret = plan_build(&c->t, &c->k, &old);
+	else
+		memset(&old, 0, sizeof(old));
+	if (ret) {
+		snprintf(err, err_len, "the topology has more hooks than dplab plans for");
+		return ret;
+	}
+	for (n = 0; n < c->t.n_nodes; n++) {
+		env.node = n;
+		for (f = 0; f < FEAT_COUNT; f++) {
+			if (!p.load[n][f] || (!force_reload && old.load[n][f] &&
+					      !plan_feature_config_changed(f, &c->k, want)))
+				continue;
+			ret = load_feature(&c->t, f, n, &env, err, err_len);
+			if (ret)
+				return ret;
+			reloaded[n][f] = true;
+			r->reloaded++;
+		}
+	}
+	/* Hooks no longer planned lose their programs; planned ones are synced. */
+	for (i = c->n_att - 1; i >= 0; i--) {
+		if (planned_hook(&c->t, &p, &c->att[i]))
+			continue;
+		ret = detach_at(c, i, err, err_len);
+		if (ret)
+			return ret;
+		r->detached++;
+	}
+	for (i = 0; i < p.n; i++) {
+		int j;
+
+		for (j = 0; j < i; j++)
+			if (same_plan_hook(&c->t, &p.e[j], &p.e[i]))
+				break;
+		if (j < i)
+			continue;	/* this hook was synced with its first entry */
+		ret = sync_hook(c, &p, i, want, reloaded, r, err, err_len);
+		if (ret)
+			return ret;
+	}
+	for (n = 0; n < c->t.n_nodes; n++)
+		for (f = 0; f < FEAT_COUNT; f++)
+			if (old.load[n][f] && !p.load[n][f])
+				feature_unload(&c->t, n, f);
+	return 0;
+}
+
+static int apply_once(struct cluster *c, const struct knobs *want, bool force_reload,
+		      struct apply_report *r, char *err, size_t err_len)
+{
+	static struct svc_instance svcs[SERVICES_MAX];
+	int n_svcs, ret;
+
+	n_svcs = services_expand(&c->t, want->services, svcs, SERVICES_MAX);
+	if (n_svcs < 0) {
+		snprintf(err, err_len, "services=%u: more than the service CIDR or %d holds",
+			 want->services, SERVICES_MAX);
+		return n_svcs;
+	}
+	ret = stack_bandwidth_manager(want, err, err_len);
+	if (!ret)
+		ret = stack_routing(&c->t, want, err, err_len);
+	if (!ret)
+		ret = stack_iptables(&c->t, want, svcs, n_svcs, err, err_len);
+	if (!ret)
+		ret = stack_congestion(&c->t, want, err, err_len);
+	if (!ret)
+		ret = apply_datapath(c, want, force_reload, svcs, n_svcs, r, err, err_len);
+	if (ret)
+		return ret;
+	c->k = *want;
+	c->applied = true;
+	return 0;
+}
+
+int cluster_apply(struct cluster *c, const struct knobs *want, struct apply_report *r,
+		  char *err, size_t err_len)
+{
+	struct timespec t0, t1;
+	struct knobs old = c->k;
+	bool had = c->applied;
+	char rb_err[512];
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = apply_once(c, want, false, r, err, err_len);
+	if (ret && had) {
+		/* Back to what was in force: rebuild it from scratch. */
+		struct apply_report rb;
+
+		memset(&rb, 0, sizeof(rb));
+		c->k = *want;
+		if (apply_once(c, &old, true, &rb, rb_err, sizeof(rb_err))) {
+			size_t used = strlen(err);
+
+			snprintf(err + used, err_len - used, "; restoring the previous knobs "
+				 "failed too: %s", rb_err);
+		}
+	}
+	if (!ret)
+		plan_notes(want, r->notes + strlen(r->notes), sizeof(r->notes) - strlen(r->notes));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cluster_save(c);
+	return ret;
+}

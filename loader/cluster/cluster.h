@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A running cluster: a built topology, the knobs in force and what is
+ * attached, kept in /run/dplab/<topo>/ (topology, knobs, attachments) so
+ * every dplab process sees the same.
+ *
+ * cluster_apply() takes it to new knobs: the stack knobs (stack.c), then
+ * the datapath: features are (re)loaded where their configuration
+ * changed, and every hook whose chain of programs differs from the plan
+ * (plan.c) is rebuilt in order.  It is transactional: if a step fails,
+ * the previous knobs are applied again and the error says what failed.
+ */
+#ifndef DPLAB_LOADER_CLUSTER_H
+#define DPLAB_LOADER_CLUSTER_H
+
+#include <stdbool.h>
+
+#include "attach/attach.h"
+#include "cluster/knobs.h"
+#include "cluster/plan.h"
+#include "topo/topo.h"
+
+struct cluster {
+	struct topo t;
+	struct knobs k;			/* in force (when applied) */
+	bool applied;			/* knobs have been applied at all */
+	int n_att;
+	struct attachment att[PLAN_MAX];
+};
+
+/* What one apply did, for the user. */
+struct apply_report {
+	double seconds;
+	int attached, detached, reloaded;
+	char notes[2048];		/* fallbacks taken, one per line */
+};
+
+/*
+ * The cluster of topology NAME (or, with NULL, the only one up).  -ENOENT
+ * with err when none (or more than one) is up.
+ */
+int cluster_open(const char *name, struct cluster *c, char *err, size_t err_len);
+
+/* Apply want; on failure the previous knobs are restored.  0 or -errno. */
+int cluster_apply(struct cluster *c, const struct knobs *want, struct apply_report *r,
+		  char *err, size_t err_len);
+
+#endif /* DPLAB_LOADER_CLUSTER_H */

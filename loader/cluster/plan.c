@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The plan of plan.h: features per node, programs per hook, in order. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cluster/plan.h"
+
+struct builder {
+	const struct topo *t;
+	struct plan *p;
+	int err;
+};
+
+static void add(struct builder *b, int node, enum feature_id f, const char *prog,
+		enum attach_hook hook, const char *ifname, bool generic)
+{
+	struct plan_entry *e;
+
+	if (b->p->n == PLAN_MAX) {
+		b->err = -E2BIG;
+		return;
+	}
+	e = &b->p->e[b->p->n++];
+	e->node = node;
+	e->feature_node = node == PLAN_FABRIC ? 0 : node;
+	e->feature = f;
+	e->prog = prog;
+	e->hook = hook;
+	snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
+	e->xdp_generic = generic;
+}
+
+static bool tc_lb_loaded(const struct knobs *k)
+{
+	return k->service_lb != SERVICE_LB_IPTABLES;
+}
+
+static void pod_chains(struct builder *b, const struct knobs *k, int node)
+{
+	const struct topo *t = b->t;
+	int i;
+
+	for (i = 0; i < t->n_pods; i++) {
+		const char *lxc = t->pods[i].host_if;
+
+		if (t->pods[i].node != node)
+			continue;
+		if (k->service_lb == SERVICE_LB_TC)
+			add(b, node, FEAT_TC_LB, "tc_lb_from_pod", HOOK_TC_INGRESS, lxc, false);
+		if (tc_lb_loaded(k))
+			add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_INGRESS, lxc, false);
+		if (k->routing == ROUTING_VXLAN)
+			add(b, node, FEAT_OVERLAY, "overlay_encap", HOOK_TC_INGRESS, lxc, false);
+		if (plan_bpf_host_routing(k))
+			add(b, node, FEAT_HOST_ROUTING, "route_from_pod", HOOK_TC_INGRESS, lxc, false);
+		if (tc_lb_loaded(k))
+			add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_EGRESS, lxc, false);
+	}
+}
+
+static void uplink_chains(struct builder *b, const struct knobs *k, int node)
+{
+	const char *up = b->t->nodes[node].uplink;
+	bool generic = k->xdp_lb == XDP_LB_GENERIC;
+
+	if (k->masquerade == MASQ_BPF)
+		add(b, node, FEAT_MASQ, "masq_rev_snat", HOOK_TC_INGRESS, up, false);
+	if (tc_lb_loaded(k)) {
+		add(b, node, FEAT_TC_NODEPORT, "tc_lb_from_pod", HOOK_TC_INGRESS, up, false);
+		add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_INGRESS, up, false);
+	}
+	if (plan_bpf_host_routing(k))
+		add(b, node, FEAT_HOST_ROUTING, "route_from_uplink", HOOK_TC_INGRESS, up, false);
+
+	if (tc_lb_loaded(k))
+		add(b, node, FEAT_TC_NODEPORT, "tc_lb_to_pod", HOOK_TC_EGRESS, up, false);
+	if (k->xdp_lb != XDP_LB_OFF)
+		add(b, node, FEAT_XDP_LB, "tc_nodeport_reply", HOOK_TC_EGRESS, up, false);
+	if (k->masquerade == MASQ_BPF)
+		add(b, node, FEAT_MASQ, "masq_snat", HOOK_TC_EGRESS, up, false);
+
+	if (k->xdp_lb != XDP_LB_OFF) {
+		add(b, node, FEAT_XDP_LB, "xdp_nodeport_lb", HOOK_XDP, up, generic);
+		/* The fabric's port of this uplink is named after the node. */
+		add(b, PLAN_FABRIC, FEAT_XDP_PEER, "probe_xdp_pass", HOOK_XDP,
+		    b->t->nodes[node].name, generic);
+		b->p->e[b->p->n - 1].feature_node = node;
+	}
+}
+
+static void overlay_chain(struct builder *b, const struct knobs *k, int node)
+{
+	if (k->routing != ROUTING_VXLAN)
+		return;
+	if (tc_lb_loaded(k))
+		add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_INGRESS, "vx0", false);
+	add(b, node, FEAT_OVERLAY, "overlay_decap", HOOK_TC_INGRESS, "vx0", false);
+}
+
+static void socket_lb(struct builder *b, const struct knobs *k, int node)
+{
+	static const struct {
+		const char *prog;
+		enum attach_hook hook;
+	} hooks[] = {
+		{ "sock_lb_connect4", HOOK_CGROUP_CONNECT4 },
+		{ "sock_lb_sendmsg4", HOOK_CGROUP_SENDMSG4 },
+		{ "sock_lb_recvmsg4", HOOK_CGROUP_RECVMSG4 },
+		{ "sock_lb_getpeername4", HOOK_CGROUP_GETPEERNAME4 },
+	};
+	char cgroup[PATH_MAX];
+	size_t i;
+
+	if (k->service_lb != SERVICE_LB_SOCKET)
+		return;
+	snprintf(cgroup, sizeof(cgroup), "%s/%s/%s", DPLAB_CGROUP_DIR, b->t->name,
+		 b->t->nodes[node].name);
+	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		add(b, node, FEAT_SOCK_LB, hooks[i].prog, hooks[i].hook, cgroup, false);
+}
+
+bool plan_bpf_host_routing(const struct knobs *k)
+{
+	return k->host_routing == HOST_ROUTING_BPF && k->service_lb != SERVICE_LB_IPTABLES &&
+	       k->masquerade == MASQ_BPF;
+}
+
+void plan_notes(const struct knobs *k, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (k->host_routing == HOST_ROUTING_BPF && !plan_bpf_host_routing(k))
+		snprintf(buf, len, "host_routing=bpf: legacy routing stays in force, as in Cilium, "
+			 "because BPF host routing needs service_lb=tc|socket and masquerade=bpf "
+			 "(now service_lb=%s, masquerade=%s)\n",
+			 k->service_lb == SERVICE_LB_IPTABLES ? "iptables" :
+			 k->service_lb == SERVICE_LB_TC ? "tc" : "socket",
+			 k->masquerade == MASQ_BPF ? "bpf" : "iptables");
+}
+
+int plan_build(const struct topo *t, const struct knobs *k, struct plan *p)
+{
+	struct builder b = { .t = t, .p = p };
+	int node, i;
+
+	memset(p, 0, sizeof(*p));
+	for (node = 0; node < t->n_nodes; node++) {
+		pod_chains(&b, k, node);
+		uplink_chains(&b, k, node);
+		overlay_chain(&b, k, node);
+		socket_lb(&b, k, node);
+	}
+	for (i = 0; i < p->n; i++)
+		p->load[p->e[i].feature_node][p->e[i].feature] = true;
+	return b.err;
+}
+
+bool plan_feature_config_changed(enum feature_id f, const struct knobs *a,
+				 const struct knobs *b)
+{
+	bool ct = a->ct_max != b->ct_max, svcs = a->services != b->services;
+
+	switch (f) {
+	case FEAT_TC_LB:
+	case FEAT_TC_NODEPORT:
+	case FEAT_SOCK_LB:
+	case FEAT_XDP_LB:
+		return ct || svcs;
+	case FEAT_MASQ:
+		return ct;
+	case FEAT_OVERLAY:
+		return plan_bpf_host_routing(a) != plan_bpf_host_routing(b); /* decap_to_stack */
+	default:
+		return false;
+	}
+}
+
+const char *plan_entry_ns(const struct topo *t, const struct plan_entry *e)
+{
+	return e->node == PLAN_FABRIC ? t->fabric_ns : t->nodes[e->node].ns;
+}

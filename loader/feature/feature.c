@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Features (feature.h): the table of objects, where they are pinned, and
+ * the helpers every loader shares (feature_int.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "feature/feature_int.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+
+static const struct {
+	const char *name;
+	feature_loader load;
+} features[FEAT_COUNT] = {
+	[FEAT_TC_LB] = { "tc_lb", feature_load_tc_lb },
+	[FEAT_TC_NODEPORT] = { "tc_nodeport", feature_load_tc_nodeport },
+	[FEAT_SOCK_LB] = { "sock_lb", feature_load_sock_lb },
+	[FEAT_MASQ] = { "masq", feature_load_masq },
+	[FEAT_HOST_ROUTING] = { "host_routing", feature_load_host_routing },
+	[FEAT_OVERLAY] = { "overlay", feature_load_overlay },
+	[FEAT_XDP_LB] = { "xdp_lb", feature_load_xdp_lb },
+	[FEAT_XDP_PEER] = { "xdp_peer", feature_load_xdp_peer },
+};
+
+const char *feature_name(enum feature_id f)
+{
+	return (unsigned int)f < FEAT_COUNT ? features[f].name : "unknown-feature";
+}
+
+void feature_dir(const struct topo *t, int node, enum feature_id f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s/%s/%s", DPLAB_PIN_DIR, t->name, t->nodes[node].name,
+		 feature_name(f));
+}
+
+int feature_load(enum feature_id f, const struct feature_env *env, char *err, size_t err_len)
+{
+	char dir[PATH_MAX], why[512] = "";
+	int rc;
+
+	if ((unsigned int)f >= FEAT_COUNT || env->node < 0 || env->node >= env->t->n_nodes) {
+		snprintf(err, err_len, "feature %d for node %d: no such feature or node", f,
+			 env->node);
+		return -EINVAL;
+	}
+	feature_dir(env->t, env->node, f, dir, sizeof(dir));
+	rc = features[f].load(env, dir, why, sizeof(why));
+	if (rc)
+		snprintf(err, err_len, "feature %s of node %s: %s", feature_name(f),
+			 env->t->nodes[env->node].name, why);
+	return rc;
+}
+
+int feature_prog_fd(const struct topo *t, int node, enum feature_id f, const char *prog)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64];
+	int fd;
+
+	feature_dir(t, node, f, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/progs/%s", dir, prog);
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+void feature_unload(const struct topo *t, int node, enum feature_id f)
+{
+	char dir[PATH_MAX], failed[PATH_MAX];
+	int rc;
+
+	feature_dir(t, node, f, dir, sizeof(dir));
+	rc = rm_tree(dir, failed, sizeof(failed));
+	if (rc)
+		log_warn("feature %s of node %s: removing pin %s: %s (%s)\n", feature_name(f),
+			 t->nodes[node].name, failed, errno_name(rc), strerror(-rc));
+}
+
+int feature_fail(char *err, size_t err_len, int rc, const char *fmt, ...)
+{
+	size_t used;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, err_len, fmt, ap);
+	va_end(ap);
+	used = strlen(err);
+	if (used < err_len)
+		snprintf(err + used, err_len - used, ": %s (%s)", errno_name(rc), strerror(-rc));
+	return rc;
+}
+
+int feature_map_size(struct bpf_map *map, __u32 entries, char *err, size_t err_len)
+{
+	int rc;
+
+	if (!entries)
+		return feature_fail(err, err_len, -EINVAL, "map %s: size 0", bpf_map__name(map));
+	rc = bpf_map__set_max_entries(map, entries);
+	if (rc)
+		return feature_fail(err, err_len, rc, "map %s: setting its size to %u",
+				    bpf_map__name(map), entries);
+	return 0;
+}
+
+int feature_map_put(struct bpf_map *map, const void *key, size_t key_size, const void *value,
+		    size_t value_size, const char *what, char *err, size_t err_len)
+{
+	int rc = bpf_map__update_elem(map, key, key_size, value, value_size, BPF_ANY);
+
+	if (rc)
+		return feature_fail(err, err_len, rc, "map %s: adding %s", bpf_map__name(map),
+				    what);
+	return 0;
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * rtnetlink part of the probe's facts (libmnl): RTM_GETLINK for one index,
+ * RTM_GETQDISC and RTM_GETTFILTER dumps for the legacy tc hooks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include "probe/probe_facts_nl.h"
+
+/* Room for one recvmsg() of a dump (the kernel fills up to 32 KiB). */
+#define NL_RECV_SIZE 32768
+#define NL_REQ_SIZE 512
+
+struct attr_tab {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int attr_cb(const struct nlattr *a, void *data)
+{
+	struct attr_tab *t = data;
+	unsigned int type = mnl_attr_get_type(a);
+
+	if (type <= t->max)
+		t->tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static void parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+			 unsigned int max)
+{
+	struct attr_tab t = { .tb = tb, .max = max };
+
+	mnl_attr_parse_nested(nest, attr_cb, &t);
+}
+
+static bool attr_u32(const struct nlattr *a, __u32 *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return false;
+	*v = mnl_attr_get_u32(a);
+	return true;
+}
+
+static bool attr_str_eq(const struct nlattr *a, const char *s)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+		return false;
+	return strcmp(mnl_attr_get_str(a), s) == 0;
+}
+
+static void attr_str(const struct nlattr *a, char *buf, size_t len)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+		return;
+	snprintf(buf, len, "%s", mnl_attr_get_str(a));
+}
+
+int probe_nl_open(struct probe_nl *nl)
+{
+	int err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sock = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl->sock)
+		return -errno;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		mnl_socket_close(nl->sock);
+		nl->sock = NULL;
+		return err;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	return 0;
+}
+
+void probe_nl_close(struct probe_nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	nl->sock = NULL;
+}
+
+/*
+ * Send one request and run cb on every answer until NLMSG_DONE (dump) or
+ * the ACK (NLM_F_ACK request).  0 or negative errno (the kernel's on
+ * NLMSG_ERROR).
+ */
+static int nl_talk(struct probe_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		   void *data)
+{
+	char buf[NL_RECV_SIZE];
+	unsigned int seq = ++nl->seq;
+	ssize_t n;
+	int ret;
+
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		errno = 0;
+		ret = mnl_cb_run(buf, n, seq, nl->portid, cb, data);
+	} while (ret > MNL_CB_STOP);
+	if (ret < 0)
+		return errno ? -errno : -EPROTO;
+	return 0;
+}
+
+static void link_xdp(const struct nlattr *nest, struct probe_nl_link *l)
+{
+	const struct nlattr *tb[IFLA_XDP_MAX + 1] = {};
+
+	parse_nested(nest, tb, IFLA_XDP_MAX);
+	if (tb[IFLA_XDP_ATTACHED] &&
+	    mnl_attr_validate(tb[IFLA_XDP_ATTACHED], MNL_TYPE_U8) == 0)
+		l->xdp_mode = mnl_attr_get_u8(tb[IFLA_XDP_ATTACHED]);
+	attr_u32(tb[IFLA_XDP_PROG_ID], &l->xdp_prog_id);
+	attr_u32(tb[IFLA_XDP_DRV_PROG_ID], &l->xdp_drv_prog_id);
+	attr_u32(tb[IFLA_XDP_SKB_PROG_ID], &l->xdp_skb_prog_id);
+	attr_u32(tb[IFLA_XDP_HW_PROG_ID], &l->xdp_hw_prog_id);
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = {};
+	const struct nlattr *info[IFLA_INFO_MAX + 1] = {};
+	struct attr_tab t = { .tb = tb, .max = IFLA_MAX };
+	struct probe_nl_link *l = data;
+	__u32 v;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), attr_cb, &t) < 0)
+		return MNL_CB_ERROR;
+
+	attr_str(tb[IFLA_IFNAME], l->ifname, sizeof(l->ifname));
+	if (attr_u32(tb[IFLA_MTU], &v))
+		l->mtu = v;
+	if (attr_u32(tb[IFLA_MIN_MTU], &v))
+		l->min_mtu = v;
+	if (attr_u32(tb[IFLA_MAX_MTU], &v))
+		l->max_mtu = v;
+	attr_u32(tb[IFLA_NUM_RX_QUEUES], &l->num_rx_queues);
+	attr_u32(tb[IFLA_NUM_TX_QUEUES], &l->num_tx_queues);
+	l->has_link = attr_u32(tb[IFLA_LINK], &l->link);
+	l->link_netnsid = tb[IFLA_LINK_NETNSID] != NULL;
+	if (tb[IFLA_LINKINFO]) {
+		parse_nested(tb[IFLA_LINKINFO], info, IFLA_INFO_MAX);
+		attr_str(info[IFLA_INFO_KIND], l->kind, sizeof(l->kind));
+	}
+	if (tb[IFLA_XDP])
+		link_xdp(tb[IFLA_XDP], l);
+	return MNL_CB_OK;
+}
+
+int probe_nl_get_link(struct probe_nl *nl, int ifindex,
+		      struct probe_nl_link *l)
+{
+	char req[NL_REQ_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+
+	memset(l, 0, sizeof(*l));
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	/* Counters are not needed; older kernels ignore unknown bits. */
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return nl_talk(nl, nlh, link_cb, l);
+}
+
+static struct nlmsghdr *tc_dump_req(char *req, __u16 type, int ifindex,
+				    __u32 parent)
+{
+	struct nlmsghdr *nlh;
+	struct tcmsg *tcm;
+
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = parent;
+	return nlh;
+}
+
+struct tc_match {
+	int ifindex;		/* 0: any (filters of a block dump) */
+	const char *kind;
+	__u32 count;
+};
+
+static int tc_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[TCA_MAX + 1] = {};
+	struct attr_tab t = { .tb = tb, .max = TCA_MAX };
+	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
+	struct tc_match *m = data;
+
+	if (nlh->nlmsg_type != RTM_NEWQDISC && nlh->nlmsg_type != RTM_NEWTFILTER)
+		return MNL_CB_OK;
+	if (m->ifindex && tcm->tcm_ifindex != m->ifindex)
+		return MNL_CB_OK;
+	/* A filter dump sends a chain head (handle 0) before each filter. */
+	if (nlh->nlmsg_type == RTM_NEWTFILTER && !tcm->tcm_handle)
+		return MNL_CB_OK;
+	if (mnl_attr_parse(nlh, sizeof(*tcm), attr_cb, &t) < 0)
+		return MNL_CB_ERROR;
+	if (attr_str_eq(tb[TCA_KIND], m->kind))
+		m->count++;
+	return MNL_CB_OK;
+}
+
+int probe_nl_has_qdisc(struct probe_nl *nl, int ifindex, const char *kind,
+		       bool *found)
+{
+	struct tc_match m = { .ifindex = ifindex, .kind = kind };
+	char req[NL_REQ_SIZE];
+	int err;
+
+	*found = false;
+	err = nl_talk(nl, tc_dump_req(req, RTM_GETQDISC, ifindex, 0), tc_cb, &m);
+	if (err)
+		return err;
+	*found = m.count > 0;
+	return 0;
+}
+
+int probe_nl_count_filters(struct probe_nl *nl, int ifindex, __u32 parent,
+			   const char *kind, __u32 *count)
+{
+	struct tc_match m = { .kind = kind };
+	char req[NL_REQ_SIZE];
+	int err;
+
+	*count = 0;
+	err = nl_talk(nl, tc_dump_req(req, RTM_GETTFILTER, ifindex, parent),
+		      tc_cb, &m);
+	if (err)
+		return err;
+	*count = m.count;
+	return 0;
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The cluster under `dplab run`, driven through this binary's own `up`,
+ * `set`, `status --json` and `down` (each transactional and safe against
+ * signals on its own), and the facts of the machine for the report.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
+#include "util/netns.h"
+#include "run/run.h"
+#include "run/run_cluster.h"
+#include "util/runcmd.h"
+
+#define CHANGE_TIMEOUT_S 300
+
+/* "routing=native host_routing=legacy ..." */
+static void assignments(const struct knobs *k, char *buf, size_t len)
+{
+	size_t used = 0;
+	char v[32];
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < KNOB_COUNT && used < len; i++) {
+		knob_value(k, i, v, sizeof(v));
+		used += snprintf(buf + used, len - used, "%s%s=%s", i ? " " : "", knob_name(i), v);
+	}
+}
+
+/* Lines of output worth keeping as notes (not the summary line). */
+static void keep_notes(const char *out, char *notes, size_t len)
+{
+	const char *p = out ? strstr(out, "notes:\n") : NULL;
+
+	snprintf(notes, len, "%s", p ? p + 7 : "");
+}
+
+int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char *notes,
+		      size_t notes_len, char *err, size_t err_len)
+{
+	char list[1024];
+	struct run_child c;
+	int rc;
+
+	assignments(k, list, sizeof(list));
+	if (first)
+		rc = run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s up --topology %s %s", x->self,
+				   x->plan->topology, list);
+	else
+		rc = run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s set --topology %s %s", x->self,
+				   x->t.name, list);
+	keep_notes(c.buf, notes, notes_len);
+	if (rc) {
+		const char *why = c.buf && strstr(c.buf, "unsupported here") ?
+				  strstr(c.buf, "unsupported here") : c.buf ? c.buf : "";
+		size_t len = strcspn(why, "\n");
+
+		rc = strstr(why, "unsupported here") ? -EOPNOTSUPP : -EIO;
+		/* The reason, without the command that showed it (kept in the notes). */
+		if (rc == -EOPNOTSUPP && strstr(why, ": '") && strstr(why, ": '") < why + len) {
+			snprintf(notes, notes_len, "%.*s\n", (int)len, why);
+			len = strstr(why, ": '") - why;
+		}
+		snprintf(err, err_len, "%.*s", (int)len, why);
+	}
+	run_child_free(&c);
+	return rc;
+}
+
+int run_cluster_flush_conntrack(struct run_ctx *x, char *err, size_t err_len)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < x->t.n_nodes && !rc; i++)
+		rc = runcmd(err, err_len, "ip netns exec %s conntrack -F", x->t.nodes[i].ns);
+	return rc;
+}
+
+json_t *run_cluster_status(struct run_ctx *x)
+{
+	struct run_child c;
+	json_t *j = NULL;
+
+	if (!run_child_run(&c, 30, NULL, "%s status --topology %s --json", x->self, x->t.name) &&
+	    c.buf)
+		j = json_loads(strchr(c.buf, '{') ? strchr(c.buf, '{') : c.buf,
+			       JSON_DISABLE_EOF_CHECK, NULL);
+	run_child_free(&c);
+	return j;
+}
+
+void run_cluster_down(struct run_ctx *x)
+{
+	struct run_child c;
+	char line[256];
+
+	if (run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s down --topology %s", x->self,
+			  x->t.name))
+		fprintf(stderr, "dplab run: down %s: %s\n", x->t.name,
+			run_child_message(&c, line, sizeof(line)));
+	run_child_free(&c);
+}
+
+/* The ethtool driver of dev in ns; "" when it cannot be asked. */
+static void driver_of(const char *ns, const char *dev, char *buf, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { 0 };
+	int saved, fd;
+
+	buf[0] = 0;
+	if (netns_enter(ns, &saved))
+		return;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	ifr.ifr_data = (void *)&info;
+	if (fd >= 0 && !ioctl(fd, SIOCETHTOOL, &ifr))
+		snprintf(buf, len, "%s", info.driver);
+	if (fd >= 0)
+		close(fd);
+	netns_leave(saved);
+}
+
+static void cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[256], *colon;
+
+	snprintf(buf, len, "unknown");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "model name", 10) || !(colon = strchr(line, ':')))
+			continue;
+		colon[strcspn(colon, "\n")] = 0;
+		snprintf(buf, len, "%s", colon + 2);
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+json_t *run_machine(struct run_ctx *x, bool bpf_stats)
+{
+	char host[256] = "", cpu[160], drv[32], ipt[128] = "";
+	json_t *ports = json_array();
+	struct run_child c;
+	struct utsname u;
+	int i;
+
+	gethostname(host, sizeof(host) - 1);
+	uname(&u);
+	cpu_model(cpu, sizeof(cpu));
+	for (i = 0; i < x->t.n_nodes; i++) {
+		driver_of(x->t.nodes[i].ns, x->t.nodes[i].uplink, drv, sizeof(drv));
+		json_array_append_new(ports, json_pack("{s:s,s:s,s:s}", "where", x->t.nodes[i].name,
+						       "iface", x->t.nodes[i].uplink,
+						       "driver", drv[0] ? drv : "unknown"));
+	}
+	if (x->t.n_pods) {
+		driver_of(x->t.pods[0].ns, "eth0", drv, sizeof(drv));
+		json_array_append_new(ports, json_pack("{s:s,s:s,s:s}", "where", "pods",
+						       "iface", "eth0",
+						       "driver", drv[0] ? drv : "unknown"));
+	}
+	if (!run_child_run(&c, 10, NULL, "iptables --version"))
+		run_child_message(&c, ipt, sizeof(ipt));
+	run_child_free(&c);
+	return json_pack("{s:s,s:s,s:s,s:i,s:s,s:o,s:s,s:b}", "hostname", host,
+			 "kernel", u.release, "cpu_model", cpu, "cpus",
+			 (int)sysconf(_SC_NPROCESSORS_ONLN), "topology", x->t.name, "ports", ports,
+			 "iptables", ipt, "bpf_stats", bpf_stats);
+}

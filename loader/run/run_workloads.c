@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The workloads of `dplab run`, one repetition each, as child processes
+ * in the cluster's namespaces (docs/run-json.md lists the metrics):
+ *
+ *   ndr, pdr, loss  dplab-pktgen from the src pod's eth0 through its node,
+ *                   the underlay and the far node to the dst pod, where a
+ *                   second port of the same process receives
+ *   rtt             dplab-pktgen --reflect, the tc reflector on the dst pod
+ *   tcp             iperf3 src pod -> dst pod
+ *   conn, req       dplab tcpload from the src pod (in its node's cgroup,
+ *                   so socket LB applies) to the TCP service's VIP
+ *   nodeport        dplab tcpload from the external host to a NodePort
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "run/run.h"
+
+#define SLACK_S 20	/* on top of a workload's planned time before it is killed */
+#define IPERF_PORT 5201
+
+/*
+ * Run cmd (killed after its planned secs and some slack), then parse its
+ * JSON result (from file, or from its output when file is NULL) into *out.
+ * 0, -EINTR when stopped, -EIO with err saying what failed.
+ */
+static int run_json(struct run_ctx *x, const char *what, const char *file, double secs,
+		    json_t **out, char *err, size_t err_len, const char *cmd)
+{
+	struct run_child c;
+	json_error_t je;
+	const char *text;
+	char line[256];
+	int rc;
+
+	*out = NULL;
+	rc = run_child_run(&c, secs + SLACK_S, x->stop, "%s", cmd);
+	if (rc == -EINTR) {
+		snprintf(err, err_len, "%s: stopped", what);
+	} else if (rc) {
+		snprintf(err, err_len, "%s: %s: %s", what,
+			 rc == -ETIMEDOUT ? "timed out" : rc < 0 ? strerror(-rc) : "failed",
+			 run_child_message(&c, line, sizeof(line)));
+		rc = -EIO;
+	} else {
+		if (file) {
+			*out = json_load_file(file, 0, &je);
+			unlink(file);
+		} else {
+			text = c.buf ? strchr(c.buf, '{') : NULL;
+			*out = text ? json_loads(text, JSON_DISABLE_EOF_CHECK, &je) : NULL;
+		}
+		if (!*out) {
+			snprintf(err, err_len, "%s: no JSON result: %s", what,
+				 c.buf ? run_child_message(&c, line, sizeof(line)) : je.text);
+			rc = -EIO;
+		}
+	}
+	run_child_free(&c);
+	return rc;
+}
+
+static double num(json_t *j, const char *a, const char *b)
+{
+	json_t *v = json_object_get(j, a);
+
+	if (b)
+		v = json_object_get(v, b);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/*
+ * dplab-pktgen from the src pod towards the dst pod (received there by a
+ * second port of the same process, or reflected back), 64-byte frames,
+ * with the workload's own options; its JSON result into *out.
+ */
+static int pktgen(struct run_ctx *x, enum run_workload w, const char *what, const char *opts,
+		  json_t **out, char *err, size_t len)
+{
+	const struct run_endpoints *e = &x->ep;
+	char cmd[2048], receiver[256], file[RUN_PATH + 16];
+
+	if (w == W_RTT)
+		snprintf(receiver, sizeof(receiver), "--reflect");
+	else
+		snprintf(receiver, sizeof(receiver), "--rx-netns %s --rx-iface eth0", e->dst_ns);
+	snprintf(file, sizeof(file), "%s/pktgen.json", x->tmp);
+	snprintf(cmd, sizeof(cmd), "%s --netns %s --iface eth0 %s --src-ip %s --dst-ip %s "
+		 "--dst-mac %s --size 64 %s --json %s", x->pktgen, e->src_ns, receiver, e->src_ip,
+		 e->dst_ip, e->gw_mac, opts, file);
+	return run_json(x, what, file, run_workload_secs(&x->plan->p, w), out, err, len, cmd);
+}
+
+static int search(struct run_ctx *x, bool pdr, double vals[M_COUNT], char *err, size_t len)
+{
+	const struct run_params *p = &x->plan->p;
+	char opts[256];
+	json_t *j;
+	int ret;
+
+	snprintf(opts, sizeof(opts), "%s --trial-secs %g --max-iter %d --hi %.0f --max-rate %.0f",
+		 pdr ? "--pdr 0.1" : "--ndr", p->trial_secs, p->search_iter, p->search_hi,
+		 p->search_hi);
+	ret = pktgen(x, pdr ? W_PDR : W_NDR, pdr ? "pdr (dplab-pktgen)" : "ndr (dplab-pktgen)",
+		     opts, &j, err, len);
+	if (ret)
+		return ret;
+	/* No passing trial is not a rate of 0: say so instead of a sample. */
+	if (!json_is_true(json_object_get(json_object_get(j, "search"), "found"))) {
+		snprintf(err, len, "%s: no trial passed, not even at the search's lowest rate",
+			 pdr ? "pdr" : "ndr");
+		ret = -EIO;
+	} else {
+		vals[pdr ? M_UDP_PDR : M_UDP_NDR] = num(j, "ndr_pps", NULL);
+	}
+	json_decref(j);
+	return ret;
+}
+
+static int loss(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
+{
+	const struct run_params *p = &x->plan->p;
+	unsigned long long before = run_bpf_time_ns(x), after;
+	double sent, lost;
+	char opts[128];
+	json_t *j;
+	int ret;
+
+	snprintf(opts, sizeof(opts), "--rate %.0f --max-rate %.0f --duration %g", p->loss_rate,
+		 p->loss_rate, p->loss_secs);
+	ret = pktgen(x, W_LOSS, "loss (dplab-pktgen)", opts, &j, err, len);
+	if (ret)
+		return ret;
+	after = run_bpf_time_ns(x);
+	sent = num(j, "totals", "sent");
+	lost = num(j, "totals", "lost");
+	json_decref(j);
+	if (!(sent > 0)) {
+		snprintf(err, len, "loss (dplab-pktgen): nothing sent");
+		return -EIO;
+	}
+	vals[M_UDP_LOSS] = 100 * lost / sent;
+	vals[M_BPF_NS] = (double)(after - before) / sent;
+	return 0;
+}
+
+static int rtt(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
+{
+	const struct run_params *p = &x->plan->p;
+	char opts[128];
+	json_t *j;
+	int ret;
+
+	ret = run_reflect_attach(x, err, len);
+	if (ret)
+		return ret;
+	snprintf(opts, sizeof(opts), "--rate %.0f --duration %g", p->rtt_rate, p->rtt_secs);
+	ret = pktgen(x, W_RTT, "rtt (dplab-pktgen --reflect)", opts, &j, err, len);
+	run_reflect_detach(x);
+	if (ret)
+		return ret;
+	if (!(num(j, "latency_ns", "count") > 0)) {
+		snprintf(err, len, "rtt: nothing came back from the reflector on %s", x->ep.dst);
+		json_decref(j);
+		return -EIO;
+	}
+	vals[M_RTT_P50] = num(j, "latency_ns", "p50") / 1000;
+	vals[M_RTT_P99] = num(j, "latency_ns", "p99") / 1000;
+	vals[M_RTT_P999] = num(j, "latency_ns", "p99_9") / 1000;
+	json_decref(j);
+	return 0;
+}
+
+static int tcp(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
+{
+	const struct run_params *p = &x->plan->p;
+	int secs = (int)ceil(p->tcp_secs), ret;
+	struct run_child server;
+	char cmd[2048], line[256];
+	json_t *j;
+
+	ret = run_child_start(&server, "%s exec %s %s -- iperf3 -s -1 --forceflush -p %d",
+			      x->self, x->t.name, x->ep.dst, IPERF_PORT);
+	if (!ret)
+		ret = run_child_wait(&server, "listening", 5, x->stop);
+	if (ret) {
+		snprintf(err, len, "tcp: iperf3 server on %s: %s", x->ep.dst,
+			 ret < 0 ? strerror(-ret) : run_child_message(&server, line, sizeof(line)));
+		run_child_kill(&server);
+		return ret == -EINTR ? ret : -EIO;
+	}
+	snprintf(cmd, sizeof(cmd), "%s exec %s %s -- iperf3 -c %s -p %d -t %d -J", x->self,
+		 x->t.name, x->ep.src, x->ep.dst_ip, IPERF_PORT, secs);
+	ret = run_json(x, "tcp (iperf3)", NULL, secs + 1, &j, err, len, cmd);
+	run_child_kill(&server);
+	if (ret)
+		return ret;
+	vals[M_TCP_GBPS] = num(json_object_get(j, "end"), "sum_received", "bits_per_second") / 1e9;
+	json_decref(j);
+	if (isnan(vals[M_TCP_GBPS])) {
+		snprintf(err, len, "tcp (iperf3): no end.sum_received in its result");
+		return -EIO;
+	}
+	return 0;
+}
+
+static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT], char *err,
+		   size_t len)
+{
+	const struct run_params *p = &x->plan->p;
+	const char *from = w == W_NODEPORT ? x->ep.external : x->ep.src;
+	const char *to = w == W_NODEPORT ? x->ep.nodeport : x->ep.vip;
+	char cmd[2048], what[160];
+	json_t *j;
+	int ret;
+
+	if (w == W_REQ)
+		snprintf(cmd, sizeof(cmd), "%s exec %s %s -- %s tcpload rr --to %s --rate %.0f "
+			 "--duration %g --json", x->self, x->t.name, from, x->self, to, p->req_rate,
+			 p->req_secs);
+	else
+		snprintf(cmd, sizeof(cmd), "%s exec %s %s -- %s tcpload connect --to %s "
+			 "--duration %g --json", x->self, x->t.name, from, x->self, to,
+			 p->conn_secs);
+	snprintf(what, sizeof(what), "%s (tcpload %s -> %s)", run_workload_names[w], from, to);
+	ret = run_json(x, what, NULL, run_workload_secs(p, w), &j, err, len, cmd);
+	if (ret)
+		return ret;
+	if (w == W_REQ) {
+		vals[M_REQ_P50] = num(j, "latency_us", "p50");
+		vals[M_REQ_P99] = num(j, "latency_us", "p99");
+	} else {
+		vals[w == W_CONN ? M_CONN_RATE : M_NP_CONN] = num(j, "conn_per_s", NULL);
+	}
+	json_decref(j);
+	return 0;
+}
+
+int run_workload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT], char *err,
+		 size_t err_len)
+{
+	switch (w) {
+	case W_NDR: return search(x, false, vals, err, err_len);
+	case W_PDR: return search(x, true, vals, err, err_len);
+	case W_LOSS: return loss(x, vals, err, err_len);
+	case W_RTT: return rtt(x, vals, err, err_len);
+	case W_TCP: return tcp(x, vals, err, err_len);
+	case W_CONN:
+	case W_REQ: return tcpload(x, w, vals, err, err_len);
+	case W_NODEPORT:
+		if (!x->ep.external[0] || !x->ep.nodeport[0]) {
+			snprintf(err, err_len, "nodeport: the topology has no external host or no "
+				 "NodePort on its TCP service");
+			return -ENOENT;
+		}
+		return tcpload(x, w, vals, err, err_len);
+	default: return -EINVAL;
+	}
+}
+
+int run_workloads_start(struct run_ctx *x, char *err, size_t err_len)
+{
+	const char *clients[2] = { x->ep.src, x->ep.external };
+	struct run_child c;
+	char line[256];
+	int i, ret;
+
+	for (i = 0; i < 2; i++) {
+		if (!clients[i][0])
+			continue;
+		ret = run_child_run(&c, 10, NULL, "%s exec %s %s -- sysctl -qw "
+				    "net.ipv4.tcp_tw_reuse=1", x->self, x->t.name, clients[i]);
+		if (ret)
+			snprintf(err, err_len, "tcp_tw_reuse in %s: %s", clients[i],
+				 ret < 0 ? strerror(-ret) : run_child_message(&c, line, sizeof(line)));
+		run_child_free(&c);
+		if (ret)
+			return -EIO;
+	}
+	for (i = 0; i < x->ep.n_servers; i++) {
+		ret = run_child_start(&x->servers[i], "%s exec %s %s -- %s tcpload serve --port %u "
+				      "--duration 86400", x->self, x->t.name, x->ep.servers[i],
+				      x->self, x->ep.server_port);
+		if (!ret)
+			ret = run_child_wait(&x->servers[i], "listening", 5, x->stop);
+		if (ret) {
+			snprintf(err, err_len, "tcpload server on %s: %s", x->ep.servers[i],
+				 ret < 0 ? strerror(-ret) :
+				 run_child_message(&x->servers[i], line, sizeof(line)));
+			run_child_kill(&x->servers[i]);
+			return -EIO;
+		}
+		x->n_servers_up++;
+	}
+	return 0;
+}
+
+void run_workloads_stop(struct run_ctx *x)
+{
+	while (x->n_servers_up)
+		run_child_kill(&x->servers[--x->n_servers_up]);
+}
+
+unsigned long long run_bpf_time_ns(const struct run_ctx *x)
+{
+	unsigned long long sum = 0;
+	struct bpf_prog_info info;
+	__u32 info_len;
+	int i, fd;
+
+	for (i = 0; i < x->n_prog_ids; i++) {
+		fd = bpf_prog_get_fd_by_id(x->prog_ids[i]);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info_len = sizeof(info);
+		if (!bpf_prog_get_info_by_fd(fd, &info, &info_len))
+			sum += info.run_time_ns;
+		close(fd);
+	}
+	return sum;
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Knobs, presets, profiles (loader/cluster/knobs.c) and the plan of which program
+ * goes on which hook in which order (loader/cluster/plan.c).  No root needed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cluster/knobs.h"
+#include "cluster/plan.h"
+#include "lib/testlib.h"
+
+#define TOPOLOGY "topologies/two-node.topo"
+
+static void assign_ok(struct knobs *k, const char *a)
+{
+	char err[256] = "";
+
+	ck_assert_msg(!knobs_assign(k, a, NULL, err, sizeof(err)), "%s: %s", a, err);
+}
+
+START_TEST(test_assign_and_errors)
+{
+	struct knobs k;
+	enum knob_id id;
+	char err[256], v[32];
+
+	knobs_default(&k);
+	ck_assert_int_eq(knobs_assign(&k, "routing=vxlan", &id, err, sizeof(err)), 0);
+	ck_assert_int_eq(id, KNOB_ROUTING);
+	ck_assert_int_eq(k.routing, ROUTING_VXLAN);
+	assign_ok(&k, "ct_max=1048576");
+	ck_assert_uint_eq(k.ct_max, 1048576);
+	knob_value(&k, KNOB_CT_MAX, v, sizeof(v));
+	ck_assert_str_eq(v, "1048576");
+
+	ck_assert_int_ne(knobs_assign(&k, "routing=ospf", NULL, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "routing") && strstr(err, "ospf") && strstr(err, "native, vxlan"),
+		      "the error names the knob, the value and the choices: %s", err);
+	ck_assert_int_ne(knobs_assign(&k, "speed=fast", NULL, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "no such knob"));
+	ck_assert_int_ne(knobs_assign(&k, "ct_max=12", NULL, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "a number from 1024"));
+	ck_assert_int_ne(knobs_assign(&k, "services", NULL, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "KNOB=VALUE"));
+	/* A refused assignment changes nothing. */
+	ck_assert_int_eq(k.routing, ROUTING_VXLAN);
+	ck_assert_uint_eq(k.ct_max, 1048576);
+}
+END_TEST
+
+START_TEST(test_presets)
+{
+	struct knobs a, e, c;
+	char err[256];
+
+	ck_assert_int_eq(knobs_profile("A", &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(a.routing, ROUTING_NATIVE);
+	ck_assert_int_eq(a.service_lb, SERVICE_LB_IPTABLES);
+	ck_assert_int_eq(a.masquerade, MASQ_IPTABLES);
+	ck_assert_int_eq(a.host_routing, HOST_ROUTING_LEGACY);
+	ck_assert_int_eq(knobs_profile("c", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.routing, ROUTING_VXLAN);
+	ck_assert_int_eq(c.service_lb, SERVICE_LB_SOCKET);
+	ck_assert_int_eq(knobs_profile("E", &e, err, sizeof(err)), 0);
+	ck_assert_int_eq(e.routing, ROUTING_NATIVE);
+	ck_assert_int_eq(e.host_routing, HOST_ROUTING_BPF);
+	ck_assert_int_eq(e.masquerade, MASQ_BPF);
+	ck_assert_int_eq(e.congestion, CONGESTION_BBR);
+	ck_assert_int_eq(e.xdp_lb, XDP_LB_NATIVE);
+	ck_assert_uint_gt(e.ct_max, a.ct_max);
+	ck_assert_int_eq(e.bandwidth_manager, BANDWIDTH_MANAGER_OFF);
+	ck_assert_int_ne(knobs_profile("F", &e, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "'F'"));
+}
+END_TEST
+
+START_TEST(test_profile_file_and_state)
+{
+	char path[] = "/tmp/dplab-knobs-XXXXXX", err[256];
+	struct knobs k, back;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "# a profile\npreset D\n\nroutine=vxlan\n");
+	fclose(f);
+	ck_assert_int_ne(knobs_profile(path, &k, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, path) && strstr(err, ":4:") && strstr(err, "routine"),
+		      "file, line and knob: %s", err);
+	f = fopen(path, "w");
+	fprintf(f, "preset D\nrouting=vxlan   # overlay\n");
+	fclose(f);
+	ck_assert_int_eq(knobs_profile(path, &k, err, sizeof(err)), 0);
+	ck_assert_int_eq(k.service_lb, SERVICE_LB_SOCKET);
+	ck_assert_int_eq(k.routing, ROUTING_VXLAN);
+	/* The state file round-trips every knob. */
+	ck_assert_int_eq(knobs_save(&k, path), 0);
+	ck_assert_int_eq(knobs_load(&back, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(memcmp(&k, &back, sizeof(k)), 0);
+	unlink(path);
+}
+END_TEST
+
+/* The programs on one hook of one device, in order, as "a,b,c". */
+static void chain(const struct plan *p, const struct topo *t, int node, const char *dev,
+		  enum attach_hook hook, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->n; i++) {
+		const struct plan_entry *e = &p->e[i];
+
+		if (e->node != node || strcmp(e->ifname, dev) || e->hook != hook)
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s", used ? "," : "", e->prog);
+	}
+	(void)t;
+}
+
+static struct topo *two_node(void)
+{
+	static struct topo t;
+	char err[256];
+
+	if (access(TOPOLOGY, R_OK))
+		return NULL;
+	ck_assert_msg(!topo_parse(TOPOLOGY, &t, err, sizeof(err)), "%s", err);
+	return &t;
+}
+
+START_TEST(test_plan_orders_hooks)
+{
+	static struct plan p;
+	struct topo *t = two_node();
+	struct knobs k;
+	char c[512], err[256];
+
+	if (!t)
+		test_skip("run from the source tree (%s)", TOPOLOGY);
+	knobs_profile("E", &k, err, sizeof(err));
+	assign_ok(&k, "routing=vxlan");
+	assign_ok(&k, "service_lb=tc");
+	ck_assert_int_eq(plan_build(t, &k, &p), 0);
+	chain(&p, t, 0, t->pods[0].host_if, HOOK_TC_INGRESS, c, sizeof(c));
+	ck_assert_str_eq(c, "tc_lb_from_pod,tc_lb_to_pod,overlay_encap,route_from_pod");
+	chain(&p, t, 0, "eth0", HOOK_TC_INGRESS, c, sizeof(c));
+	ck_assert_str_eq(c, "masq_rev_snat,tc_lb_from_pod,tc_lb_to_pod,route_from_uplink");
+	chain(&p, t, 0, "eth0", HOOK_TC_EGRESS, c, sizeof(c));
+	ck_assert_str_eq(c, "tc_lb_to_pod,tc_nodeport_reply,masq_snat");
+	chain(&p, t, 0, "vx0", HOOK_TC_INGRESS, c, sizeof(c));
+	ck_assert_str_eq(c, "tc_lb_to_pod,overlay_decap");
+	chain(&p, t, 0, "eth0", HOOK_XDP, c, sizeof(c));
+	ck_assert_str_eq(c, "xdp_nodeport_lb");
+	chain(&p, t, PLAN_FABRIC, t->nodes[0].name, HOOK_XDP, c, sizeof(c));
+	ck_assert_str_eq(c, "probe_xdp_pass");
+	ck_assert(p.load[0][FEAT_TC_NODEPORT] && p.load[1][FEAT_XDP_LB]);
+	ck_assert(!p.load[0][FEAT_SOCK_LB]);
+
+	/* Preset A: kube-proxy and iptables masquerade, no BPF at all. */
+	knobs_profile("A", &k, err, sizeof(err));
+	ck_assert_int_eq(plan_build(t, &k, &p), 0);
+	ck_assert_int_eq(p.n, 0);
+}
+END_TEST
+
+START_TEST(test_host_routing_needs_bpf_services_and_masquerade)
+{
+	static struct plan p;
+	struct topo *t = two_node();
+	struct knobs k;
+	char notes[512], err[256];
+	int i;
+
+	if (!t)
+		test_skip("run from the source tree (%s)", TOPOLOGY);
+	knobs_profile("A", &k, err, sizeof(err));
+	assign_ok(&k, "host_routing=bpf");
+	ck_assert(!plan_bpf_host_routing(&k));
+	plan_notes(&k, notes, sizeof(notes));
+	ck_assert_ptr_nonnull(strstr(notes, "legacy routing stays in force"));
+	ck_assert_int_eq(plan_build(t, &k, &p), 0);
+	for (i = 0; i < p.n; i++)
+		ck_assert_int_ne(p.e[i].feature, FEAT_HOST_ROUTING);
+	assign_ok(&k, "service_lb=socket");
+	assign_ok(&k, "masquerade=bpf");
+	ck_assert(plan_bpf_host_routing(&k));
+	plan_notes(&k, notes, sizeof(notes));
+	ck_assert_str_eq(notes, "");
+}
+END_TEST
+
+START_TEST(test_reload_rules)
+{
+	struct knobs a, b;
+	char err[256];
+
+	knobs_profile("E", &a, err, sizeof(err));
+	b = a;
+	assign_ok(&b, "ct_max=65536");
+	ck_assert(plan_feature_config_changed(FEAT_TC_LB, &a, &b));
+	ck_assert(plan_feature_config_changed(FEAT_MASQ, &a, &b));
+	ck_assert(!plan_feature_config_changed(FEAT_OVERLAY, &a, &b));
+	b = a;
+	assign_ok(&b, "services=1000");
+	ck_assert(plan_feature_config_changed(FEAT_XDP_LB, &a, &b));
+	ck_assert(!plan_feature_config_changed(FEAT_MASQ, &a, &b));
+	b = a;
+	assign_ok(&b, "host_routing=legacy");	/* the overlay then decaps to the stack */
+	ck_assert(plan_feature_config_changed(FEAT_OVERLAY, &a, &b));
+}
+END_TEST
+
+static Suite *knobs_suite(void)
+{
+	Suite *s = suite_create("knobs");
+	TCase *tc = tcase_create("knobs");
+
+	tcase_add_test(tc, test_assign_and_errors);
+	tcase_add_test(tc, test_presets);
+	tcase_add_test(tc, test_profile_file_and_state);
+	tcase_add_test(tc, test_plan_orders_hooks);
+	tcase_add_test(tc, test_host_routing_needs_bpf_services_and_masquerade);
+	tcase_add_test(tc, test_reload_rules);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_SUITE(knobs_suite)

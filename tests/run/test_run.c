@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * dplab run (suites run_plan and run).
+ *
+ * run_plan (no root): the built-in plans expand to scenarios, every knob
+ * on from A and off from E with their baselines, and the sweep; malformed
+ * plans are refused with FILE:LINE and the reason.
+ *
+ * run (root): `dplab run --quick` on a tiny plan (every scenario, one knob
+ * switched on from A, two short workloads) ends with results.json that
+ * parses and names every knob and scenario, report.md naming them too,
+ * results.csv, well-formed SVG charts, and the machine as it was before:
+ * no dplab namespace, state or pin left.  And SIGINT half way: the run
+ * stops, says so in results.json (complete false, stop_reason
+ * "interrupted"), keeps the configurations measured so far and leaves the
+ * machine as it was.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "util/fsutil.h"
+#include "cluster/knobs.h"
+#include "run/run_plan.h"
+#include "lib/testlib.h"
+#include "lib/testns.h"
+
+static void parse_ok(const char *text, struct run_plan *p)
+{
+	char err[512] = "";
+
+	ck_assert_msg(!run_plan_parse(text, "t.plan", p, err, sizeof(err)), "%s", err);
+}
+
+START_TEST(test_default_plan)
+{
+	static struct run_plan p;
+	int i, a, e, seen_on = 0, seen_off = 0;
+
+	parse_ok(run_plan_builtin(false), &p);
+	a = run_plan_find(&p, "A");
+	e = run_plan_find(&p, "E");
+	ck_assert_int_eq(a, 0);
+	ck_assert_int_eq(e, 4);
+	ck_assert_int_eq(p.repeats, 3);
+	for (i = 0; i < p.n_configs; i++) {
+		const struct run_config *c = &p.configs[i];
+
+		if (c->knob < 0 && (c->group == G_ISOLATE_ON || c->group == G_ISOLATE_OFF)) {
+			/* the baseline again, for the drift: same knobs */
+			ck_assert_int_eq(c->baseline, c->group == G_ISOLATE_ON ? a : e);
+			ck_assert(!memcmp(&c->k, &p.configs[c->baseline].k, sizeof(c->k)));
+			continue;
+		}
+		if (c->group == G_ISOLATE_ON) {
+			ck_assert_int_eq(c->baseline, a);
+			seen_on |= 1u << c->knob;
+			/* exactly one knob differs from A */
+			ck_assert(!knobs_equal(&c->k, &p.configs[a].k, c->knob));
+		}
+		if (c->group == G_ISOLATE_OFF) {
+			ck_assert_int_eq(c->baseline, e);
+			seen_off |= 1u << c->knob;
+		}
+	}
+	ck_assert_int_eq(seen_on, (1 << KNOB_COUNT) - 1);
+	ck_assert_int_eq(seen_off, (1 << KNOB_COUNT) - 1);
+	i = run_plan_find(&p, "iptables services=5000");
+	ck_assert_int_ge(i, 0);
+	ck_assert_int_eq(p.configs[i].k.services, 5000);
+	ck_assert_str_eq(p.configs[p.configs[i].baseline].name, "iptables services=10");
+	ck_assert_int_ge(run_plan_find(&p, "E+host_routing=legacy"), 0);
+	ck_assert_int_ge(run_plan_find(&p, "A again"), 0);
+	ck_assert_int_ge(run_plan_find(&p, "E again"), 0);
+	run_plan_free(&p);
+
+	parse_ok(run_plan_builtin(true), &p);
+	ck_assert_int_eq(p.repeats, 1);
+	run_plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_malformed_plans)
+{
+	static const struct {
+		const char *text, *expect;
+	} bad[] = {
+		{ "scenarios A F\n", "t.plan:1: scenarios: 'F'" },
+		{ "repeats 3\nmetrics ndr jitter\n", "t.plan:2: 'jitter' is not a workload" },
+		{ "isolate on routingg\n", "'routingg' is not a knob" },
+		{ "sweep service_lb=ipvs services=10\n", "service_lb" },
+		{ "sweep services=10\n", "needs both" },
+		{ "scenarios A\ntrial_secs -1\n", "t.plan:2: trial_secs" },
+		{ "scenarios A\nconfig x routing=ospf\n", "t.plan:2: config x" },
+		{ "frobnicate 1\n", "unknown directive 'frobnicate'" },
+		{ "# nothing\n", "nothing to measure" },
+	};
+	static struct run_plan p;
+	char err[512];
+	unsigned i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		ck_assert_msg(run_plan_parse(bad[i].text, "t.plan", &p, err, sizeof(err)) ==
+			      -EINVAL, "accepted: %s", bad[i].text);
+		ck_assert_msg(strstr(err, bad[i].expect), "'%s': got '%s', want '%s'",
+			      bad[i].text, err, bad[i].expect);
+	}
+}
+END_TEST
+
+static Suite *run_plan_suite(void)
+{
+	Suite *s = suite_create("run_plan");
+	TCase *tc = tcase_create("plan");
+
+	tcase_add_test(tc, test_default_plan);
+	tcase_add_test(tc, test_malformed_plans);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_SUITE(run_plan_suite)
+
+#define TINY_PLAN \
+	"name tiny\n" \
+	"repeats 2\n" \
+	"metrics loss conn\n" \
+	"scenarios A B C D E\n" \
+	"isolate on service_lb\n" \
+	"loss_secs 0.3\n" \
+	"conn_secs 0.3\n"
+
+/* The machine's dplab footprint: namespaces, state, pins, DPDK runtime directories. */
+static void footprint(char *buf, size_t len)
+{
+	sh_out(buf, len, 1, "ip netns list | grep -c '^dplab-two-node-'; ls /run/dplab 2>/dev/null; "
+	       "ls /sys/fs/bpf/dplab 2>/dev/null; ls -d /var/run/dpdk/dplab-pktgen-* 2>/dev/null");
+}
+
+static void check_knobs(const char *what, const char *text)
+{
+	int i;
+
+	for (i = 0; i < KNOB_COUNT; i++)
+		ck_assert_msg(strstr(text, knob_name(i)), "%s does not name knob %s", what,
+			      knob_name(i));
+}
+
+/* Each scenario as a table column or row of its own: "| A" or "A:". */
+static void check_scenarios(const char *what, const char *text)
+{
+	char col[8], label[8];
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(col, sizeof(col), "| %c ", 'A' + i);
+		snprintf(label, sizeof(label), "%c:", 'A' + i);
+		ck_assert_msg(strstr(text, col) || strstr(text, label), "%s does not name "
+			      "scenario %c", what, 'A' + i);
+	}
+}
+
+/*
+ * A scratch directory (dir, a mkdtemp template) holding the tiny plan; its
+ * path into plan.  The caller has called need_root(): a skip here would
+ * return from here only.
+ */
+static void tiny_plan_dir(char *dir, char *plan, size_t len)
+{
+	FILE *f;
+
+	ck_assert(mkdtemp(dir));
+	snprintf(plan, len, "%s/tiny.plan", dir);
+	f = fopen(plan, "w");
+	ck_assert(f);
+	fputs(TINY_PLAN, f);
+	fclose(f);
+}
+
+START_TEST(test_quick_tiny_plan)
+{
+	char dir[] = "/tmp/dplab-test-run.XXXXXX", cmd[1024], out[16384], before[512],
+	     after[512], *report = NULL, *text;
+	json_t *doc, *cfg;
+	json_error_t je;
+	size_t i;
+	long n;
+	int rc;
+
+	need_root();
+	tiny_plan_dir(dir, cmd, sizeof(cmd));
+	footprint(before, sizeof(before));
+	rc = sh_out(out, sizeof(out), 1, "%s run --quick --plan %s --out %s/out",
+		    test_dplab_path(), cmd, dir);
+	footprint(after, sizeof(after));
+	ck_assert_msg(rc == 0, "dplab run exited %d:\n%s", rc, out);
+	ck_assert_msg(!strcmp(before, after), "footprint before:\n%s\nafter:\n%s", before, after);
+
+	snprintf(cmd, sizeof(cmd), "%s/out/results.json", dir);
+	doc = json_load_file(cmd, 0, &je);
+	ck_assert_msg(doc, "results.json: %s", je.text);
+	ck_assert(json_is_true(json_object_get(doc, "complete")));
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "knobs")), KNOB_COUNT);
+	/* A-E, A+service_lb=socket, A again */
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "configs")), 7);
+	json_array_foreach(json_object_get(doc, "configs"), i, cfg) {
+		json_t *r = json_object_get(json_object_get(cfg, "results"), "conn_per_s");
+
+		ck_assert_msg(!strcmp(json_string_value(json_object_get(cfg, "status")),
+				      "measured"), "config %zu not measured:\n%s", i, out);
+		ck_assert_int_eq(json_array_size(json_object_get(r, "samples")), 1);
+	}
+	text = json_dumps(doc, 0);
+	check_knobs("results.json", text);
+	free(text);
+	for (i = 0; i < 5; i++) {
+		char name[2] = { 'A' + i, 0 };
+
+		cfg = json_array_get(json_object_get(doc, "configs"), i);
+		ck_assert_str_eq(json_string_value(json_object_get(cfg, "name")), name);
+		ck_assert(json_object_get(json_object_get(doc, "scenarios"), name));
+	}
+	json_decref(doc);
+
+	snprintf(cmd, sizeof(cmd), "%s/out/report.md", dir);
+	ck_assert_msg((n = read_file(cmd, &report)) > 0, "no %s", cmd);
+	check_knobs("report.md", report);
+	check_scenarios("report.md", report);
+	free(report);
+	ck_assert_msg(!sh("test -s %s/out/results.csv && head -1 %s/out/results.csv | "
+			  "grep -q '^config,group,knob'", dir, dir), "results.csv missing or headless");
+	ck_assert_msg(!sh("ls %s/out/charts/*.svg >/dev/null 2>&1", dir), "no SVG charts");
+	ck_assert_msg(!sh("for f in %s/out/charts/*.svg; do python3 -c 'import sys, "
+			  "xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' \"$f\" || exit 1; "
+			  "done", dir), "an SVG chart is not well-formed XML");
+	sh("rm -rf %s", dir);
+}
+END_TEST
+
+START_TEST(test_interrupted_run)
+{
+	char dir[] = "/tmp/dplab-test-run.XXXXXX", path[256], out[16384], before[512], after[512];
+	json_t *doc, *cfg;
+	json_error_t je;
+	size_t i, measured = 0;
+	int rc;
+
+	need_root();
+	tiny_plan_dir(dir, path, sizeof(path));
+	footprint(before, sizeof(before));
+	/* Up takes a few seconds; after 12 s some configs are measured, not all. */
+	rc = sh_out(out, sizeof(out), 1, "%s run --plan %s --out %s/out & pid=$!; sleep 12; "
+		    "kill -INT $pid; wait $pid", test_dplab_path(), path, dir);
+	footprint(after, sizeof(after));
+	ck_assert_msg(rc != 0, "an interrupted run exited 0:\n%s", out);
+	ck_assert_msg(strstr(out, "interrupted"), "no word of the interruption:\n%s", out);
+	ck_assert_msg(!strcmp(before, after), "footprint before:\n%s\nafter:\n%s", before, after);
+	snprintf(path, sizeof(path), "%s/out/results.json", dir);
+	doc = json_load_file(path, 0, &je);
+	ck_assert_msg(doc, "results.json: %s\n%s", je.text, out);
+	ck_assert(json_is_false(json_object_get(doc, "complete")));
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "stop_reason")), "interrupted");
+	json_array_foreach(json_object_get(doc, "configs"), i, cfg)
+		measured += !strcmp(json_string_value(json_object_get(cfg, "status")), "measured");
+	ck_assert_msg(measured >= 1 && measured < 7, "%zu configs measured:\n%s", measured, out);
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/out/report.md", dir);
+	ck_assert_msg(!access(path, F_OK), "no report.md after the interruption");
+	sh("rm -rf %s", dir);
+}
+END_TEST
+
+static Suite *run_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("quick");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_quick_tiny_plan);
+	tcase_add_test(tc, test_interrupted_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_SUITE(run_suite)

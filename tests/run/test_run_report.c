@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The report of `dplab run` (loader/run_report*.c, loader/run/svg.c) and
+ * `dplab compare`, from the hand-written results document
+ * tests/data/run-results.json: scenarios A-E, isolate_on/isolate_off
+ * configs (one unsupported, one without change, one failed), a sweep iptables/tc/socket x
+ * 10/1000 and failed repetitions.  No root needed.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "util/fsutil.h"
+#include "run/run_report.h"
+#include "run/run_report_fmt.h"
+#include "run/svg.h"
+#include "lib/testlib.h"
+#include "lib/testns.h"
+
+#define FIXTURE "tests/data/run-results.json"
+
+/* Each test's directory lives in root, made and removed by the runner
+ * process (unchecked fixture), so a failed test leaves nothing behind. */
+static char root[64], dir[96];
+
+static void root_make(void)
+{
+	snprintf(root, sizeof(root), "/tmp/dplab-report-%d", getpid());
+	if (mkdir(root, 0700) && errno != EEXIST)
+		fprintf(stderr, "run_report: mkdir %s: %s\n", root, strerror(errno));
+}
+
+static void root_remove(void)
+{
+	char failed[256];
+
+	if (rm_tree(root, failed, sizeof(failed)))
+		fprintf(stderr, "run_report: rm -r %s: %s\n", root, failed);
+}
+
+static json_t *fixture(void)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(FIXTURE, 0, &jerr);
+
+	ck_assert_msg(doc, "%s: %s (line %d)", FIXTURE, jerr.text, jerr.line);
+	return doc;
+}
+
+static void make_dir(void)
+{
+	snprintf(dir, sizeof(dir), "%s/t-XXXXXX", root);
+	ck_assert_msg(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+}
+
+static void remove_dir(void)
+{
+	char failed[256];
+
+	if (dir[0])
+		ck_assert_msg(!rm_tree(dir, failed, sizeof(failed)), "rm -r %s: %s", dir, failed);
+	dir[0] = '\0';
+}
+
+/* The whole file, NUL-terminated (caller frees). */
+static char *slurp(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "r"), *m;
+	int c;
+
+	ck_assert_msg(f, "%s: %s", path, strerror(errno));
+	m = open_memstream(&buf, &len);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(f);
+	fclose(m);
+	return buf;
+}
+
+static void write_report(void)
+{
+	char err[512] = "";
+	json_t *doc = fixture();
+
+	make_dir();
+	ck_assert_msg(!run_report_write(doc, dir, err, sizeof(err)), "run_report_write: %s", err);
+	json_decref(doc);
+}
+
+/* The text between two headings (to the end when `to` is NULL). */
+static char *section(const char *md, const char *from, const char *to)
+{
+	const char *a = strstr(md, from), *b;
+
+	ck_assert_msg(a, "report.md has no \"%s\"", from);
+	b = to ? strstr(a, to) : a + strlen(a);
+	ck_assert_msg(b, "report.md has no \"%s\" after \"%s\"", to, from);
+	return strndup(a, b - a);
+}
+
+START_TEST(test_format)
+{
+	char buf[64];
+	struct svg_ticks t;
+
+	rr_fmt_value(405000, "pps", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "405,000");
+	rr_fmt_value(1234567.4, "conn/s", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1,234,567");
+	rr_fmt_value(999, "pps", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "999");
+	rr_fmt_value(40.14, "µs", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "40.1");
+	rr_fmt_value(9.414, "Gbit/s", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "9.41");
+	rr_fmt_value(0.0312, "%", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0.031");
+	rr_fmt_percent(6.58, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "+6.6%");
+	rr_fmt_percent(-12.0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "−12.0%");
+	rr_fmt_percent(-0.01, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "+0.0%");
+
+	svg_nice_ticks(0, 486000, 6, &t);
+	ck_assert(t.lo == 0 && t.hi == 500000 && t.step == 100000 && t.n == 6);
+	svg_tick_label(400000, t.step, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "400k");
+	svg_nice_ticks(-12.3, 6.6, 6, &t);
+	ck_assert(t.lo <= -12.3 && t.hi >= 6.6 && t.step == 5);
+	svg_tick_label(-10, t.step, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "-10");
+	svg_nice_ticks(0, 0.04, 6, &t);
+	svg_tick_label(0.01, t.step, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0.01");
+	svg_nice_ticks(0, 0, 6, &t);
+	ck_assert(t.hi > t.lo && t.n >= 2);
+}
+END_TEST
+
+START_TEST(test_doc_rejected)
+{
+	json_t *doc = json_pack("{s:s,s:[]}", "tool", "dplab run", "configs");
+	char err[256] = "";
+	struct rr_doc d;
+
+	ck_assert_int_eq(rr_doc_init(&d, doc, "x.json", err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "x.json") && strstr(err, "schema"), "%s", err);
+	json_object_set_new(doc, "schema", json_integer(1));
+	json_object_set_new(doc, "configs", json_string("no"));
+	ck_assert_int_eq(rr_doc_init(&d, doc, "x.json", err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "configs"), "%s", err);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_report_md)
+{
+	static const char *const scenario_heads[] = { "| A: ", "| B: ", "| C: ", "| D: ", "| E: " };
+	char path[128], *md, *sc, *imp, *on, *off, row[64];
+	json_t *doc = fixture(), *k;
+	size_t i;
+
+	write_report();
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = slurp(path);
+	/* The sections, in order. */
+	sc = section(md, "## Machine", "## Scenarios A–E");
+	ck_assert_ptr_nonnull(strstr(sc, "6.18.44"));
+	ck_assert_ptr_nonnull(strstr(sc, "node1 eth0: veth"));
+	ck_assert_ptr_nonnull(strstr(sc, "### Attach mechanisms actually used"));
+	ck_assert_ptr_nonnull(strstr(sc, "| xdp | xdp_lb | netlink | bpf_link: Operation not "
+					 "supported (veth before 5.x) | 4 |"));
+	ck_assert_ptr_nonnull(strstr(sc, "| tc-egress | tc_masq | tcx | — | 7 |"));
+	free(sc);
+	ck_assert_ptr_nonnull(strstr(md, "interrupted"));
+
+	sc = section(md, "## Scenarios A–E", "## Per-tuning-point impact");
+	for (i = 0; i < 5; i++)
+		ck_assert_msg(strstr(sc, scenario_heads[i]), "no column %s", scenario_heads[i]);
+	ck_assert_ptr_nonnull(strstr(sc, "| UDP NDR (pps) | 400,000 (395,000–410,000) |"));
+	ck_assert_ptr_nonnull(strstr(sc, "483,000 (480,000–486,000) (1 failed)"));
+	ck_assert_ptr_nonnull(strstr(sc, "— (3 failed)"));
+	ck_assert_ptr_nonnull(strstr(sc, "![UDP NDR (pps), scenarios A–E]"
+					 "(charts/scenarios_udp_ndr_pps.svg)"));
+	ck_assert_ptr_null(strstr(sc, "UDP PDR"));	/* not measured: no row */
+	free(sc);
+
+	imp = section(md, "## Per-tuning-point impact", "## Service sweep");
+	on = section(imp, "### Switched on from A", "### Switched off from E");
+	off = section(imp, "### Switched off from E", "**How to read.**");
+	json_array_foreach(json_object_get(doc, "knobs"), i, k) {
+		snprintf(row, sizeof(row), "\n| %s", json_string_value(k));
+		ck_assert_msg(strstr(on, row), "knob %s has no row switched on",
+			      json_string_value(k));
+		ck_assert_msg(strstr(off, row), "knob %s has no row switched off",
+			      json_string_value(k));
+	}
+	ck_assert_ptr_nonnull(strstr(on, "| routing | — |"));
+	ck_assert_ptr_nonnull(strstr(on, "not in this plan"));
+	ck_assert_ptr_nonnull(strstr(on, "| host_routing → bpf | +7.0% better |"));
+	ck_assert_ptr_nonnull(strstr(on, "(noise)"));
+	ck_assert_ptr_nonnull(strstr(on, "| ct_max → 524288 | — |"));
+	ck_assert_ptr_nonnull(strstr(on, "no change: ct_max=524288 changes nothing attached in A"));
+	ck_assert_ptr_nonnull(strstr(on, "unsupported: unsupported here, because the fq qdisc is "
+					 "missing"));
+	ck_assert_ptr_nonnull(strstr(off, "| service_lb → iptables | −6.4% worse |"));
+	ck_assert_ptr_nonnull(strstr(off, "failed: dplab set host_routing=legacy"));
+	ck_assert_ptr_nonnull(strstr(imp, "within noise"));
+	free(on);
+	free(off);
+	free(imp);
+
+	sc = section(md, "## Service sweep", "## Map fill");
+	ck_assert_ptr_nonnull(strstr(sc, "last service in kube-proxy's chain"));
+	ck_assert_ptr_nonnull(strstr(sc, "| Services | service_lb=iptables | service_lb=tc | "
+					 "service_lb=socket |"));
+	ck_assert_ptr_nonnull(strstr(sc, "| 1000 | 9,800 (9,700–9,950) | "
+					 "23,900 (23,600–24,050) |"));
+	ck_assert_ptr_nonnull(strstr(sc, "### Request latency p99 (µs)"));
+	ck_assert_ptr_nonnull(strstr(sc, "(charts/sweep_conn_per_s.svg)"));
+	free(sc);
+
+	sc = section(md, "## Map fill", "## Charts");
+	ck_assert_ptr_nonnull(strstr(sc, "- **E**: node1 tc_lb/ct 14/524288, "
+					 "node2 tc_lb/ct 9/524288"));
+	ck_assert_ptr_null(strstr(sc, "**A**"));
+	free(sc);
+	sc = section(md, "## Notes", NULL);
+	ck_assert_ptr_nonnull(strstr(sc, "host_routing=bpf is not in force"));
+	ck_assert_ptr_nonnull(strstr(sc, "NDR search did not converge"));
+	ck_assert_ptr_nonnull(strstr(sc, "**B** tcp_gbps: 3 repetitions failed: iperf3"));
+	free(sc);
+	free(md);
+	json_decref(doc);
+	remove_dir();
+}
+END_TEST
+
+/* What the runner writes before its first config: still a report. */
+START_TEST(test_empty_document)
+{
+	json_t *doc = json_pack("{s:s,s:i,s:n,s:b,s:n,s:[]}", "tool", "dplab run", "schema", 1,
+				"finished", "complete", 0, "stop_reason", "configs");
+	char err[512] = "", path[128], *md, *csv;
+
+	make_dir();
+	ck_assert_msg(!run_report_write(doc, dir, err, sizeof(err)), "run_report_write: %s", err);
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = slurp(path);
+	ck_assert_ptr_nonnull(strstr(md, "**Running**"));
+	ck_assert_ptr_nonnull(strstr(md, "| bandwidth_manager | not in this plan |"));
+	ck_assert_ptr_nonnull(strstr(md, "No scenario configs in this plan."));
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	csv = slurp(path);
+	ck_assert_str_eq(csv, "config,group,knob,knob_value,metric,unit,repeat,sample\n");
+	free(md);
+	free(csv);
+	json_decref(doc);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_results_csv)
+{
+	char path[128], *csv, *line, *save = NULL;
+	size_t i, want = 0, rows = 0;
+	json_t *doc = fixture(), *c, *r;
+	const char *m;
+
+	/* One row per sample, one per config not measured. */
+	json_array_foreach(json_object_get(doc, "configs"), i, c) {
+		json_object_foreach(json_object_get(c, "results"), m, r)
+			want += json_array_size(json_object_get(r, "samples"));
+		if (strcmp(json_string_value(json_object_get(c, "status")), "measured"))
+			want++;
+	}
+	write_report();
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	csv = slurp(path);
+	ck_assert_msg(!strncmp(csv, "config,group,knob,knob_value,metric,unit,repeat,sample\n", 55),
+		      "header: %.80s", csv);
+	ck_assert_ptr_nonnull(strstr(csv, "\nA,scenario,,,udp_ndr_pps,pps,1,400000\n"));
+	ck_assert_ptr_nonnull(strstr(csv, "\nA+xdp_lb=native,isolate_on,xdp_lb,native,,,,"
+					  "unsupported\n"));
+	ck_assert_ptr_nonnull(strstr(csv, "\niptables services=1000,sweep,services,1000,conn_per_s,"
+					  "conn/s,3,9950\n"));
+	ck_assert_ptr_nonnull(strstr(csv, "\n\"profile \"\"fast\"\", tuned\",config,,,tcp_gbps,"
+					  "Gbit/s,1,9.5\n"));
+	for (line = strtok_r(csv, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		rows++;
+	rows--;		/* the header */
+	ck_assert_uint_eq(rows, want);
+	ck_assert_uint_eq(rows, 197);	/* the fixture as written */
+	free(csv);
+	json_decref(doc);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_charts_are_xml)
+{
+	static const char *const expected[] = {
+		"scenarios_udp_ndr_pps.svg", "scenarios_tcp_gbps.svg", "impact_on_udp_ndr_pps.svg",
+		"impact_off_rtt_p50_us.svg", "sweep_conn_per_s.svg", "sweep_req_p99_us.svg",
+	};
+	char path[512], *md;
+	struct dirent *e;
+	int n = 0;
+	size_t i;
+	DIR *d;
+
+	if (sh("python3 -c 'import xml.dom.minidom' 2>/dev/null"))
+		test_skip("python3 with xml.dom.minidom is missing: cannot check the SVG files");
+	write_report();
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = slurp(path);
+	for (i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		snprintf(path, sizeof(path), "%s/charts/%s", dir, expected[i]);
+		ck_assert_msg(!access(path, R_OK), "%s was not written", expected[i]);
+	}
+	snprintf(path, sizeof(path), "%s/charts", dir);
+	d = opendir(path);
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		ck_assert_msg(strstr(e->d_name, ".svg") && !strstr(e->d_name, ".tmp"),
+			      "stray file %s", e->d_name);
+		snprintf(path, sizeof(path), "](charts/%s)", e->d_name);
+		ck_assert_msg(strstr(md, path), "report.md does not link %s", e->d_name);
+		n++;
+	}
+	closedir(d);
+	/* Every file parses as XML with an <svg viewBox> root (one python3 for all). */
+	ck_assert_msg(!sh("python3 -c 'import sys,xml.dom.minidom\n"
+			  "for f in sys.argv[1:]:\n"
+			  " try:\n"
+			  "  d=xml.dom.minidom.parse(f).documentElement\n"
+			  "  assert d.tagName==\"svg\" and d.getAttribute(\"viewBox\"), "
+			  "\"no <svg viewBox>\"\n"
+			  " except Exception as e:\n"
+			  "  sys.exit(\"%%s: %%s\" %% (f, e))' %s/charts/*.svg", dir),
+		      "an SVG file is not well-formed (see stderr)");
+	/* 5 scenario metrics, 5 + 4 impact (no effect on tcp for one), 3 sweep. */
+	ck_assert_int_ge(n, 12);
+	/* Nothing measured for udp_pdr_pps: no chart. */
+	snprintf(path, sizeof(path), "%s/charts/scenarios_udp_pdr_pps.svg", dir);
+	ck_assert(access(path, F_OK));
+	free(md);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_write_error_names_file)
+{
+	char err[512] = "", sub[128];
+	json_t *doc = fixture();
+
+	make_dir();
+	snprintf(sub, sizeof(sub), "%s/file", dir);
+	ck_assert(!sh("touch %s", sub));
+	ck_assert_int_lt(run_report_write(doc, sub, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, sub), "the error names the path: %s", err);
+	json_decref(doc);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_compare)
+{
+	const char *dplab = test_dplab_path();
+	char out[1 << 16], path[128];
+	json_t *doc, *cfgs, *res;
+	int rc;
+
+	if (access(dplab, X_OK))
+		test_skip("%s is not built (set DPLAB)", dplab);
+	rc = sh_out(out, sizeof(out), 0, "%s compare %s %s", dplab, FIXTURE, FIXTURE);
+	ck_assert_msg(rc == 0, "dplab compare exited %d: %.400s", rc, out);
+	ck_assert_ptr_nonnull(strstr(out, "# dplab compare"));
+	ck_assert_ptr_nonnull(strstr(out, "## Machine"));
+	ck_assert_ptr_nonnull(strstr(out, "| UDP NDR (pps) | 400,000 → 400,000 "
+					  "(+0.0%, noise) |"));
+	ck_assert_ptr_nonnull(strstr(out, "| host_routing → bpf | +7.0% → +7.0% (+0.0 pp) |"));
+	ck_assert_ptr_nonnull(strstr(out, "| 1000 | 9,800 → 9,800 (+0.0%, noise) |"));
+	ck_assert_ptr_nonnull(strstr(out, "not in this plan"));
+	ck_assert_ptr_nonnull(strstr(out, "## Configs in only one side"));
+	ck_assert_ptr_null(strstr(out, "### Only in"));
+	ck_assert_ptr_nonnull(strstr(out, "every config is in both"));
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/cmp.md", dir);
+	rc = sh("%s compare --out %s %s %s", dplab, path, FIXTURE, FIXTURE);
+	ck_assert_int_eq(rc, 0);
+	ck_assert(!access(path, R_OK));
+
+	/* Bad input: exit 2, the message names the file and the reason. */
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/missing.json", dplab, FIXTURE, dir);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_msg(strstr(out, "missing.json") && strstr(out, "No such file"), "%s", out);
+	ck_assert(!sh("echo '{\"schema\": 7}' > %s/other.json", dir));
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s/other.json %s", dplab, dir, FIXTURE);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_msg(strstr(out, "other.json") && strstr(out, "schema"), "%s", out);
+	ck_assert(!sh("echo '{\"schema\": 1,' > %s/broken.json", dir));
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/broken.json", dplab, FIXTURE, dir);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_msg(strstr(out, "broken.json:") && strstr(out, "not valid JSON"), "%s", out);
+	ck_assert_int_eq(sh("%s compare %s >/dev/null 2>&1", dplab, FIXTURE), 2);
+
+	/* B: another kernel, A's NDR 10% higher, one config fewer. */
+	doc = fixture();
+	cfgs = json_object_get(doc, "configs");
+	json_object_set_new(json_object_get(doc, "machine"), "kernel", json_string("6.19.1"));
+	res = json_object_get(json_object_get(json_array_get(cfgs, 0), "results"), "udp_ndr_pps");
+	json_object_set_new(res, "median", json_integer(440000));
+	json_object_set_new(res, "min", json_integer(438000));
+	json_object_set_new(res, "max", json_integer(442000));
+	json_array_remove(cfgs, json_array_size(cfgs) - 1);
+	snprintf(path, sizeof(path), "%s/b.json", dir);
+	ck_assert(!json_dump_file(doc, path, 0));
+	json_decref(doc);
+	rc = sh_out(out, sizeof(out), 0, "%s compare %s %s", dplab, FIXTURE, path);
+	ck_assert_msg(rc == 0, "dplab compare exited %d: %.400s", rc, out);
+	ck_assert_ptr_nonnull(strstr(out, "| Item | A: lab1, kernel 6.18.44 | "
+					  "B: lab1, kernel 6.19.1 |"));
+	ck_assert_ptr_nonnull(strstr(out, "| UDP NDR (pps) | 400,000 → 440,000 (+10.0%) |"));
+	ck_assert_ptr_nonnull(strstr(out, "### Only in A\n\n- profile \"fast\", tuned (config)\n"));
+	ck_assert_ptr_null(strstr(out, "### Only in B"));
+	ck_assert_int_eq(sh("%s compare --help >/dev/null", dplab), 0);
+	remove_dir();
+}
+END_TEST
+
+static Suite *run_report_suite(void)
+{
+	Suite *s = suite_create("run_report");
+	TCase *tc = tcase_create("report");
+
+	tcase_add_unchecked_fixture(tc, root_make, root_remove);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_doc_rejected);
+	tcase_add_test(tc, test_report_md);
+	tcase_add_test(tc, test_empty_document);
+	tcase_add_test(tc, test_results_csv);
+	tcase_add_test(tc, test_charts_are_xml);
+	tcase_add_test(tc, test_write_error_names_file);
+	tcase_add_test(tc, test_compare);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_SUITE(run_report_suite)

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * dplab tcpload on loopback in the runner's own namespace (suite tcpload,
+ * no root needed):
+ *
+ *   serve_connect_rr  `tcpload serve --port 0 --duration 5` in the
+ *                     background; once it prints "listening on :P", a 1 s
+ *                     connect loop and 1 s of rr at 200/s with --json:
+ *                     connections made and none failed, about 200
+ *                     requests answered and no error, percentiles ordered;
+ *                     the server reports on SIGTERM and exits 0;
+ *   bad_arguments     exit 2, naming the option;
+ *   closed_port       connect and rr to a bound port nobody listens on:
+ *                     exit 1, the message names the address and the errno.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "lib/testlib.h"
+#include "lib/testns.h"
+
+#define RATE 200
+
+static json_t *load(const char *path)
+{
+	json_error_t jerr;
+	json_t *j = json_load_file(path, 0, &jerr);
+
+	unlink(path);
+	ck_assert_msg(j, "%s: %s (line %d)", path, jerr.text, jerr.line);
+	return j;
+}
+
+static double num(json_t *o, const char *sect, const char *key)
+{
+	json_t *v = json_object_get(sect ? json_object_get(o, sect) : o, key);
+
+	ck_assert_msg(json_is_number(v), "JSON: %s.%s missing or not a number",
+		      sect ? sect : "", key);
+	return json_number_value(v);
+}
+
+/* p50 <= p90 <= p99 <= max in the latency object sect, and p50 > 0. */
+static void assert_ordered(json_t *j, const char *sect)
+{
+	static const char *const keys[] = { "p50", "p90", "p99", "max" };
+	double prev = 0, v;
+	unsigned i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = num(j, sect, keys[i]);
+		ck_assert_msg(v > 0 && v >= prev, "%s.%s %.3f after %.3f", sect, keys[i], v,
+			      prev);
+		prev = v;
+	}
+}
+
+START_TEST(test_serve_connect_rr)
+{
+	char log[64], cj[64], rj[64], out[8192];
+	double requests;
+	json_t *c, *r;
+	int rc;
+
+	snprintf(log, sizeof(log), "/tmp/dplab-tcpload-%d.log", getpid());
+	snprintf(cj, sizeof(cj), "/tmp/dplab-tcpload-%d-connect.json", getpid());
+	snprintf(rj, sizeof(rj), "/tmp/dplab-tcpload-%d-rr.json", getpid());
+	rc = sh_out(out, sizeof(out), 1,
+		    "(%1$s tcpload serve --port 0 --duration 5 >%2$s 2>&1 & s=$!; i=0; "
+		    "while ! grep -q '^listening on :' %2$s && [ $i -lt 50 ]; do sleep 0.1; "
+		    "i=$((i+1)); done; p=$(sed -n 's/^listening on ://p' %2$s); "
+		    "%1$s tcpload connect --to 127.0.0.1:$p --duration 1 --json >%3$s; c=$?; "
+		    "%1$s tcpload rr --to 127.0.0.1:$p --rate %5$d --duration 1 --json >%4$s; "
+		    "r=$?; kill -TERM $s; wait $s; w=$?; cat %2$s; rm -f %2$s; "
+		    "echo \"exit: connect $c rr $r serve $w\"; "
+		    "[ $c -eq 0 ] && [ $r -eq 0 ] && [ $w -eq 0 ])",
+		    test_dplab_path(), log, cj, rj, RATE);
+	ck_assert_msg(rc == 0, "tcpload failed (%d):\n%s", rc, out);
+	ck_assert_msg(strstr(out, "served "), "no summary from the server:\n%s", out);
+
+	c = load(cj);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "mode")), "connect");
+	ck_assert_msg(num(c, NULL, "connections") > 0, "no connection:\n%s", out);
+	ck_assert_msg(num(c, NULL, "failures") == 0, "failures: %s",
+		      json_string_value(json_object_get(c, "first_error")));
+	ck_assert(json_is_null(json_object_get(c, "first_error")));
+	ck_assert_msg(num(c, NULL, "conn_per_s") > 0, "no rate");
+	ck_assert_double_eq(num(c, "connect_us", "samples"), num(c, NULL, "connections"));
+	assert_ordered(c, "connect_us");
+	json_decref(c);
+
+	r = load(rj);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "mode")), "rr");
+	requests = num(r, NULL, "requests");
+	ck_assert_msg(requests >= RATE * 0.9 && requests <= RATE * 1.1,
+		      "%.0f requests at %d/s for 1 s", requests, RATE);
+	ck_assert_msg(num(r, NULL, "errors") == 0, "errors: %s",
+		      json_string_value(json_object_get(r, "first_error")));
+	ck_assert_msg(num(r, NULL, "achieved_rps") >= RATE * 0.9 &&
+		      num(r, NULL, "achieved_rps") <= RATE * 1.1, "achieved %.1f/s",
+		      num(r, NULL, "achieved_rps"));
+	ck_assert_double_eq(num(r, "latency_us", "samples"), requests);
+	assert_ordered(r, "latency_us");
+	json_decref(r);
+}
+END_TEST
+
+/* Run `dplab tcpload ARGS`; assert its exit code and that its output names what. */
+static void expect(const char *args, int code, const char *what)
+{
+	char out[4096];
+	int rc = sh_out(out, sizeof(out), 1, "%s tcpload %s", test_dplab_path(), args);
+
+	ck_assert_msg(rc == code, "tcpload %s: exit %d, expected %d:\n%s", args, rc, code, out);
+	ck_assert_msg(strstr(out, what), "tcpload %s: no '%s' in:\n%s", args, what, out);
+}
+
+START_TEST(test_bad_arguments)
+{
+	expect("", 2, "usage");
+	expect("flood --to 127.0.0.1:80", 2, "unknown mode 'flood'");
+	expect("connect --to 127.0.0.1 --duration 1", 2, "--to '127.0.0.1'");
+	expect("connect --to 127.0.0.1:80", 2, "--duration is required");
+	expect("connect --to 127.0.0.1:80 --duration 1 --rate 5", 2,
+	       "--rate is not an option of connect");
+	expect("rr --to 127.0.0.1:80 --duration 1", 2, "--rate is required");
+	expect("rr --to 127.0.0.1:80 --duration 1 --rate 0", 2, "--rate '0'");
+	expect("serve --port 70000", 2, "--port '70000'");
+	expect("connect --to 127.0.0.1:80 --duration 1 --parallel 0", 2, "--parallel '0'");
+	expect("--help", 0, "tcpload rr --to IP:PORT --rate R");
+}
+END_TEST
+
+START_TEST(test_closed_port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	char args[128], addr[32];
+	int fd;
+
+	/* Bound, never listening: connections to it are refused. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%u", ntohs(sa.sin_port));
+
+	snprintf(args, sizeof(args), "connect --to %s --duration 0.3", addr);
+	expect(args, 1, addr);
+	expect(args, 1, "Connection refused");
+	snprintf(args, sizeof(args), "rr --to %s --rate 10 --duration 0.3 --json", addr);
+	expect(args, 1, "connect: Connection refused");
+	close(fd);
+}
+END_TEST
+
+static Suite *tcpload_suite(void)
+{
+	Suite *s = suite_create("tcpload");
+	TCase *tc = tcase_create("loopback");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_serve_connect_rr);
+	tcase_add_test(tc, test_bad_arguments);
+	tcase_add_test(tc, test_closed_port);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_SUITE(tcpload_suite)
