@@ -25,14 +25,14 @@ __u32 attach_failed_count;
 char attach_failed_msg[DPLAB_XDP_ATTACH_MSG_LEN];
 
 SEC("xdp")
-int probe_xdp_pass(struct xdp_md *ctx)
+int xdp_pass(struct xdp_md *ctx)
 {
 	return XDP_PASS;
 }
 
 /* tc/ingress: expected attach type BPF_TCX_INGRESS (legacy tc ignores it). */
 SEC("tc/ingress")
-int probe_tc_pass(struct __sk_buff *skb)
+int tc_pass(struct __sk_buff *skb)
 {
 	return TC_ACT_UNSPEC;
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Service LB at tc (kube-proxy replacement without socket LB), on a pod's
- * host-side veth:
- *   tc_lb_from_pod (ingress: from the pod)  DNAT VIP:port -> backend, with a
- *                                           conntrack entry per flow;
- *   tc_lb_to_pod   (egress: to the pod)     reverse NAT of the replies.
+ * Service LB at tc (kube-proxy replacement without socket LB).  Named for
+ * what they do, not where, since the loader puts them on several hooks
+ * (cluster/hook_plan.c):
+ *   tc_lb_dnat     DNAT VIP:port -> backend, with a conntrack entry per
+ *                  flow: ingress of a pod's host veth (packets from the
+ *                  pod), and the uplink's ingress for NodePorts;
+ *   tc_lb_rev_nat  reverse NAT of a backend's replies: both directions of
+ *                  a pod's host veth (a local backend's reply comes in at
+ *                  ingress), the uplink and the VXLAN device.
  * TCP, UDP and ICMP echo.  The backend of a new flow is a hash of its
  * tuple, so every packet of a flow keeps its backend even without CT.
  */
@@ -33,7 +37,7 @@ static __always_inline int lb_flow_create(const struct pkt_v4 *p, __be32 addr, _
 }
 
 SEC("tc")
-int tc_lb_from_pod(struct __sk_buff *skb)
+int tc_lb_dnat(struct __sk_buff *skb)
 {
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
@@ -73,7 +77,7 @@ int tc_lb_from_pod(struct __sk_buff *skb)
 }
 
 SEC("tc")
-int tc_lb_to_pod(struct __sk_buff *skb)
+int tc_lb_rev_nat(struct __sk_buff *skb)
 {
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;

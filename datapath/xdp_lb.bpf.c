@@ -10,7 +10,7 @@
  *                      so the reply comes back here, and the frame leaves
  *                      the way it came (XDP_TX).  Replies of remote backends
  *                      are translated back and sent to the client (XDP_TX).
- *   tc_nodeport_reply  (tc egress, uplink)  replies of local backends, which
+ *   tc_nodeport_rev  (tc egress, uplink)  replies of local backends, which
  *                      leave through the stack, get node_ip:NodePort back as
  *                      their source (XDP has no egress hook).
  *
@@ -209,7 +209,7 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 }
 
 SEC("tc")
-int tc_nodeport_reply(struct __sk_buff *skb)
+int tc_nodeport_rev(struct __sk_buff *skb)
 {
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;

@@ -192,7 +192,7 @@ static int mechanisms_to_try(const struct attach_request *req,
 			     enum attach_mechanism order[MAX_TRIES])
 {
 	if (req->hook == HOOK_XDP) {
-		switch (req->xdp_mode) {
+		switch (req->xdp_mechanism) {
 		case XDP_ATTACH_AUTO:
 			order[0] = MECH_XDP_LINK;
 			order[1] = MECH_XDP_NETLINK;
@@ -210,7 +210,7 @@ static int mechanisms_to_try(const struct attach_request *req,
 		return -EINVAL;
 	}
 	if (is_device_hook(req->hook)) {
-		switch (req->tc_mode) {
+		switch (req->tc_mechanism) {
 		case TC_ATTACH_AUTO:
 			order[0] = MECH_TCX;
 			order[1] = MECH_TC_LEGACY;
@@ -309,8 +309,8 @@ int attach_prog(const struct attach_request *req, struct attachment *a, char *er
 	if (n < 0) {
 		ret = n;
 		snprintf(err, err_len, "%s: attaching %s (%s): unknown attach mode %d", where,
-			 a->prog_name, hook, req->hook == HOOK_XDP ? (int)req->xdp_mode :
-			 (int)req->tc_mode);
+			 a->prog_name, hook, req->hook == HOOK_XDP ? (int)req->xdp_mechanism :
+			 (int)req->tc_mechanism);
 		goto out;
 	}
 	if (is_device_hook(req->hook)) {

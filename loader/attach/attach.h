@@ -54,9 +54,14 @@ struct attach_request {
 	enum attach_hook hook;
 	int prog_fd;
 	const char *prog_name;		/* for status and messages */
-	bool xdp_generic;		/* XDP: skb mode instead of native */
-	enum xdp_attach_knob xdp_mode;	/* XDP: which mechanism(s) to try */
-	enum tc_attach_mode tc_mode;	/* tc: which mechanism(s) to try */
+	/*
+	 * Two words, two things: the XDP *mode* is native or generic (where
+	 * the kernel runs the program); the *mechanism* is how it is
+	 * attached (bpf_link, netlink, libxdp), chosen by a knob.
+	 */
+	bool xdp_generic;		/* XDP mode: generic (skb) instead of native */
+	enum xdp_attach_knob xdp_mechanism;	/* XDP: which mechanism(s) to try */
+	enum tc_attach_mode tc_mechanism;	/* tc: which mechanism(s) to try */
 	__u32 tc_priority;		/* legacy tc: this filter's priority; the
 					 * caller gives chain order (1, 2, ...) */
 	const char *pin_path;		/* where to pin the link, if one is made */

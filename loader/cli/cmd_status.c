@@ -32,7 +32,7 @@ static json_t *attachments_json(const struct cluster *c)
 	return arr;
 }
 
-static json_t *nodes_json(const struct cluster *c, const struct plan *p)
+static json_t *nodes_json(const struct cluster *c, const struct hook_plan *p)
 {
 	json_t *nodes = json_object();
 	int n, f;
@@ -56,7 +56,7 @@ static json_t *nodes_json(const struct cluster *c, const struct plan *p)
 
 static json_t *status_json(const struct cluster *c)
 {
-	static struct plan p;
+	static struct hook_plan p;
 
 	/*
 	 * The features loaded are those of the knobs in force (applied, so
@@ -64,7 +64,7 @@ static json_t *status_json(const struct cluster *c)
 	 */
 	memset(&p, 0, sizeof(p));
 	if (c->applied)
-		plan_build(&c->t, &c->k, &p);
+		hook_plan_build(&c->t, &c->k, &p);
 	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "schema", "dplab.status/1",
 			 "topology", c->t.name, "iptables_backend", iptables_backend(),
 			 "knobs", c->applied ? knobs_to_json(&c->k) : json_null(),

@@ -57,7 +57,7 @@ int cluster_open(const char *name, struct cluster *c, char *err, size_t err_len)
 	}
 	topo_state_path(name, "attachments", path, sizeof(path));
 	if (!access(path, R_OK)) {
-		ret = attach_load(path, c->att, PLAN_MAX);
+		ret = attach_load(path, c->att, HOOK_PLAN_MAX);
 		if (ret < 0) {
 			snprintf(err, err_len, "%s: unreadable: %s", path, strerror(-ret));
 			return ret;
@@ -111,14 +111,14 @@ static bool same_hook(const char *ns, const char *ifname, enum attach_hook hook,
 }
 
 /* Two entries of a plan go on the same hook. */
-static bool same_plan_hook(const struct topo *t, const struct plan_entry *a,
-			   const struct plan_entry *b)
+static bool same_plan_hook(const struct topo *t, const struct hook_plan_entry *a,
+			   const struct hook_plan_entry *b)
 {
 	return a->hook == b->hook && !strcmp(a->ifname, b->ifname) &&
-	       !strcmp(plan_entry_ns(t, a), plan_entry_ns(t, b));
+	       !strcmp(hook_plan_entry_ns(t, a), hook_plan_entry_ns(t, b));
 }
 
-static void link_pin(const struct topo *t, const char *ns, const struct plan_entry *e,
+static void link_pin(const struct topo *t, const char *ns, const struct hook_plan_entry *e,
 		     char *buf, size_t len)
 {
 	const char *dev = strrchr(e->ifname, '/');
@@ -143,20 +143,20 @@ static int detach_at(struct cluster *c, int i, char *err, size_t err_len)
 	return 0;
 }
 
-static int attach_entry(struct cluster *c, const struct plan_entry *e, int position,
+static int attach_entry(struct cluster *c, const struct hook_plan_entry *e, int position,
 			const struct knobs *k, struct apply_report *r, char *err, size_t err_len)
 {
-	const char *ns = plan_entry_ns(&c->t, e);
+	const char *ns = hook_plan_entry_ns(&c->t, e);
 	char pin[PATH_MAX];
 	struct attach_request req = {
 		.ns = ns, .ifname = e->ifname, .hook = e->hook, .prog_name = e->prog,
-		.xdp_generic = e->xdp_generic, .xdp_mode = k->xdp_attach,
-		.tc_mode = k->tc_attach, .tc_priority = position + 1, .pin_path = pin,
+		.xdp_generic = e->xdp_generic, .xdp_mechanism = k->xdp_attach,
+		.tc_mechanism = k->tc_attach, .tc_priority = position + 1, .pin_path = pin,
 	};
 	struct attachment *a = &c->att[c->n_att];
 	int saved, ret;
 
-	if (c->n_att == PLAN_MAX)
+	if (c->n_att == HOOK_PLAN_MAX)
 		return -E2BIG;
 	link_pin(&c->t, ns, e, pin, sizeof(pin));
 	req.prog_fd = feature_prog_fd(&c->t, e->feature_node, e->feature, e->prog);
@@ -187,16 +187,16 @@ static int attach_entry(struct cluster *c, const struct plan_entry *e, int posit
 
 /* Rebuild one hook when its chain differs from the plan or a feature on
  * it was reloaded: detach what is there, attach the plan's, in order. */
-static int sync_hook(struct cluster *c, const struct plan *p, int first, const struct knobs *k,
+static int sync_hook(struct cluster *c, const struct hook_plan *p, int first, const struct knobs *k,
 		     bool reloaded[][FEAT_COUNT], struct apply_report *r, char *err, size_t err_len)
 {
-	const struct plan_entry *e0 = &p->e[first];
-	const char *ns = plan_entry_ns(&c->t, e0);
+	const struct hook_plan_entry *e0 = &p->e[first];
+	const char *ns = hook_plan_entry_ns(&c->t, e0);
 	int i, pos, cur = 0, ret;
 	bool rebuild = false;
 
 	for (i = first; i < p->n; i++) {
-		const struct plan_entry *e = &p->e[i];
+		const struct hook_plan_entry *e = &p->e[i];
 
 		if (!same_plan_hook(&c->t, e, e0))
 			continue;
@@ -222,7 +222,7 @@ static int sync_hook(struct cluster *c, const struct plan *p, int first, const s
 		r->detached++;
 	}
 	for (i = first, pos = 0; i < p->n; i++) {
-		const struct plan_entry *e = &p->e[i];
+		const struct hook_plan_entry *e = &p->e[i];
 
 		if (!same_plan_hook(&c->t, e, e0))
 			continue;
@@ -233,12 +233,12 @@ static int sync_hook(struct cluster *c, const struct plan *p, int first, const s
 	return 0;
 }
 
-static bool planned_hook(const struct topo *t, const struct plan *p, const struct attachment *a)
+static bool planned_hook(const struct topo *t, const struct hook_plan *p, const struct attachment *a)
 {
 	int i;
 
 	for (i = 0; i < p->n; i++)
-		if (same_hook(plan_entry_ns(t, &p->e[i]), p->e[i].ifname, p->e[i].hook, a))
+		if (same_hook(hook_plan_entry_ns(t, &p->e[i]), p->e[i].ifname, p->e[i].hook, a))
 			return true;
 	return false;
 }
@@ -249,14 +249,14 @@ static int apply_datapath(struct cluster *c, const struct knobs *want, bool forc
 			  const struct svc_instance *svcs, int n_svcs, struct apply_report *r,
 			  char *err, size_t err_len)
 {
-	static struct plan p, old;
+	static struct hook_plan p, old;
 	bool reloaded[TOPO_MAX_NODES][FEAT_COUNT] = { { false } };
 	struct feature_env env = { .t = &c->t, .k = want, .svcs = svcs, .n_svcs = n_svcs };
 	int n, f, i, ret;
 
-	ret = plan_build(&c->t, want, &p);
+	ret = hook_plan_build(&c->t, want, &p);
 	if (!ret && c->applied)
-		ret = plan_build(&c->t, &c->k, &old);
+		ret = hook_plan_build(&c->t, &c->k, &old);
 	else
 		memset(&old, 0, sizeof(old));
 	if (ret) {
@@ -267,7 +267,7 @@ static int apply_datapath(struct cluster *c, const struct knobs *want, bool forc
 		env.node = n;
 		for (f = 0; f < FEAT_COUNT; f++) {
 			if (!p.load[n][f] || (!force_reload && old.load[n][f] &&
-					      !plan_feature_config_changed(f, &c->k, want)))
+					      !hook_plan_feature_config_changed(f, &c->k, want)))
 				continue;
 			ret = load_feature(&c->t, f, n, &env, err, err_len);
 			if (ret)
@@ -358,7 +358,7 @@ int cluster_apply(struct cluster *c, const struct knobs *want, struct apply_repo
 		}
 	}
 	if (!ret)
-		plan_notes(want, r->notes + strlen(r->notes), sizeof(r->notes) - strlen(r->notes));
+		hook_plan_notes(want, r->notes + strlen(r->notes), sizeof(r->notes) - strlen(r->notes));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	cluster_save(c);

@@ -7,7 +7,7 @@
  * cluster_apply() takes it to new knobs: the stack knobs (stack.c), then
  * the datapath: features are (re)loaded where their configuration
  * changed, and every hook whose chain of programs differs from the plan
- * (plan.c) is rebuilt in order.  It is transactional: if a step fails,
+ * (hook_plan.c) is rebuilt in order.  It is transactional: if a step fails,
  * the previous knobs are applied again and the error says what failed.
  */
 #ifndef DPLAB_LOADER_CLUSTER_H
@@ -17,7 +17,7 @@
 
 #include "attach/attach.h"
 #include "cluster/knobs.h"
-#include "cluster/plan.h"
+#include "cluster/hook_plan.h"
 #include "topo/topo.h"
 
 struct cluster {
@@ -25,7 +25,7 @@ struct cluster {
 	struct knobs k;			/* in force (when applied) */
 	bool applied;			/* knobs have been applied at all */
 	int n_att;
-	struct attachment att[PLAN_MAX];
+	struct attachment att[HOOK_PLAN_MAX];
 };
 
 /* What one apply did, for the user. */

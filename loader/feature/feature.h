@@ -8,7 +8,7 @@
  *   DPLAB_PIN_DIR/<topo>/<node>/<feature>/progs/<program>
  *   DPLAB_PIN_DIR/<topo>/<node>/<feature>/maps/<map>
  *
- * Loading attaches nothing (plan.c decides where each program goes, in
+ * Loading attaches nothing (hook_plan.c decides where each program goes, in
  * which order, and attach.c attaches it).  (The file is feature.h, not
  * features.h: -Iloader would shadow glibc's <features.h>.)
  */

@@ -18,7 +18,7 @@
 
 #include "util/cidr.h"
 #include "feature/feature_int.h"
-#include "cluster/plan.h"
+#include "cluster/hook_plan.h"
 #include "util/netns.h"
 #include "dplab/routing.h"
 #include "host_routing.skel.h"
@@ -151,7 +151,7 @@ int feature_load_overlay(const struct feature_env *env, const char *dir, char *e
 		return feature_fail(err, err_len, -errno, "opening overlay.bpf.o");
 	skel->rodata->vxlan_ifindex = vxlan_ifindex;
 	/* Legacy host routing: decapsulated packets go through the stack. */
-	skel->rodata->decap_to_stack = !plan_bpf_host_routing(env->k);
+	skel->rodata->decap_to_stack = !hook_plan_bpf_host_routing(env->k);
 	rc = feature_map_size(skel->maps.endpoints, feature_room(local_pods(env)), err,
 			      err_len);
 	if (!rc)

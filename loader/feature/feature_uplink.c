@@ -61,7 +61,7 @@ int feature_load_xdp_peer(const struct feature_env *env, const char *dir, char *
 	if (!skel)
 		return feature_fail(err, err_len, -errno, "opening probe.bpf.o");
 	/* Only the XDP pass-through: the others are the probe's. */
-	bpf_program__set_autoload(skel->progs.probe_tc_pass, false);
+	bpf_program__set_autoload(skel->progs.tc_pass, false);
 	bpf_program__set_autoload(skel->progs.probe_xdp_link_attach_failed, false);
 	rc = probe_bpf__load(skel);
 	if (rc) {

@@ -7,7 +7,7 @@
  *   probe_trials.c  attach a pass-through program by each mechanism, detach
  *   probe_rules.c   the rule table: facts + trials -> findings
  *   probe_output.c  human table and JSON
- *   probe.c         the `dplab probe` subcommand
+ *   cli/cmd_probe.c the `dplab probe` subcommand
  */
 #ifndef DPLAB_LOADER_PROBE_H
 #define DPLAB_LOADER_PROBE_H
@@ -46,7 +46,7 @@ struct probe_channels {
 
 /* What is attached before the probe touches anything. */
 struct probe_attached {
-	__u32 xdp_mode;			/* XDP_ATTACHED_* from linux/if_link.h */
+	__u32 xdp_attached;			/* XDP_ATTACHED_* from linux/if_link.h */
 	__u32 xdp_prog_id;		/* the one program (or 0 when MULTI) */
 	__u32 xdp_drv_prog_id, xdp_skb_prog_id, xdp_hw_prog_id;
 	__u32 xdp_link_id;		/* !=0: owned by a bpf_link */

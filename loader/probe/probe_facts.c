@@ -99,7 +99,7 @@ static int collect_link(struct probe_nl *nl, struct probe_facts *f)
 	f->max_mtu = l.max_mtu;
 	f->num_rx_queues = l.num_rx_queues;
 	f->num_tx_queues = l.num_tx_queues;
-	a->xdp_mode = l.xdp_mode;
+	a->xdp_attached = l.xdp_attached;
 	a->xdp_prog_id = l.xdp_prog_id;
 	a->xdp_drv_prog_id = l.xdp_drv_prog_id;
 	a->xdp_skb_prog_id = l.xdp_skb_prog_id;
@@ -121,7 +121,7 @@ static int collect_link(struct probe_nl *nl, struct probe_facts *f)
 	f->peer_known = true;
 	snprintf(f->peer_ifname, sizeof(f->peer_ifname), "%s", peer.ifname);
 	f->peer_mtu = peer.mtu;
-	f->peer_xdp = peer.xdp_mode != XDP_ATTACHED_NONE;
+	f->peer_xdp = peer.xdp_attached != XDP_ATTACHED_NONE;
 	return 0;
 }
 
@@ -220,7 +220,7 @@ static void collect_bpf(struct probe_facts *f)
 	struct probe_attached *a = &f->attached;
 	LIBBPF_OPTS(bpf_xdp_query_opts, xq);
 
-	if (a->xdp_mode) {
+	if (a->xdp_attached) {
 		a->xdp_link_id = xdp_link_owner(f->ifindex, a);
 		a->libxdp_dispatcher = prog_is_dispatcher(a->xdp_prog_id) ||
 				       prog_is_dispatcher(a->xdp_drv_prog_id) ||

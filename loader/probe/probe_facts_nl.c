@@ -122,7 +122,7 @@ static void link_xdp(const struct nlattr *nest, struct probe_nl_link *l)
 	parse_nested(nest, tb, IFLA_XDP_MAX);
 	if (tb[IFLA_XDP_ATTACHED] &&
 	    mnl_attr_validate(tb[IFLA_XDP_ATTACHED], MNL_TYPE_U8) == 0)
-		l->xdp_mode = mnl_attr_get_u8(tb[IFLA_XDP_ATTACHED]);
+		l->xdp_attached = mnl_attr_get_u8(tb[IFLA_XDP_ATTACHED]);
 	attr_u32(tb[IFLA_XDP_PROG_ID], &l->xdp_prog_id);
 	attr_u32(tb[IFLA_XDP_DRV_PROG_ID], &l->xdp_drv_prog_id);
 	attr_u32(tb[IFLA_XDP_SKB_PROG_ID], &l->xdp_skb_prog_id);

@@ -30,7 +30,7 @@ struct probe_nl_link {
 	bool has_link;			/* IFLA_LINK present */
 	__u32 link;			/* IFLA_LINK (veth: the peer's ifindex) */
 	bool link_netnsid;		/* IFLA_LINK_NETNSID present: other netns */
-	__u32 xdp_mode;			/* IFLA_XDP_ATTACHED */
+	__u32 xdp_attached;			/* IFLA_XDP_ATTACHED */
 	__u32 xdp_prog_id, xdp_drv_prog_id, xdp_skb_prog_id, xdp_hw_prog_id;
 };
 

@@ -38,7 +38,7 @@ static const struct {
 	{ NETDEV_XDP_ACT_NDO_XMIT_SG, "NDO_XMIT_SG" },
 };
 
-static const char *const xdp_mode_names[] = {
+static const char *const xdp_attached_names[] = {
 	[XDP_ATTACHED_NONE] = "none",
 	[XDP_ATTACHED_DRV] = "native",
 	[XDP_ATTACHED_SKB] = "generic",
@@ -71,9 +71,9 @@ const char *probe_outcome_name(enum probe_outcome o)
 	}
 }
 
-static const char *xdp_mode_name(__u32 mode)
+static const char *xdp_attached_name(__u32 mode)
 {
-	return mode <= XDP_ATTACHED_MULTI ? xdp_mode_names[mode] : "?";
+	return mode <= XDP_ATTACHED_MULTI ? xdp_attached_names[mode] : "?";
 }
 
 static const char *attached_by(const struct probe_attached *a)
@@ -121,10 +121,10 @@ static void print_features(const struct probe_facts *f)
 static void print_attached(const struct probe_attached *a)
 {
 	printf("  %-14s", "attached");
-	if (a->xdp_mode == XDP_ATTACHED_NONE)
+	if (a->xdp_attached == XDP_ATTACHED_NONE)
 		printf("XDP none");
 	else
-		printf("XDP %s prog %u by %s", xdp_mode_name(a->xdp_mode),
+		printf("XDP %s prog %u by %s", xdp_attached_name(a->xdp_attached),
 		       a->xdp_prog_id ? a->xdp_prog_id : a->xdp_drv_prog_id, attached_by(a));
 	if (a->xdp_link_id)
 		printf(" (link %u)", a->xdp_link_id);
@@ -251,11 +251,11 @@ static json_t *attached_json(const struct probe_attached *a)
 {
 	json_t *xdp;
 
-	if (a->xdp_mode == XDP_ATTACHED_NONE)
+	if (a->xdp_attached == XDP_ATTACHED_NONE)
 		xdp = json_null();
 	else
 		xdp = json_pack("{s:s,s:i,s:i,s:i,s:i,s:s,s:o}",
-				"mode", xdp_mode_name(a->xdp_mode), "prog_id", a->xdp_prog_id,
+				"mode", xdp_attached_name(a->xdp_attached), "prog_id", a->xdp_prog_id,
 				"native_prog_id", a->xdp_drv_prog_id,
 				"generic_prog_id", a->xdp_skb_prog_id,
 				"offload_prog_id", a->xdp_hw_prog_id, "by", attached_by(a),

@@ -174,7 +174,7 @@ static bool veth_peer_not_napi(const struct ctx *c)
 
 static bool owned_by_libxdp(const struct ctx *c)
 {
-	return c->f->attached.xdp_mode != XDP_ATTACHED_NONE &&
+	return c->f->attached.xdp_attached != XDP_ATTACHED_NONE &&
 	       c->f->attached.libxdp_dispatcher;
 }
 
@@ -182,7 +182,7 @@ static bool owned_by_netlink(const struct ctx *c)
 {
 	const struct probe_attached *a = &c->f->attached;
 
-	return a->xdp_mode != XDP_ATTACHED_NONE && !a->xdp_link_id && !a->libxdp_dispatcher;
+	return a->xdp_attached != XDP_ATTACHED_NONE && !a->xdp_link_id && !a->libxdp_dispatcher;
 }
 
 static bool owned_by_link(const struct ctx *c)
@@ -555,9 +555,9 @@ static void var(char *buf, size_t size, const char *name, size_t len, const stru
 	else if (IS("link_id"))
 		snprintf(buf, size, "%u", f->attached.xdp_link_id);
 	else if (IS("xdp_mode"))
-		snprintf(buf, size, "%s", xdp_mode(f->attached.xdp_mode, false));
+		snprintf(buf, size, "%s", xdp_mode(f->attached.xdp_attached, false));
 	else if (IS("xdp_off"))
-		snprintf(buf, size, "%s", xdp_mode(f->attached.xdp_mode, true));
+		snprintf(buf, size, "%s", xdp_mode(f->attached.xdp_attached, true));
 	else if (IS("kernel") && f->kernel.release[0])
 		snprintf(buf, size, "%s", f->kernel.release);
 	else if (IS("kernel"))

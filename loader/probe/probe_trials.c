@@ -66,7 +66,7 @@ static bool is_xdp_trial(enum probe_trial_id id)
 	return id <= TRIAL_XDP_LIBXDP_NATIVE;
 }
 
-static const char *xdp_mode_name(__u32 mode)
+static const char *xdp_attached_name(__u32 mode)
 {
 	switch (mode) {
 	case XDP_ATTACHED_DRV:
@@ -84,7 +84,7 @@ static void describe_existing_xdp(const struct probe_attached *a,
 {
 	char by[48];
 
-	if (a->xdp_mode == XDP_ATTACHED_MULTI) {
+	if (a->xdp_attached == XDP_ATTACHED_MULTI) {
 		snprintf(buf, len, "XDP programs already attached (native id %u, generic id %u, offloaded id %u)",
 			 a->xdp_drv_prog_id, a->xdp_skb_prog_id,
 			 a->xdp_hw_prog_id);
@@ -95,7 +95,7 @@ static void describe_existing_xdp(const struct probe_attached *a,
 	else
 		snprintf(by, sizeof(by), "netlink");
 	snprintf(buf, len, "XDP program id %u already attached (%s, by %s%s)",
-		 a->xdp_prog_id, xdp_mode_name(a->xdp_mode), by,
+		 a->xdp_prog_id, xdp_attached_name(a->xdp_attached), by,
 		 a->libxdp_dispatcher ? ", libxdp dispatcher" : "");
 }
 
@@ -111,7 +111,7 @@ static void mark_skipped(const struct probe_facts *f, struct probe_trials *tr)
 	}
 	if (!f->kernel.tcx)
 		trial_skipped(&tr->t[TRIAL_TC_TCX], "tcx needs kernel >= 6.6");
-	if (f->attached.xdp_mode == XDP_ATTACHED_NONE)
+	if (f->attached.xdp_attached == XDP_ATTACHED_NONE)
 		return;
 	describe_existing_xdp(&f->attached, existing, sizeof(existing));
 	for (id = 0; id < TRIAL_COUNT; id++)
@@ -214,7 +214,7 @@ static void check_xdp_detached(const struct trial_env *env)
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	int err;
 
-	if (env->f->attached.xdp_mode != XDP_ATTACHED_NONE)
+	if (env->f->attached.xdp_attached != XDP_ATTACHED_NONE)
 		return;	/* the trials were skipped */
 	err = bpf_xdp_query(env->f->ifindex, 0, &q);
 	if (err || q.attach_mode == XDP_ATTACHED_NONE)
@@ -276,8 +276,8 @@ int probe_run_trials(const struct probe_facts *f, struct probe_trials *tr)
 		mark_not_run_failed(tr, err, why);
 		goto out;
 	}
-	env.xdp_prog = skel->progs.probe_xdp_pass;
-	env.tc_prog = skel->progs.probe_tc_pass;
+	env.xdp_prog = skel->progs.xdp_pass;
+	env.tc_prog = skel->progs.tc_pass;
 
 	run_xdp_trials(&env, &link_errmsg, tr);
 	probe_trials_tc(&env, tr);

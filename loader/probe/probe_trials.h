@@ -12,8 +12,8 @@
 
 struct trial_env {
 	const struct probe_facts *f;
-	struct bpf_program *xdp_prog;	/* probe_xdp_pass, loaded */
-	struct bpf_program *tc_prog;	/* probe_tc_pass, loaded */
+	struct bpf_program *xdp_prog;	/* xdp_pass, loaded */
+	struct bpf_program *tc_prog;	/* tc_pass, loaded */
 };
 
 void trial_ok(struct probe_trial *t);

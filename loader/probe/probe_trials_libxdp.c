@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * dplab probe: the libxdp trial.  libxdp loads probe_xdp_pass from the
+ * dplab probe: the libxdp trial.  libxdp loads xdp_pass from the
  * skeleton's embedded ELF and attaches it in native mode, through its
  * multi-program dispatcher when it can build one, else directly (libxdp
  * 1.3.1 falls back so when the dispatcher's freplace compatibility check
@@ -24,7 +24,7 @@
 #include "probe/probe_trials.h"
 #include "probe.skel.h"
 
-#define XDP_PROG_NAME "probe_xdp_pass"
+#define XDP_PROG_NAME "xdp_pass"
 #define LIBXDP_BPFFS_DEFAULT "/sys/fs/bpf"
 #define LIBXDP_RUNDIR "/run"
 #define STATE_MAX_ENTRIES 128

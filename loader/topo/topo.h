@@ -8,7 +8,7 @@
  *   topo_down.c    `topo down`: all of it, found from the name alone
  *   topo_state.c   /run/dplab/<name>/: what was built, knobs in force
  *   topo_show.c    `topo show`: table and JSON
- *   topo.c         the `dplab topo up|down|show FILE` subcommand
+ *   cli/cmd_topo.c the `dplab topo up|down|show FILE` subcommand
  *
  * Names: every namespace is "dplab-<topo>-<thing>", so two topologies
  * never collide and `down` can find all of one after a crash.

@@ -2,7 +2,7 @@
 /*
  * loader/attach/attach.c, XDP part, and the "attach" suite (tc, cgroup and the
  * state file are in test_attach_tc.c and test_attach_state.c).  Each test
- * attaches probe_xdp_pass to veth "a" in a namespace of its own, checks
+ * attaches xdp_pass to veth "a" in a namespace of its own, checks
  * that the kernel shows it where expected, that it stays after every fd
  * of the program is closed (pins and netlink hold it), and that detaching
  * removes it completely.
@@ -54,14 +54,14 @@ static void attach_hold_detach(enum xdp_attach_knob mode, bool generic,
 	__u8 xdp_mode = generic ? XDP_ATTACHED_SKB : XDP_ATTACHED_DRV;
 	int held_link;
 
-	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.probe_xdp_pass),
+	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.xdp_pass),
 			   "xdp");
-	req.prog_name = "probe_xdp_pass";
-	req.xdp_mode = mode;
+	req.prog_name = "xdp_pass";
+	req.xdp_mechanism = mode;
 	req.xdp_generic = generic;
 	attach_ok(&req, &a);
 	ck_assert_str_eq(attach_mech_name(a.mech), attach_mech_name(expect_mech));
-	ck_assert_str_eq(a.prog_name, "probe_xdp_pass");
+	ck_assert_str_eq(a.prog_name, "xdp_pass");
 	ck_assert_str_eq(a.ns, env.ns);
 	ck_assert_str_eq(a.ifname, "a");
 	ck_assert_uint_ne(a.prog_id, 0);
@@ -142,9 +142,9 @@ START_TEST(test_xdp_libxdp_says_how)
 
 	need_attach_env();
 	attach_env_up(&env, NULL);
-	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.probe_xdp_pass),
+	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.xdp_pass),
 			   "xdp");
-	req.xdp_mode = XDP_ATTACH_LIBXDP;
+	req.xdp_mechanism = XDP_ATTACH_LIBXDP;
 	attach_ok(&req, &a);
 	/* libxdp worked on a duplicate: the caller's fd is still its program. */
 	ck_assert_int_eq(bpf_prog_get_info_by_fd(req.prog_fd, &info, &info_len), 0);
@@ -169,14 +169,14 @@ START_TEST(test_xdp_auto_both_fail_peer_mtu)
 
 	need_attach_env();
 	attach_env_up(&env, "mtu 9000");
-	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.probe_xdp_pass),
+	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.xdp_pass),
 			   "xdp");
-	req.prog_name = "probe_xdp_pass";
+	req.prog_name = "xdp_pass";
 	rc = attach_prog(&req, &a, err, sizeof(err));
 	ck_assert_int_eq(rc, -ERANGE);
 	snprintf(where, sizeof(where), "a in %s: ", env.ns);
 	assert_contains(err, where);
-	assert_contains(err, "attaching probe_xdp_pass (XDP native)");
+	assert_contains(err, "attaching xdp_pass (XDP native)");
 	assert_contains(err, "by bpf_link failed: ERANGE (" PEER_MTU_MSG ")");
 	assert_contains(err, "; by netlink: ERANGE (" PEER_MTU_MSG ")");
 	assert_xdp(0, 0);
@@ -194,7 +194,7 @@ START_TEST(test_xdp_auto_falls_back_without_bpffs)
 
 	need_attach_env();
 	attach_env_up(&env, NULL);
-	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.probe_xdp_pass),
+	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.xdp_pass),
 			   "xdp");
 	snprintf(pin, sizeof(pin), "%s/links/xdp", env.plain_dir);
 	req.pin_path = pin;
@@ -220,10 +220,10 @@ START_TEST(test_xdp_auto_stops_at_leftover_pin)
 
 	need_attach_env();
 	attach_env_up(&env, NULL);
-	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.probe_xdp_pass),
+	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.xdp_pass),
 			   "xdp");
 	ck_assert_int_eq(sh("mkdir -p %s", env.pin_dir), 0);
-	ck_assert_int_eq(bpf_obj_pin(bpf_program__fd(env.skel->progs.probe_tc_pass), req.pin_path),
+	ck_assert_int_eq(bpf_obj_pin(bpf_program__fd(env.skel->progs.tc_pass), req.pin_path),
 			 0);
 	ck_assert_int_eq(attach_prog(&req, &a, err, sizeof(err)), -EEXIST);
 	assert_contains(err, "exists already");
@@ -246,11 +246,11 @@ START_TEST(test_xdp_never_replaces_others)
 	need_attach_env();
 	attach_env_up(&env, NULL);
 	other = attach_env_load_probe();
-	other_fd = bpf_program__fd(other->progs.probe_xdp_pass);
+	other_fd = bpf_program__fd(other->progs.xdp_pass);
 	ck_assert_int_eq(bpf_xdp_attach(env.ifindex, other_fd, XDP_FLAGS_DRV_MODE, NULL), 0);
 	other_id = xdp_attached_prog(env.ifindex, NULL);
 
-	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.probe_xdp_pass),
+	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.xdp_pass),
 			   "xdp");
 	ck_assert_int_eq(attach_prog(&req, &a, err, sizeof(err)), -EBUSY);
 	assert_contains(err, "by bpf_link failed: EBUSY");
@@ -259,7 +259,7 @@ START_TEST(test_xdp_never_replaces_others)
 
 	/* Ours by netlink, then replaced by the other: detach leaves the other. */
 	ck_assert_int_eq(bpf_xdp_detach(env.ifindex, XDP_FLAGS_DRV_MODE, NULL), 0);
-	req.xdp_mode = XDP_ATTACH_NETLINK;
+	req.xdp_mechanism = XDP_ATTACH_NETLINK;
 	attach_ok(&req, &a);
 	ck_assert_int_eq(bpf_xdp_attach(env.ifindex, other_fd, XDP_FLAGS_DRV_MODE, NULL), 0);
 	detach_ok(&a);
@@ -279,7 +279,7 @@ START_TEST(test_xdp_detach_gone)
 
 	need_attach_env();
 	attach_env_up(&env, NULL);
-	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.probe_xdp_pass),
+	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.xdp_pass),
 			   "xdp");
 	attach_ok(&req, &by_link);
 	ck_assert_int_eq(unlink(by_link.pin), 0);
@@ -291,8 +291,8 @@ START_TEST(test_xdp_detach_gone)
 	detach_ok(&by_link);
 
 	env.skel = attach_env_load_probe();
-	req.prog_fd = bpf_program__fd(env.skel->progs.probe_xdp_pass);
-	req.xdp_mode = XDP_ATTACH_NETLINK;
+	req.prog_fd = bpf_program__fd(env.skel->progs.xdp_pass);
+	req.xdp_mechanism = XDP_ATTACH_NETLINK;
 	attach_ok(&req, &by_netlink);
 	ck_assert_int_eq(sh("ip -n %s link del dev a", env.ns), 0);
 	detach_ok(&by_netlink);
@@ -310,9 +310,9 @@ START_TEST(test_namespace_must_be_current)
 	need_attach_env();
 	attach_env_up(&env, NULL);
 	ck_assert_int_eq(testns_create(other), 0);
-	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.probe_xdp_pass),
+	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.xdp_pass),
 			   "xdp");
-	req.xdp_mode = XDP_ATTACH_NETLINK;
+	req.xdp_mechanism = XDP_ATTACH_NETLINK;
 	req.ns = other;
 	ck_assert_int_eq(attach_prog(&req, &a, err, sizeof(err)), -EXDEV);
 	assert_contains(err, "not in namespace");
@@ -345,7 +345,7 @@ START_TEST(test_unknown_device)
 
 	need_attach_env();
 	attach_env_up(&env, NULL);
-	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.probe_xdp_pass),
+	attach_env_request(&env, &req, HOOK_XDP, bpf_program__fd(env.skel->progs.xdp_pass),
 			   "xdp");
 	req.ifname = "nosuchdev";
 	ck_assert_int_eq(attach_prog(&req, &a, err, sizeof(err)), -ENODEV);

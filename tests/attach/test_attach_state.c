@@ -64,7 +64,7 @@ START_TEST(test_save_load_round_trip)
 				     .prog_id = 4294967295u, .tc_handle = 0x80000001,
 				     .tc_priority = 65535 };
 	strcpy(in[2].ifname, "lxc0");
-	strcpy(in[2].prog_name, "tc_lb_to_pod");
+	strcpy(in[2].prog_name, "tc_lb_rev_nat");
 	in[3] = (struct attachment){ .hook = HOOK_CGROUP_GETPEERNAME4, .mech = MECH_CGROUP_LINK,
 				     .prog_id = 1 };
 	strcpy(in[3].ifname, "/sys/fs/cgroup/unified/dplab/x y\tz");

@@ -22,7 +22,7 @@ static struct attach_env env;
 
 static int tc_fd(struct probe_bpf *skel)
 {
-	return bpf_program__fd(skel->progs.probe_tc_pass);
+	return bpf_program__fd(skel->progs.tc_pass);
 }
 
 static void attach_tc(enum attach_hook hook, enum tc_attach_mode mode, int prog_fd,
@@ -31,7 +31,7 @@ static void attach_tc(enum attach_hook hook, enum tc_attach_mode mode, int prog_
 	struct attach_request req;
 
 	attach_env_request(&env, &req, hook, prog_fd, pin_name);
-	req.tc_mode = mode;
+	req.tc_mechanism = mode;
 	req.tc_priority = priority;
 	attach_ok(&req, a);
 }
@@ -183,8 +183,8 @@ START_TEST(test_tc_legacy_failure_leaves_nothing)
 	attach_env_up(&env, NULL);
 	/* An XDP program is no classifier. */
 	attach_env_request(&env, &req, HOOK_TC_INGRESS,
-			   bpf_program__fd(env.skel->progs.probe_xdp_pass), "in");
-	req.tc_mode = TC_ATTACH_LEGACY;
+			   bpf_program__fd(env.skel->progs.xdp_pass), "in");
+	req.tc_mechanism = TC_ATTACH_LEGACY;
 	rc = attach_prog(&req, &a, err, sizeof(err));
 	ck_assert_msg(rc < 0, "an XDP program attached as a tc filter");
 	ck_assert_msg(strstr(err, "a in ") &&

@@ -50,14 +50,14 @@ static int noop_xdp_setup(void)
 {
 	int err = probe_load();
 
-	return err ? err : bpf_program__fd(probe->progs.probe_xdp_pass);
+	return err ? err : bpf_program__fd(probe->progs.xdp_pass);
 }
 
 static int noop_tc_setup(void)
 {
 	int err = probe_load();
 
-	return err ? err : bpf_program__fd(probe->progs.probe_tc_pass);
+	return err ? err : bpf_program__fd(probe->progs.tc_pass);
 }
 
 static size_t any_frame(int i, __u8 *buf, size_t cap)
@@ -73,9 +73,9 @@ static void noop_teardown(void)
 }
 
 static const struct bench_case noop_cases[] = {
-	{ "noop (probe_xdp_pass)", "xdp", "-", true, false, XDP_PASS,
+	{ "noop (xdp_pass)", "xdp", "-", true, false, XDP_PASS,
 	  noop_xdp_setup, any_frame },
-	{ "noop (probe_tc_pass)", "tc", "-", true, false, TC_ACT_UNSPEC,
+	{ "noop (tc_pass)", "tc", "-", true, false, TC_ACT_UNSPEC,
 	  noop_tc_setup, any_frame },
 };
 

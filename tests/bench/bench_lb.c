@@ -47,7 +47,7 @@ static int add_service(struct bpf_map *services, struct bpf_map *backends, __be3
 static int tc_lb_setup(void)
 {
 	if (tc_lb)
-		return bpf_program__fd(tc_lb->progs.tc_lb_from_pod);
+		return bpf_program__fd(tc_lb->progs.tc_lb_dnat);
 	tc_lb = tc_lb_bpf__open();
 	if (!tc_lb)
 		return -errno;
@@ -57,7 +57,7 @@ static int tc_lb_setup(void)
 		return -errno;
 	if (add_service(tc_lb->maps.services, tc_lb->maps.backends, VIP, 80, 1, BACKEND, 8080, 0))
 		return -errno;
-	return bpf_program__fd(tc_lb->progs.tc_lb_from_pod);
+	return bpf_program__fd(tc_lb->progs.tc_lb_dnat);
 }
 
 /* New flows use i + 1: flow 0 is the established one. */
@@ -94,7 +94,7 @@ static int tc_lb_reply_setup(void)
 {
 	int fd = tc_lb_established_setup();
 
-	return fd < 0 ? fd : bpf_program__fd(tc_lb->progs.tc_lb_to_pod);
+	return fd < 0 ? fd : bpf_program__fd(tc_lb->progs.tc_lb_rev_nat);
 }
 
 static size_t tc_lb_no_service(int i, __u8 *buf, size_t cap)
@@ -175,7 +175,7 @@ static int xdp_local_reply_setup(void)
 {
 	int fd = xdp_local_established_setup();
 
-	return fd < 0 ? fd : bpf_program__fd(xdp_lb->progs.tc_nodeport_reply);
+	return fd < 0 ? fd : bpf_program__fd(xdp_lb->progs.tc_nodeport_rev);
 }
 
 static void lb_teardown(void)
@@ -187,13 +187,13 @@ static void lb_teardown(void)
 }
 
 static const struct bench_case lb_cases[] = {
-	{ "tc_lb_from_pod", "tc", "new flow", false, true, TC_ACT_UNSPEC,
+	{ "tc_lb_dnat", "tc", "new flow", false, true, TC_ACT_UNSPEC,
 	  tc_lb_setup, tc_lb_new },
-	{ "tc_lb_from_pod", "tc", "established", false, false, TC_ACT_UNSPEC,
+	{ "tc_lb_dnat", "tc", "established", false, false, TC_ACT_UNSPEC,
 	  tc_lb_established_setup, tc_lb_established },
-	{ "tc_lb_from_pod", "tc", "not a service", false, false, TC_ACT_UNSPEC,
+	{ "tc_lb_dnat", "tc", "not a service", false, false, TC_ACT_UNSPEC,
 	  tc_lb_setup, tc_lb_no_service },
-	{ "tc_lb_to_pod", "tc", "established reply", false, false, TC_ACT_UNSPEC,
+	{ "tc_lb_rev_nat", "tc", "established reply", false, false, TC_ACT_UNSPEC,
 	  tc_lb_reply_setup, tc_lb_reply },
 	{ "xdp_nodeport_lb", "xdp", "local, new flow", false, true, XDP_PASS,
 	  xdp_lb_setup, xdp_local_new },
@@ -203,7 +203,7 @@ static const struct bench_case lb_cases[] = {
 	  xdp_lb_setup, xdp_remote_new },
 	{ "xdp_nodeport_lb", "xdp", "remote, established", false, false, XDP_TX,
 	  xdp_remote_established_setup, xdp_remote_established },
-	{ "tc_nodeport_reply", "tc", "local backend reply", false, false, TC_ACT_UNSPEC,
+	{ "tc_nodeport_rev", "tc", "local backend reply", false, false, TC_ACT_UNSPEC,
 	  xdp_local_reply_setup, xdp_local_reply },
 };
 

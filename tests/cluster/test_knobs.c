@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Knobs, presets, profiles (loader/cluster/knobs.c) and the plan of which program
- * goes on which hook in which order (loader/cluster/plan.c).  No root needed.
+ * goes on which hook in which order (loader/cluster/hook_plan.c).  No root needed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cluster/knobs.h"
-#include "cluster/plan.h"
+#include "cluster/hook_plan.h"
 #include "lib/testlib.h"
 
 #define TOPOLOGY "topologies/two-node.topo"
@@ -106,7 +106,7 @@ START_TEST(test_profile_file_and_state)
 END_TEST
 
 /* The programs on one hook of one device, in order, as "a,b,c". */
-static void chain(const struct plan *p, const struct topo *t, int node, const char *dev,
+static void chain(const struct hook_plan *p, const struct topo *t, int node, const char *dev,
 		  enum attach_hook hook, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -114,7 +114,7 @@ static void chain(const struct plan *p, const struct topo *t, int node, const ch
 
 	buf[0] = '\0';
 	for (i = 0; i < p->n; i++) {
-		const struct plan_entry *e = &p->e[i];
+		const struct hook_plan_entry *e = &p->e[i];
 
 		if (e->node != node || strcmp(e->ifname, dev) || e->hook != hook)
 			continue;
@@ -136,7 +136,7 @@ static struct topo *two_node(void)
 
 START_TEST(test_plan_orders_hooks)
 {
-	static struct plan p;
+	static struct hook_plan p;
 	struct topo *t = two_node();
 	struct knobs k;
 	char c[512], err[256];
@@ -146,32 +146,32 @@ START_TEST(test_plan_orders_hooks)
 	knobs_profile("E", &k, err, sizeof(err));
 	assign_ok(&k, "routing=vxlan");
 	assign_ok(&k, "service_lb=tc");
-	ck_assert_int_eq(plan_build(t, &k, &p), 0);
+	ck_assert_int_eq(hook_plan_build(t, &k, &p), 0);
 	chain(&p, t, 0, t->pods[0].host_if, HOOK_TC_INGRESS, c, sizeof(c));
-	ck_assert_str_eq(c, "tc_lb_from_pod,tc_lb_to_pod,overlay_encap,route_from_pod");
+	ck_assert_str_eq(c, "tc_lb_dnat,tc_lb_rev_nat,overlay_encap,route_from_pod");
 	chain(&p, t, 0, "eth0", HOOK_TC_INGRESS, c, sizeof(c));
-	ck_assert_str_eq(c, "masq_rev_snat,tc_lb_from_pod,tc_lb_to_pod,route_from_uplink");
+	ck_assert_str_eq(c, "masq_rev_snat,tc_lb_dnat,tc_lb_rev_nat,route_from_uplink");
 	chain(&p, t, 0, "eth0", HOOK_TC_EGRESS, c, sizeof(c));
-	ck_assert_str_eq(c, "tc_lb_to_pod,tc_nodeport_reply,masq_snat");
+	ck_assert_str_eq(c, "tc_lb_rev_nat,tc_nodeport_rev,masq_snat");
 	chain(&p, t, 0, "vx0", HOOK_TC_INGRESS, c, sizeof(c));
-	ck_assert_str_eq(c, "tc_lb_to_pod,overlay_decap");
+	ck_assert_str_eq(c, "tc_lb_rev_nat,overlay_decap");
 	chain(&p, t, 0, "eth0", HOOK_XDP, c, sizeof(c));
 	ck_assert_str_eq(c, "xdp_nodeport_lb");
-	chain(&p, t, PLAN_FABRIC, t->nodes[0].name, HOOK_XDP, c, sizeof(c));
-	ck_assert_str_eq(c, "probe_xdp_pass");
+	chain(&p, t, HOOK_PLAN_FABRIC, t->nodes[0].name, HOOK_XDP, c, sizeof(c));
+	ck_assert_str_eq(c, "xdp_pass");
 	ck_assert(p.load[0][FEAT_TC_NODEPORT] && p.load[1][FEAT_XDP_LB]);
 	ck_assert(!p.load[0][FEAT_SOCK_LB]);
 
 	/* Preset A: kube-proxy and iptables masquerade, no BPF at all. */
 	knobs_profile("A", &k, err, sizeof(err));
-	ck_assert_int_eq(plan_build(t, &k, &p), 0);
+	ck_assert_int_eq(hook_plan_build(t, &k, &p), 0);
 	ck_assert_int_eq(p.n, 0);
 }
 END_TEST
 
 START_TEST(test_host_routing_needs_bpf_services_and_masquerade)
 {
-	static struct plan p;
+	static struct hook_plan p;
 	struct topo *t = two_node();
 	struct knobs k;
 	char notes[512], err[256];
@@ -181,16 +181,16 @@ START_TEST(test_host_routing_needs_bpf_services_and_masquerade)
 		test_skip("run from the source tree (%s)", TOPOLOGY);
 	knobs_profile("A", &k, err, sizeof(err));
 	assign_ok(&k, "host_routing=bpf");
-	ck_assert(!plan_bpf_host_routing(&k));
-	plan_notes(&k, notes, sizeof(notes));
+	ck_assert(!hook_plan_bpf_host_routing(&k));
+	hook_plan_notes(&k, notes, sizeof(notes));
 	ck_assert_ptr_nonnull(strstr(notes, "legacy routing stays in force"));
-	ck_assert_int_eq(plan_build(t, &k, &p), 0);
+	ck_assert_int_eq(hook_plan_build(t, &k, &p), 0);
 	for (i = 0; i < p.n; i++)
 		ck_assert_int_ne(p.e[i].feature, FEAT_HOST_ROUTING);
 	assign_ok(&k, "service_lb=socket");
 	assign_ok(&k, "masquerade=bpf");
-	ck_assert(plan_bpf_host_routing(&k));
-	plan_notes(&k, notes, sizeof(notes));
+	ck_assert(hook_plan_bpf_host_routing(&k));
+	hook_plan_notes(&k, notes, sizeof(notes));
 	ck_assert_str_eq(notes, "");
 }
 END_TEST
@@ -203,16 +203,16 @@ START_TEST(test_reload_rules)
 	knobs_profile("E", &a, err, sizeof(err));
 	b = a;
 	assign_ok(&b, "ct_max=65536");
-	ck_assert(plan_feature_config_changed(FEAT_TC_LB, &a, &b));
-	ck_assert(plan_feature_config_changed(FEAT_MASQ, &a, &b));
-	ck_assert(!plan_feature_config_changed(FEAT_OVERLAY, &a, &b));
+	ck_assert(hook_plan_feature_config_changed(FEAT_TC_LB, &a, &b));
+	ck_assert(hook_plan_feature_config_changed(FEAT_MASQ, &a, &b));
+	ck_assert(!hook_plan_feature_config_changed(FEAT_OVERLAY, &a, &b));
 	b = a;
 	assign_ok(&b, "services=1000");
-	ck_assert(plan_feature_config_changed(FEAT_XDP_LB, &a, &b));
-	ck_assert(!plan_feature_config_changed(FEAT_MASQ, &a, &b));
+	ck_assert(hook_plan_feature_config_changed(FEAT_XDP_LB, &a, &b));
+	ck_assert(!hook_plan_feature_config_changed(FEAT_MASQ, &a, &b));
 	b = a;
 	assign_ok(&b, "host_routing=legacy");	/* the overlay then decaps to the stack */
-	ck_assert(plan_feature_config_changed(FEAT_OVERLAY, &a, &b));
+	ck_assert(hook_plan_feature_config_changed(FEAT_OVERLAY, &a, &b));
 }
 END_TEST
 

@@ -95,7 +95,7 @@ START_TEST(test_fixture_xdp_pass)
 		setenv("DPLAB_PCAP_DIR", dir, 1);
 	}
 	skel = load_probe();
-	fixture_run_n(bpf_program__fd(skel->progs.probe_xdp_pass), fx, FX_N(fx));
+	fixture_run_n(bpf_program__fd(skel->progs.xdp_pass), fx, FX_N(fx));
 	fixture_pcap_path(getenv("DPLAB_PCAP_DIR"), "VXLAN frame", path, sizeof(path));
 	ck_assert_int_eq(count_packets(path), 2);
 	if (!user_dir || !user_dir[0]) {
@@ -120,7 +120,7 @@ START_TEST(test_fixture_tc_pass)
 
 	need_root();
 	skel = load_probe();
-	fixture_run_n(bpf_program__fd(skel->progs.probe_tc_pass), fx, FX_N(fx));
+	fixture_run_n(bpf_program__fd(skel->progs.tc_pass), fx, FX_N(fx));
 	probe_bpf__destroy(skel);
 }
 END_TEST
@@ -144,8 +144,8 @@ START_TEST(test_fixture_reports_failures)
 
 	need_root();
 	skel = load_probe();
-	xdp = bpf_program__fd(skel->progs.probe_xdp_pass);
-	tc = bpf_program__fd(skel->progs.probe_tc_pass);
+	xdp = bpf_program__fd(skel->progs.xdp_pass);
+	tc = bpf_program__fd(skel->progs.tc_pass);
 	moved.daddr = IP4(10, 1, 0, 7);
 	assert_fails(xdp, &(struct fixture){ .desc = "wrong verdict", .in_spec = &syn,
 		     .expect_verdict = XDP_DROP },

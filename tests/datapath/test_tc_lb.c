@@ -2,8 +2,8 @@
 /*
  * tc service LB (datapath/tc_lb.bpf.c): packet fixtures through
  * BPF_PROG_TEST_RUN.  A pod (CLIENT) on this node talks to ClusterIP
- * services; tc_lb_from_pod DNATs at the pod's host-side veth ingress and
- * tc_lb_to_pod restores the VIP in replies at its egress.
+ * services; tc_lb_dnat DNATs at the pod's host-side veth ingress and
+ * tc_lb_rev_nat restores the VIP in replies at its egress.
  */
 #include <string.h>
 #include <arpa/inet.h>
@@ -57,8 +57,8 @@ static struct tc_lb_bpf *lb_open(void)
 	return skel;
 }
 
-#define FROM_POD(s) bpf_program__fd((s)->progs.tc_lb_from_pod)
-#define TO_POD(s) bpf_program__fd((s)->progs.tc_lb_to_pod)
+#define FROM_POD(s) bpf_program__fd((s)->progs.tc_lb_dnat)
+#define TO_POD(s) bpf_program__fd((s)->progs.tc_lb_rev_nat)
 
 START_TEST(test_tcp_flow_dnat_and_reverse)
 {

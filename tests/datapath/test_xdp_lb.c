@@ -157,7 +157,7 @@ START_TEST(test_tcp_local_backend)
 	need_root();
 	skel = lb_load(0, NULL);
 	fixture_run_n(bpf_program__fd(skel->progs.xdp_nodeport_lb), xdp, FX_N(xdp));
-	fixture_run_n(bpf_program__fd(skel->progs.tc_nodeport_reply), tc, FX_N(tc));
+	fixture_run_n(bpf_program__fd(skel->progs.tc_nodeport_rev), tc, FX_N(tc));
 	ck_assert_int_eq(counter(skel, DPLAB_CNT_TX), 0);
 	xdp_lb_bpf__destroy(skel);
 }

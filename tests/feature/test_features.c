@@ -25,15 +25,15 @@
 
 /* The programs each feature pins (and, for XDP_PEER, only that one). */
 static const char *const progs_of[FEAT_COUNT][MAX_PROGS] = {
-	[FEAT_TC_LB] = { "tc_lb_from_pod", "tc_lb_to_pod" },
-	[FEAT_TC_NODEPORT] = { "tc_lb_from_pod", "tc_lb_to_pod" },
+	[FEAT_TC_LB] = { "tc_lb_dnat", "tc_lb_rev_nat" },
+	[FEAT_TC_NODEPORT] = { "tc_lb_dnat", "tc_lb_rev_nat" },
 	[FEAT_SOCK_LB] = { "sock_lb_connect4", "sock_lb_sendmsg4", "sock_lb_recvmsg4",
 			   "sock_lb_getpeername4" },
 	[FEAT_MASQ] = { "masq_snat", "masq_rev_snat" },
 	[FEAT_HOST_ROUTING] = { "route_from_pod", "route_from_uplink" },
 	[FEAT_OVERLAY] = { "overlay_encap", "overlay_decap" },
-	[FEAT_XDP_LB] = { "xdp_nodeport_lb", "tc_nodeport_reply" },
-	[FEAT_XDP_PEER] = { "probe_xdp_pass" },
+	[FEAT_XDP_LB] = { "xdp_nodeport_lb", "tc_nodeport_rev" },
+	[FEAT_XDP_PEER] = { "xdp_pass" },
 };
 
 static bool dir_exists(enum feature_id f, int node)
@@ -90,7 +90,7 @@ START_TEST(test_load_pins_fds_unload)
 			ck_assert_int_eq(feature_prog_fd(&fenv.t, node, f, "no_such_prog"),
 					 -ENOENT);
 		}
-		ck_assert(!fenv_pinned(FEAT_XDP_PEER, node, "progs/probe_tc_pass"));
+		ck_assert(!fenv_pinned(FEAT_XDP_PEER, node, "progs/tc_pass"));
 		ck_assert(!fenv_pinned(FEAT_XDP_PEER, node,
 				       "progs/probe_xdp_link_attach_failed"));
 		for (f = 0; f < FEAT_COUNT; f++) {
@@ -159,14 +159,14 @@ START_TEST(test_load_twice_replaces)
 	need_topology();
 	fenv_load(FEAT_TC_LB, node, NULL);
 	pin_listing(FEAT_TC_LB, node, before, sizeof(before));
-	fd = feature_prog_fd(&fenv.t, node, FEAT_TC_LB, "tc_lb_from_pod");
+	fd = feature_prog_fd(&fenv.t, node, FEAT_TC_LB, "tc_lb_dnat");
 	ck_assert_int_ge(fd, 0);
 	first = prog_id(fd);
 	close(fd);
 	fenv_load(FEAT_TC_LB, node, NULL);
 	pin_listing(FEAT_TC_LB, node, after, sizeof(after));
 	ck_assert_str_eq(before, after);
-	fd = feature_prog_fd(&fenv.t, node, FEAT_TC_LB, "tc_lb_from_pod");
+	fd = feature_prog_fd(&fenv.t, node, FEAT_TC_LB, "tc_lb_dnat");
 	ck_assert_int_ge(fd, 0);
 	second = prog_id(fd);
 	close(fd);

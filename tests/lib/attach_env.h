@@ -23,7 +23,7 @@ struct attach_env {
 	char ns[TESTNS_NAME];
 	char pin_dir[128];		/* on bpffs; made by attach_prog */
 	char plain_dir[128];		/* the same on tmpfs: links cannot pin */
-	struct probe_bpf *skel;		/* probe_xdp_pass, probe_tc_pass */
+	struct probe_bpf *skel;		/* xdp_pass, tc_pass */
 	int ifindex;			/* of "a" */
 };
 

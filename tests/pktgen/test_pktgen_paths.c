@@ -144,10 +144,10 @@ static void reflect_setup(char ns[TESTNS_NAME], struct reflect_progs *p)
 	ck_assert_msg(p->refl, "reflector.bpf.o: %s", strerror(errno));
 	p->pass = probe_bpf__open();
 	ck_assert_msg(p->pass, "probe.bpf.o: open: %s", strerror(errno));
-	bpf_program__set_autoload(p->pass->progs.probe_tc_pass, false);
+	bpf_program__set_autoload(p->pass->progs.tc_pass, false);
 	bpf_program__set_autoload(p->pass->progs.probe_xdp_link_attach_failed, false);
 	ck_assert_msg(!probe_bpf__load(p->pass), "probe.bpf.o: load: %s", strerror(errno));
-	veth_with_xdp(ns, bpf_program__fd(p->pass->progs.probe_xdp_pass),
+	veth_with_xdp(ns, bpf_program__fd(p->pass->progs.xdp_pass),
 		      bpf_program__fd(p->refl->progs.xdp_reflector));
 }
 

@@ -554,7 +554,7 @@ START_TEST(hook_owned_netlink)
 	const struct probe_finding *h;
 	int i;
 
-	f.attached.xdp_mode = XDP_ATTACHED_DRV;
+	f.attached.xdp_attached = XDP_ATTACHED_DRV;
 	f.attached.xdp_prog_id = f.attached.xdp_drv_prog_id = 42;
 	for (i = TRIAL_XDP_NATIVE_LINK; i <= TRIAL_XDP_LIBXDP_NATIVE; i++) {
 		tr.t[i].outcome = OUTCOME_SKIPPED;
@@ -584,7 +584,7 @@ START_TEST(hook_owned_link)
 	struct probe_trials tr = all(OUTCOME_SKIPPED);
 	struct probe_diagnosis d;
 
-	f.attached.xdp_mode = XDP_ATTACHED_DRV;
+	f.attached.xdp_attached = XDP_ATTACHED_DRV;
 	f.attached.xdp_prog_id = 9;
 	f.attached.xdp_link_id = 7;
 	tr.t[TRIAL_TC_TCX].outcome = tr.t[TRIAL_TC_LEGACY].outcome = OUTCOME_OK;

@@ -1,29 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The plan of plan.h: features per node, programs per hook, in order. */
+/* The hook plan (hook_plan.h): features per node, programs per hook, in order. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cluster/plan.h"
+#include "cluster/hook_plan.h"
 
 struct builder {
 	const struct topo *t;
-	struct plan *p;
+	struct hook_plan *p;
 	int err;
 };
 
 static void add(struct builder *b, int node, enum feature_id f, const char *prog,
 		enum attach_hook hook, const char *ifname, bool generic)
 {
-	struct plan_entry *e;
+	struct hook_plan_entry *e;
 
-	if (b->p->n == PLAN_MAX) {
+	if (b->p->n == HOOK_PLAN_MAX) {
 		b->err = -E2BIG;
 		return;
 	}
 	e = &b->p->e[b->p->n++];
 	e->node = node;
-	e->feature_node = node == PLAN_FABRIC ? 0 : node;
+	e->feature_node = node == HOOK_PLAN_FABRIC ? 0 : node;
 	e->feature = f;
 	e->prog = prog;
 	e->hook = hook;
@@ -47,15 +47,15 @@ static void pod_chains(struct builder *b, const struct knobs *k, int node)
 		if (t->pods[i].node != node)
 			continue;
 		if (k->service_lb == SERVICE_LB_TC)
-			add(b, node, FEAT_TC_LB, "tc_lb_from_pod", HOOK_TC_INGRESS, lxc, false);
+			add(b, node, FEAT_TC_LB, "tc_lb_dnat", HOOK_TC_INGRESS, lxc, false);
 		if (tc_lb_loaded(k))
-			add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_INGRESS, lxc, false);
+			add(b, node, FEAT_TC_LB, "tc_lb_rev_nat", HOOK_TC_INGRESS, lxc, false);
 		if (k->routing == ROUTING_VXLAN)
 			add(b, node, FEAT_OVERLAY, "overlay_encap", HOOK_TC_INGRESS, lxc, false);
-		if (plan_bpf_host_routing(k))
+		if (hook_plan_bpf_host_routing(k))
 			add(b, node, FEAT_HOST_ROUTING, "route_from_pod", HOOK_TC_INGRESS, lxc, false);
 		if (tc_lb_loaded(k))
-			add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_EGRESS, lxc, false);
+			add(b, node, FEAT_TC_LB, "tc_lb_rev_nat", HOOK_TC_EGRESS, lxc, false);
 	}
 }
 
@@ -67,23 +67,23 @@ static void uplink_chains(struct builder *b, const struct knobs *k, int node)
 	if (k->masquerade == MASQ_BPF)
 		add(b, node, FEAT_MASQ, "masq_rev_snat", HOOK_TC_INGRESS, up, false);
 	if (tc_lb_loaded(k)) {
-		add(b, node, FEAT_TC_NODEPORT, "tc_lb_from_pod", HOOK_TC_INGRESS, up, false);
-		add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_INGRESS, up, false);
+		add(b, node, FEAT_TC_NODEPORT, "tc_lb_dnat", HOOK_TC_INGRESS, up, false);
+		add(b, node, FEAT_TC_LB, "tc_lb_rev_nat", HOOK_TC_INGRESS, up, false);
 	}
-	if (plan_bpf_host_routing(k))
+	if (hook_plan_bpf_host_routing(k))
 		add(b, node, FEAT_HOST_ROUTING, "route_from_uplink", HOOK_TC_INGRESS, up, false);
 
 	if (tc_lb_loaded(k))
-		add(b, node, FEAT_TC_NODEPORT, "tc_lb_to_pod", HOOK_TC_EGRESS, up, false);
+		add(b, node, FEAT_TC_NODEPORT, "tc_lb_rev_nat", HOOK_TC_EGRESS, up, false);
 	if (k->xdp_lb != XDP_LB_OFF)
-		add(b, node, FEAT_XDP_LB, "tc_nodeport_reply", HOOK_TC_EGRESS, up, false);
+		add(b, node, FEAT_XDP_LB, "tc_nodeport_rev", HOOK_TC_EGRESS, up, false);
 	if (k->masquerade == MASQ_BPF)
 		add(b, node, FEAT_MASQ, "masq_snat", HOOK_TC_EGRESS, up, false);
 
 	if (k->xdp_lb != XDP_LB_OFF) {
 		add(b, node, FEAT_XDP_LB, "xdp_nodeport_lb", HOOK_XDP, up, generic);
 		/* The fabric's port of this uplink is named after the node. */
-		add(b, PLAN_FABRIC, FEAT_XDP_PEER, "probe_xdp_pass", HOOK_XDP,
+		add(b, HOOK_PLAN_FABRIC, FEAT_XDP_PEER, "xdp_pass", HOOK_XDP,
 		    b->t->nodes[node].name, generic);
 		b->p->e[b->p->n - 1].feature_node = node;
 	}
@@ -94,7 +94,7 @@ static void overlay_chain(struct builder *b, const struct knobs *k, int node)
 	if (k->routing != ROUTING_VXLAN)
 		return;
 	if (tc_lb_loaded(k))
-		add(b, node, FEAT_TC_LB, "tc_lb_to_pod", HOOK_TC_INGRESS, "vx0", false);
+		add(b, node, FEAT_TC_LB, "tc_lb_rev_nat", HOOK_TC_INGRESS, "vx0", false);
 	add(b, node, FEAT_OVERLAY, "overlay_decap", HOOK_TC_INGRESS, "vx0", false);
 }
 
@@ -120,16 +120,16 @@ static void socket_lb(struct builder *b, const struct knobs *k, int node)
 		add(b, node, FEAT_SOCK_LB, hooks[i].prog, hooks[i].hook, cgroup, false);
 }
 
-bool plan_bpf_host_routing(const struct knobs *k)
+bool hook_plan_bpf_host_routing(const struct knobs *k)
 {
 	return k->host_routing == HOST_ROUTING_BPF && k->service_lb != SERVICE_LB_IPTABLES &&
 	       k->masquerade == MASQ_BPF;
 }
 
-void plan_notes(const struct knobs *k, char *buf, size_t len)
+void hook_plan_notes(const struct knobs *k, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	if (k->host_routing == HOST_ROUTING_BPF && !plan_bpf_host_routing(k))
+	if (k->host_routing == HOST_ROUTING_BPF && !hook_plan_bpf_host_routing(k))
 		snprintf(buf, len, "host_routing=bpf: legacy routing stays in force, as in Cilium, "
 			 "because BPF host routing needs service_lb=tc|socket and masquerade=bpf "
 			 "(now service_lb=%s, masquerade=%s)\n",
@@ -138,7 +138,7 @@ void plan_notes(const struct knobs *k, char *buf, size_t len)
 			 k->masquerade == MASQ_BPF ? "bpf" : "iptables");
 }
 
-int plan_build(const struct topo *t, const struct knobs *k, struct plan *p)
+int hook_plan_build(const struct topo *t, const struct knobs *k, struct hook_plan *p)
 {
 	struct builder b = { .t = t, .p = p };
 	int node, i;
@@ -155,7 +155,7 @@ int plan_build(const struct topo *t, const struct knobs *k, struct plan *p)
 	return b.err;
 }
 
-bool plan_feature_config_changed(enum feature_id f, const struct knobs *a,
+bool hook_plan_feature_config_changed(enum feature_id f, const struct knobs *a,
 				 const struct knobs *b)
 {
 	bool ct = a->ct_max != b->ct_max, svcs = a->services != b->services;
@@ -169,13 +169,13 @@ bool plan_feature_config_changed(enum feature_id f, const struct knobs *a,
 	case FEAT_MASQ:
 		return ct;
 	case FEAT_OVERLAY:
-		return plan_bpf_host_routing(a) != plan_bpf_host_routing(b); /* decap_to_stack */
+		return hook_plan_bpf_host_routing(a) != hook_plan_bpf_host_routing(b); /* decap_to_stack */
 	default:
 		return false;
 	}
 }
 
-const char *plan_entry_ns(const struct topo *t, const struct plan_entry *e)
+const char *hook_plan_entry_ns(const struct topo *t, const struct hook_plan_entry *e)
 {
-	return e->node == PLAN_FABRIC ? t->fabric_ns : t->nodes[e->node].ns;
+	return e->node == HOOK_PLAN_FABRIC ? t->fabric_ns : t->nodes[e->node].ns;
 }

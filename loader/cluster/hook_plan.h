@@ -5,27 +5,27 @@
  * cluster.c carries it out.
  *
  * Chains, in order (a program only when its knob asks for it):
- *   pod veth  ingress  tc_lb_from_pod (service_lb=tc), tc_lb_to_pod (any
+ *   pod veth  ingress  tc_lb_dnat (service_lb=tc), tc_lb_rev_nat (any
  *                      tc_lb: replies from local backends, before any
  *                      redirect skips the egress hook), overlay_encap
  *                      (routing=vxlan), route_from_pod (host_routing=bpf)
- *   pod veth  egress   tc_lb_to_pod
- *   uplink    ingress  masq_rev_snat (masquerade=bpf), tc_lb_from_pod of
- *                      tc_nodeport (NodePort, local backends), tc_lb_to_pod
+ *   pod veth  egress   tc_lb_rev_nat
+ *   uplink    ingress  masq_rev_snat (masquerade=bpf), tc_lb_dnat of
+ *                      tc_nodeport (NodePort, local backends), tc_lb_rev_nat
  *                      (replies from remote backends), route_from_uplink
- *   uplink    egress   tc_lb_to_pod of tc_nodeport (NodePort replies),
- *                      tc_nodeport_reply (xdp_lb), masq_snat (last)
+ *   uplink    egress   tc_lb_rev_nat of tc_nodeport (NodePort replies),
+ *                      tc_nodeport_rev (xdp_lb), masq_snat (last)
  *   uplink    XDP      xdp_nodeport_lb (xdp_lb=native|generic)
- *   vx0       ingress  tc_lb_to_pod, overlay_decap (routing=vxlan)
- *   fabric port XDP    probe_xdp_pass (xdp_lb: veth delivers XDP_TX'd
+ *   vx0       ingress  tc_lb_rev_nat, overlay_decap (routing=vxlan)
+ *   fabric port XDP    xdp_pass (xdp_lb: veth delivers XDP_TX'd
  *                      frames only to a peer with XDP of its own)
  *   node cgroup        sock_lb (service_lb=socket)
  * tc_lb and tc_nodeport are loaded whenever services are not kube-proxy's:
  * with service_lb=socket, tc_lb still reverse-translates the ClusterIP
  * replies it has no flows for (harmless) and tc_nodeport serves NodePorts.
  */
-#ifndef DPLAB_LOADER_PLAN_H
-#define DPLAB_LOADER_PLAN_H
+#ifndef DPLAB_LOADER_HOOK_PLAN_H
+#define DPLAB_LOADER_HOOK_PLAN_H
 
 #include <limits.h>
 #include <stdbool.h>
@@ -35,11 +35,11 @@
 #include "cluster/knobs.h"
 #include "topo/topo.h"
 
-#define PLAN_FABRIC (-1)	/* entry.node for the fabric namespace */
-#define PLAN_MAX 256
+#define HOOK_PLAN_FABRIC (-1)	/* entry.node for the fabric namespace */
+#define HOOK_PLAN_MAX 256
 
-struct plan_entry {
-	int node;			/* index, or PLAN_FABRIC */
+struct hook_plan_entry {
+	int node;			/* index, or HOOK_PLAN_FABRIC */
 	int feature_node;		/* whose feature instance (node index) */
 	enum feature_id feature;
 	const char *prog;		/* program name in the feature's object */
@@ -48,14 +48,14 @@ struct plan_entry {
 	bool xdp_generic;
 };
 
-struct plan {
+struct hook_plan {
 	int n;
-	struct plan_entry e[PLAN_MAX];
+	struct hook_plan_entry e[HOOK_PLAN_MAX];
 	bool load[TOPO_MAX_NODES][FEAT_COUNT];	/* features each node loads */
 };
 
-/* 0, or -E2BIG when the topology has more hooks than PLAN_MAX. */
-int plan_build(const struct topo *t, const struct knobs *k, struct plan *p);
+/* 0, or -E2BIG when the topology has more hooks than HOOK_PLAN_MAX. */
+int hook_plan_build(const struct topo *t, const struct knobs *k, struct hook_plan *p);
 
 /*
  * BPF host routing in force: host_routing=bpf with services and masquerade
@@ -63,16 +63,16 @@ int plan_build(const struct topo *t, const struct knobs *k, struct plan *p);
  * BPF masquerade for it, dplab keeps legacy routing otherwise: redirecting
  * past the stack would skip kube-proxy's un-DNAT and iptables masquerade.
  */
-bool plan_bpf_host_routing(const struct knobs *k);
+bool hook_plan_bpf_host_routing(const struct knobs *k);
 
 /* Why a knob asked for is not in force ("" when all are); for reports. */
-void plan_notes(const struct knobs *k, char *buf, size_t len);
+void hook_plan_notes(const struct knobs *k, char *buf, size_t len);
 
 /* Whether a knob change must reload a feature (its maps or rodata). */
-bool plan_feature_config_changed(enum feature_id f, const struct knobs *a,
+bool hook_plan_feature_config_changed(enum feature_id f, const struct knobs *a,
 				 const struct knobs *b);
 
 /* The namespace an entry is attached in. */
-const char *plan_entry_ns(const struct topo *t, const struct plan_entry *e);
+const char *hook_plan_entry_ns(const struct topo *t, const struct hook_plan_entry *e);
 
-#endif /* DPLAB_LOADER_PLAN_H */
+#endif /* DPLAB_LOADER_HOOK_PLAN_H */
