@@ -4,51 +4,54 @@
  * array "counters" of DPLAB_CNT_MAX __u64, indexed by this enum; the loader
  * and tests sum it over CPUs.  Include after the fixed-width types
  * (vmlinux.h in BPF, <linux/types.h> in userspace).
+ *
+ * One list, DPLAB_COUNTERS(X): X(ENUM_SUFFIX, "name") per counter, expanded
+ * into the enum here and into the names (DPLAB_COUNTER_NAMES), so the two
+ * cannot drift.  Add a counter by adding one line; a name is what
+ * `dplab status` and the JSON outputs print.
  */
 #ifndef DPLAB_COUNTERS_H
 #define DPLAB_COUNTERS_H
 
+#define DPLAB_COUNTERS(X)						\
+	/* verdicts */							\
+	X(PASS, "pass")			/* handed on untouched */	\
+	X(REWRITE, "rewrite")		/* an address/port was translated */ \
+	X(REDIRECT, "redirect")		/* bpf_redirect*, incl. to a tunnel */ \
+	X(TX, "tx")			/* XDP_TX */			\
+	/* conntrack / NAT */						\
+	X(CT_NEW, "ct_new")		/* a flow entry was created */	\
+	X(CT_HIT, "ct_hit")		/* a packet matched an existing entry */ \
+	X(CT_CLOSED, "ct_closed")	/* a TCP flow was marked closing */ \
+	X(REV_NAT, "rev_nat")		/* a reply was translated back */ \
+	X(NAT_PORT_REMAPPED, "nat_port_remapped") /* masquerade picked another port */ \
+	X(ENCAP, "encap")		/* VXLAN tunnel key set */	\
+	X(DECAP, "decap")		/* delivered from the tunnel */	\
+	X(FIB_MISS, "fib_miss")		/* fib lookup failed: back to the stack */ \
+	/* passed through untouched, and why */				\
+	X(PASS_NOT_IPV4, "pass_not_ipv4")				\
+	X(PASS_FRAGMENT, "pass_fragment")				\
+	X(PASS_IP_OPTIONS, "pass_ip_options")				\
+	X(PASS_UNKNOWN_PROTO, "pass_unknown_proto")			\
+	X(PASS_NO_MATCH, "pass_no_match") /* not for a service / not leaving / ... */ \
+	/* dropped, and why */						\
+	X(DROP_TRUNCATED, "drop_truncated") /* a header runs past the end */ \
+	X(DROP_NO_BACKEND, "drop_no_backend") /* service with an empty backend set */ \
+	X(DROP_NAT_NO_PORT, "drop_nat_no_port") /* masquerade: no free port in range */ \
+	X(DROP_MAP_UPDATE, "drop_map_update") /* a map insert failed */	\
+	X(DROP_REWRITE, "drop_rewrite")	/* a helper failed to rewrite */ \
+	X(PASS_TTL_EXPIRED, "pass_ttl_expired") /* a router may not forward it: to the stack */ \
+	X(DROP_DELIBERATE, "drop_deliberate") /* a measuring program dropped it on purpose */
+
+#define DPLAB_CNT_ENUM_(id, name) DPLAB_CNT_##id,
 enum dplab_counter {
-	/* verdicts */
-	DPLAB_CNT_PASS,			/* handed on untouched */
-	DPLAB_CNT_REWRITE,		/* an address/port was translated */
-	DPLAB_CNT_REDIRECT,		/* bpf_redirect*, incl. to a tunnel */
-	DPLAB_CNT_TX,			/* XDP_TX */
-	/* conntrack / NAT */
-	DPLAB_CNT_CT_NEW,		/* a flow entry was created */
-	DPLAB_CNT_CT_HIT,		/* a packet matched an existing entry */
-	DPLAB_CNT_CT_CLOSED,		/* a TCP flow was marked closing */
-	DPLAB_CNT_REV_NAT,		/* a reply was translated back */
-	DPLAB_CNT_NAT_PORT_REMAPPED,	/* masquerade had to pick another port */
-	DPLAB_CNT_ENCAP,		/* VXLAN tunnel key set */
-	DPLAB_CNT_DECAP,		/* delivered from the tunnel */
-	DPLAB_CNT_FIB_MISS,		/* fib lookup failed: back to the stack */
-	/* passed through untouched, and why */
-	DPLAB_CNT_PASS_NOT_IPV4,
-	DPLAB_CNT_PASS_FRAGMENT,
-	DPLAB_CNT_PASS_IP_OPTIONS,
-	DPLAB_CNT_PASS_UNKNOWN_PROTO,
-	DPLAB_CNT_PASS_NO_MATCH,	/* not for a service / not leaving / ... */
-	/* dropped, and why */
-	DPLAB_CNT_DROP_TRUNCATED,	/* a header runs past the end */
-	DPLAB_CNT_DROP_NO_BACKEND,	/* service with an empty backend set */
-	DPLAB_CNT_DROP_NAT_NO_PORT,	/* masquerade: no free port in range */
-	DPLAB_CNT_DROP_MAP_UPDATE,	/* a map insert failed */
-	DPLAB_CNT_DROP_REWRITE,		/* a helper failed to rewrite */
-	DPLAB_CNT_PASS_TTL_EXPIRED,	/* a router may not forward it: to the stack */
-	DPLAB_CNT_DROP_DELIBERATE,	/* a measuring program dropped it on purpose */
+	DPLAB_COUNTERS(DPLAB_CNT_ENUM_)
 	DPLAB_CNT_MAX,
 };
+#undef DPLAB_CNT_ENUM_
 
-#define DPLAB_COUNTER_NAMES {						\
-	"pass", "rewrite", "redirect", "tx",				\
-	"ct_new", "ct_hit", "ct_closed", "rev_nat", "nat_port_remapped", \
-	"encap", "decap", "fib_miss",					\
-	"pass_not_ipv4", "pass_fragment", "pass_ip_options",		\
-	"pass_unknown_proto", "pass_no_match",				\
-	"drop_truncated", "drop_no_backend", "drop_nat_no_port",	\
-	"drop_map_update", "drop_rewrite",				\
-	"pass_ttl_expired", "drop_deliberate",				\
-}
+/* Initialiser of a const char *[DPLAB_CNT_MAX]: the names in enum order. */
+#define DPLAB_CNT_NAME_(id, name) [DPLAB_CNT_##id] = name,
+#define DPLAB_COUNTER_NAMES { DPLAB_COUNTERS(DPLAB_CNT_NAME_) }
 
 #endif /* DPLAB_COUNTERS_H */
