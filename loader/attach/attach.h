@@ -75,7 +75,7 @@ struct attachment {
 	char prog_name[64];
 	__u32 prog_id;
 	char pin[PATH_MAX];		/* link pin, "" when none */
-	__u32 xdp_flags;		/* netlink XDP: mode flags used */
+	__u32 xdp_flags;		/* XDP: the mode flag used (any mechanism) */
 	__u32 tc_handle, tc_priority;	/* legacy tc */
 	char fallback[512];		/* auto: why the preferred mechanism
 					 * failed, "" when it did not */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/if_link.h>
 
 #include "cluster/cluster.h"
 #include "util/log.h"
@@ -185,8 +186,26 @@ static int attach_entry(struct cluster *c, const struct hook_plan_entry *e, int 
 	return 0;
 }
 
-/* Rebuild one hook when its chain differs from the plan or a feature on
- * it was reloaded: detach what is there, attach the plan's, in order. */
+/*
+ * An attachment made under other knobs than k: XDP in the other mode
+ * (native/generic), or a hook whose attach knob (xdp_attach, tc_attach)
+ * changed since it was attached.  Such a hook is rebuilt, so that `set`
+ * of an attach knob or of xdp_lb's mode takes effect at once.
+ */
+static bool attached_otherwise(const struct cluster *c, const struct attachment *a,
+			       const struct hook_plan_entry *e, const struct knobs *k)
+{
+	if (e->hook == HOOK_XDP)
+		return !!(a->xdp_flags & XDP_FLAGS_SKB_MODE) != e->xdp_generic ||
+		       (c->applied && c->k.xdp_attach != k->xdp_attach);
+	if (e->hook == HOOK_TC_INGRESS || e->hook == HOOK_TC_EGRESS)
+		return c->applied && c->k.tc_attach != k->tc_attach;
+	return false;
+}
+
+/* Rebuild one hook when its chain differs from the plan, a feature on it
+ * was reloaded or it was attached under other attach knobs: detach what is
+ * there, attach the plan's, in order. */
 static int sync_hook(struct cluster *c, const struct hook_plan *p, int first, const struct knobs *k,
 		     bool reloaded[][FEAT_COUNT], struct apply_report *r, char *err, size_t err_len)
 {
@@ -203,7 +222,8 @@ static int sync_hook(struct cluster *c, const struct hook_plan *p, int first, co
 		while (cur < c->n_att && !same_hook(ns, e0->ifname, e0->hook, &c->att[cur]))
 			cur++;
 		if (cur == c->n_att || strcmp(c->att[cur].prog_name, e->prog) ||
-		    reloaded[e->feature_node][e->feature])
+		    reloaded[e->feature_node][e->feature] ||
+		    attached_otherwise(c, &c->att[cur], e, k))
 			rebuild = true;
 		else
 			cur++;

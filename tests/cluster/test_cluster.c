@@ -79,6 +79,7 @@ START_TEST(test_config)
 			ck_assert_msg(rc == 0, "%s: dplab set failed: %s", label, out);
 		}
 	}
+	cluster_check_attach_modes(label);
 	cluster_check_traffic(label);
 }
 END_TEST

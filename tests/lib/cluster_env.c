@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The cluster suite's environment, checks and teardown tests. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -139,6 +140,46 @@ void cluster_attachments(char *buf, size_t len)
 				"for a in json.load(sys.stdin)[\"attachments\"]:\n"
 				" print(a[\"namespace\"], a[\"device\"], a[\"hook\"], a[\"program\"], "
 				"a[\"mechanism\"])'", test_dplab_path(), env.name), 0);
+}
+
+/*
+ * Every attachment is what the knobs in force ask for: XDP and tc by the
+ * mechanism of xdp_attach / tc_attach (auto: either), XDP in generic mode
+ * exactly when xdp_lb=generic (read from the kernel with `ip link`, not
+ * from dplab's own state).  Prints nothing when all match.
+ */
+static const char attach_modes_py[] =
+	"import json,subprocess,sys\n"
+	"d=json.load(sys.stdin); k=d['knobs']; bad=[]\n"
+	"xm={'auto':('link','netlink'),'link':('link',),'netlink':('netlink',),"
+	"'libxdp':('libxdp',)}[k['xdp_attach']]\n"
+	"tm={'auto':('tcx','legacy'),'tcx':('tcx',),'legacy':('legacy',)}[k['tc_attach']]\n"
+	"for a in d['attachments']:\n"
+	" w=' '.join((a['namespace'],a['device'],a['hook'],a['program'],a['mechanism']))\n"
+	" if a['hook']=='xdp':\n"
+	"  if a['mechanism'] not in xm: bad.append(w+': not by '+k['xdp_attach'])\n"
+	"  o=subprocess.run(['ip','-n',a['namespace'],'link','show','dev',a['device']],"
+	"capture_output=True,text=True).stdout\n"
+	"  if ('xdpgeneric' in o)!=(k['xdp_lb']=='generic'): bad.append(w+': kernel says '+o)\n"
+	" elif a['hook'].startswith('tc-') and a['mechanism'] not in tm:\n"
+	"  bad.append(w+': not by '+k['tc_attach'])\n"
+	"print('\\n'.join(bad))\n";
+
+void cluster_check_attach_modes(const char *label)
+{
+	char out[8192], py[] = "/tmp/dplabt-attach-modes-XXXXXX";
+	int fd = mkstemp(py), rc;
+
+	ck_assert_msg(fd >= 0, "mkstemp: %s", strerror(errno));
+	ck_assert(write(fd, attach_modes_py, strlen(attach_modes_py)) ==
+		  (ssize_t)strlen(attach_modes_py));
+	close(fd);
+	rc = sh_out(out, sizeof(out), 1, "%s status --json --topology %s | python3 %s",
+		    test_dplab_path(), env.name, py);
+	unlink(py);
+	ck_assert_msg(rc == 0, "%s: status/python failed: %s", label, out);
+	ck_assert_msg(!out[strspn(out, " \n")], "%s: attachments not as the knobs say:\n%s",
+		      label, out);
 }
 
 void cluster_knob(const char *name, char *buf, size_t len)

@@ -28,6 +28,9 @@ void cluster_knob(const char *name, char *buf, size_t len);
 /* "namespace device hook program mechanism" per attached program. */
 void cluster_attachments(char *buf, size_t len);
 
+/* Every XDP/tc attachment uses the mechanism and XDP mode the knobs ask. */
+void cluster_check_attach_modes(const char *label);
+
 /* Every traffic check, with what the knobs in force lead one to expect. */
 void cluster_check_traffic(const char *label);
 
