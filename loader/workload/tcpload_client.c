@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* dplab tcpload connect and rr: the clients (tcpload.h; see tcpload.c). */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "workload/tcpload_int.h"
+
+/* ---------------------------------------------------------------- connect */
+
+struct conn_worker {
+	pthread_t tid;
+	const struct tl_addr *to;
+	uint64_t end;
+	uint64_t ok, failed, unfinished;
+	uint64_t first_err_at;
+	int first_err;
+	struct tl_samples lat;
+};
+
+/* Up to n integers from a /proc/sys file into v; how many. */
+static int read_ints(const char *path, int *v, int n)
+{
+	FILE *f = fopen(path, "re");
+	int got = 0;
+
+	if (!f)
+		return 0;
+	while (got < n && fscanf(f, "%d", &v[got]) == 1)
+		got++;
+	fclose(f);
+	return got;
+}
+
+/* What decides how fast local ports come back (TIME_WAIT), for the report. */
+static void read_port_sysctls(struct tl_connect_result *r)
+{
+	int range[2];
+
+	r->tcp_tw_reuse = r->port_lo = r->port_hi = -1;
+	read_ints("/proc/sys/net/ipv4/tcp_tw_reuse", &r->tcp_tw_reuse, 1);
+	if (read_ints("/proc/sys/net/ipv4/ip_local_port_range", range, 2) == 2) {
+		r->port_lo = range[0];
+		r->port_hi = range[1];
+	}
+}
+
+static void *conn_loop(void *arg)
+{
+	struct conn_worker *w = arg;
+	uint64_t now, took = 0;
+	int fd;
+
+	while (!tl_stop && (now = tl_now_ns()) < w->end) {
+		fd = tl_connect_by(w->to, w->end, &took);
+		if (fd >= 0) {
+			close(fd);
+			w->ok++;
+			tl_samples_add(&w->lat, took);
+			continue;
+		}
+		if (fd == -EINTR && tl_stop)
+			break;
+		if (fd == -EINPROGRESS) {
+			w->unfinished++;	/* cut off by the end of the run */
+			break;
+		}
+		if (!w->failed++) {
+			w->first_err = -fd;
+			w->first_err_at = now;
+		}
+	}
+	return NULL;
+}
+
+int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel,
+	       struct tl_connect_result *r, char *err, size_t err_len)
+{
+	struct tl_samples all = { .max = TL_MAX_SAMPLES };
+	struct conn_worker *w, *first = NULL;
+	unsigned i, started = 0;
+	uint64_t start;
+	int ret = 0;
+
+	memset(r, 0, sizeof(*r));
+	read_port_sysctls(r);
+	w = calloc(parallel, sizeof(*w));
+	if (!w) {
+		snprintf(err, err_len, "out of memory");
+		return -ENOMEM;
+	}
+	tl_raise_nofile();
+	start = tl_now_ns();
+	for (i = 0; i < parallel; i++) {
+		w[i].to = to;
+		w[i].end = start + tl_secs_ns(duration_s);
+		w[i].lat.max = TL_MAX_SAMPLES / parallel;
+		ret = -pthread_create(&w[i].tid, NULL, conn_loop, &w[i]);
+		if (ret) {
+			snprintf(err, err_len, "thread %u of %u: %s", i + 1, parallel,
+				 strerror(-ret));
+			tl_stop = 1;	/* the started ones end now */
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(w[i].tid, NULL);
+	r->elapsed_s = (tl_now_ns() - start) / 1e9;
+	if (ret)
+		goto out;
+	for (i = 0; i < parallel; i++)
+		all.n += w[i].lat.n;
+	tl_samples_reserve(&all, all.n);
+	all.n = 0;
+	for (i = 0; i < parallel; i++) {
+		size_t n = w[i].lat.n < all.cap - all.n ? w[i].lat.n : all.cap - all.n;
+
+		memcpy(all.ns + all.n, w[i].lat.ns, n * sizeof(*all.ns));
+		all.n += n;
+		r->connections += w[i].ok;
+		r->failures += w[i].failed;
+		r->unfinished += w[i].unfinished;
+		if (w[i].failed && (!first || w[i].first_err_at < first->first_err_at))
+			first = &w[i];
+	}
+	tl_lat_summary(&all, &r->lat);
+	r->conn_per_s = r->elapsed_s > 0 ? r->connections / r->elapsed_s : 0;
+	r->first_errno = first ? first->first_err :
+			 !r->connections && r->unfinished ? EINPROGRESS : 0;
+	if (r->first_errno)
+		snprintf(r->first_error, sizeof(r->first_error), "%s", tl_err_text(r->first_errno));
+out:
+	for (i = 0; i < parallel; i++)
+		free(w[i].lat.ns);
+	free(all.ns);
+	free(w);
+	return ret;
+}
+
+/* --------------------------------------------------------------------- rr */
+
+/* Send or receive len bytes by the deadline; 0 or -errno (-ERR_EOF, -ERR_DEADLINE). */
+static int io_full(int fd, uint8_t *buf, size_t len, bool out, uint64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = out ? POLLOUT : POLLIN };
+	size_t done = 0;
+	uint64_t now;
+	ssize_t n;
+
+	while (done < len) {
+		n = out ? send(fd, buf + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT) :
+			  recv(fd, buf + done, len - done, MSG_DONTWAIT);
+		if (n > 0) {
+			done += n;
+			continue;
+		}
+		if (!n)
+			return -ERR_EOF;
+		if (errno == EINTR && tl_stop)
+			return -EINTR;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		now = tl_now_ns();
+		if (now >= deadline)
+			return -ERR_DEADLINE;
+		if (poll(&p, 1, (int)((deadline - now + MSEC - 1) / MSEC)) < 0 && errno != EINTR)
+			return -errno;
+	}
+	return 0;
+}
+
+static void rr_fail(struct tl_rr_result *r, const char *op, int err)
+{
+	r->errors++;
+	if (!r->first_error[0])
+		snprintf(r->first_error, sizeof(r->first_error), "%s: %s", op, tl_err_text(err));
+}
+
+/*
+ * Wait until the monotonic time t (or a signal): sleep until SPIN_NS
+ * before it, then spin, as a sleeping thread wakes up late by about that
+ * much here and the lateness would count as latency.
+ */
+static void sleep_until(uint64_t t)
+{
+	uint64_t wake = t > SPIN_NS ? t - SPIN_NS : 0;
+	struct timespec ts = { .tv_sec = wake / NSEC, .tv_nsec = wake % NSEC };
+
+	while (!tl_stop && tl_now_ns() < wake &&
+	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+	while (!tl_stop && tl_now_ns() < t)
+		;
+}
+
+/* One request/reply exchange on fd by the deadline; 0 or -errno, *op what failed. */
+static int exchange(int fd, uint8_t *req, uint64_t seq, uint64_t deadline, const char **op)
+{
+	uint8_t rep[TL_REQ_SIZE];
+	int i, err;
+
+	for (i = 0; i < 8; i++)
+		req[i] = (uint8_t)(seq >> (56 - 8 * i));
+	*op = "send";
+	err = io_full(fd, req, TL_REQ_SIZE, true, deadline);
+	if (err)
+		return err;
+	*op = "recv";
+	err = io_full(fd, rep, TL_REQ_SIZE, false, deadline);
+	if (!err && memcmp(req, rep, TL_REQ_SIZE))
+		err = -ERR_MISMATCH;
+	return err;
+}
+
+void tl_rr(const struct tl_addr *to, double rate, double duration_s, struct tl_rr_result *r)
+{
+	struct tl_samples lat = { .max = TL_MAX_SAMPLES };
+	uint64_t start, end, hard, due, k, took, last = 0, stop_at;
+	double period = 1e9 / rate;
+	uint8_t req[TL_REQ_SIZE];
+	const char *op;
+	int fd, e;
+
+	memset(r, 0, sizeof(*r));
+	memset(req, 'q', sizeof(req));
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);	/* no 50 us of slack on wake-ups */
+	tl_samples_reserve(&lat, (size_t)(duration_s * rate) + 1);
+	start = tl_now_ns();
+	fd = tl_connect_by(to, start + tl_secs_ns(duration_s + TL_GRACE_S), &took);
+	if (fd < 0) {
+		/* Nothing was scheduled: the caller reports first_error. */
+		snprintf(r->first_error, sizeof(r->first_error), "connect: %s", tl_err_text(-fd));
+		goto out;
+	}
+	tl_nodelay(fd);
+	start = tl_now_ns();
+	end = start + tl_secs_ns(duration_s);
+	hard = end + tl_secs_ns(TL_GRACE_S);
+	for (k = 0; !tl_stop; k++) {
+		due = start + (uint64_t)(k * period);
+		if (due >= end)
+			break;
+		r->scheduled++;
+		if (tl_now_ns() >= hard) {
+			rr_fail(r, "send", ERR_LATE);
+			continue;
+		}
+		sleep_until(due);
+		if (tl_stop) {
+			r->scheduled--;
+			break;
+		}
+		if (fd < 0) {
+			fd = tl_connect_by(to, hard, &took);
+			if (fd < 0) {
+				rr_fail(r, "connect", -fd);
+				continue;
+			}
+			tl_nodelay(fd);
+			r->reconnects++;
+		}
+		e = exchange(fd, req, k, hard, &op);
+		if (e == -EINTR && tl_stop) {
+			r->scheduled--;
+			break;
+		}
+		if (e) {
+			rr_fail(r, op, -e);
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		last = tl_now_ns();
+		tl_samples_add(&lat, last - due);
+		r->requests++;
+	}
+	stop_at = tl_stop ? tl_now_ns() : end;
+	r->elapsed_s = ((last > stop_at ? last : stop_at) - start) / 1e9;
+	r->achieved_rps = r->elapsed_s > 0 ? r->requests / r->elapsed_s : 0;
+	tl_lat_summary(&lat, &r->lat);
+	if (fd >= 0)
+		close(fd);
+out:
+	free(lat.ns);
+}
+
