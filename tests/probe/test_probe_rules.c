@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The diagnosis rule table of `dplab probe` (loader/probe/probe_rules.c), from
+ * The diagnosis rule table of `dplab probe` (loader/probe/probe_rules*.c), from
  * recorded facts and trial outcomes: no root, no interface touched.
  */
 #include <errno.h>
