@@ -16,52 +16,6 @@
 #define DEFAULT_TOPOLOGY "topologies/two-node.topo"
 #define MAX_WORDS 32
 
-static const char default_plan[] =
-	"# dplab run's default plan (dplab run --print-plan); format: docs/run-plan.md\n"
-	"name default\n"
-	"topology " DEFAULT_TOPOLOGY "\n"
-	"repeats 3\n"
-	"metrics ndr pdr loss rtt tcp conn req nodeport\n"
-	"scenarios A B C D E\n"
-	"isolate on\n"
-	"isolate off\n"
-	"sweep service_lb=iptables,tc,socket services=10,100,1000,5000\n"
-	"sweep_metrics conn req\n"
-	"trial_secs 0.3\n"
-	"search_iter 7\n"
-	"search_hi 400000\n"
-	"loss_rate 50000\n"
-	"loss_secs 1\n"
-	"rtt_rate 5000\n"
-	"rtt_secs 1\n"
-	"tcp_secs 1\n"
-	"conn_secs 1\n"
-	"req_rate 1000\n"
-	"req_secs 1\n";
-
-static const char quick_plan[] =
-	"# dplab run --quick: the default plan's configurations, once, briefly\n"
-	"name quick\n"
-	"topology " DEFAULT_TOPOLOGY "\n"
-	"repeats 1\n"
-	"metrics ndr pdr loss rtt tcp conn req nodeport\n"
-	"scenarios A B C D E\n"
-	"isolate on\n"
-	"isolate off\n"
-	"sweep service_lb=iptables,tc,socket services=10,1000\n"
-	"sweep_metrics conn req\n"
-	"trial_secs 0.2\n"
-	"search_iter 5\n"
-	"search_hi 400000\n"
-	"loss_rate 50000\n"
-	"loss_secs 0.3\n"
-	"rtt_rate 2000\n"
-	"rtt_secs 0.3\n"
-	"tcp_secs 0.5\n"
-	"conn_secs 0.3\n"
-	"req_rate 1000\n"
-	"req_secs 0.3\n";
-
 /*
  * The value a knob is switched to when A and E agree on it, so that every
  * knob is measured alone even where the presets do not differ.
@@ -94,34 +48,6 @@ static const struct {
 #undef P
 	{ "search_iter", offsetof(struct run_params, search_iter), true, 1, 32 },
 };
-
-const char *run_plan_builtin(bool quick)
-{
-	return quick ? quick_plan : default_plan;
-}
-
-const char *run_group_name(enum run_group g)
-{
-	static const char *const names[] = { "scenario", "isolate_on", "isolate_off", "sweep",
-					     "config" };
-
-	return names[g];
-}
-
-double run_workload_secs(const struct run_params *p, enum run_workload w)
-{
-	switch (w) {
-	case W_NDR:
-	case W_PDR: return p->search_iter * (p->trial_secs + 0.15) + 0.5;
-	case W_LOSS: return p->loss_secs + 0.8;
-	case W_RTT: return p->rtt_secs + 0.8;
-	case W_TCP: return p->tcp_secs + 0.6;
-	case W_CONN:
-	case W_NODEPORT: return p->conn_secs + 0.1;
-	case W_REQ: return p->req_secs + 0.1;
-	default: return 1;
-	}
-}
 
 /* What the expansion needs from the directives. */
 struct plan_spec {
@@ -246,97 +172,147 @@ static int param(char **w, int n, struct run_plan *p, char *why, size_t len)
 	return -EINVAL;
 }
 
+/*
+ * The directives of a plan file (docs/run-plan.md), one handler each; a
+ * word not in this table is a parameter (params[]).  Each gets the line's
+ * words w[0..n-1] and returns 0 or -EINVAL with why.
+ */
+#define DIRECTIVE(name)							\
+	static int name(char **w, int n, struct run_plan *p, struct plan_spec *s, \
+			char *why, size_t len)
+
+DIRECTIVE(d_word)
+{
+	if (n != 2) {
+		snprintf(why, len, "%s: want one word", w[0]);
+		return -EINVAL;
+	}
+	if (!strcmp(w[0], "name"))
+		snprintf(p->name, sizeof(p->name), "%s", w[1]);
+	else
+		snprintf(p->topology, sizeof(p->topology), "%s", w[1]);
+	return 0;
+}
+
+DIRECTIVE(d_repeats)
+{
+	p->repeats = n == 2 ? atoi(w[1]) : 0;
+	if (p->repeats < 1 || p->repeats > 20) {
+		snprintf(why, len, "repeats: want a number in 1..20");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+DIRECTIVE(d_metrics)
+{
+	return workloads(w + 1, n - 1, !strcmp(w[0], "metrics") ? &s->workloads :
+			 &s->sweep_workloads, why, len);
+}
+
+DIRECTIVE(d_scenarios)
+{
+	int i;
+
+	for (i = 1; i < n; i++) {
+		if (strlen(w[i]) != 1 || w[i][0] < 'A' || w[i][0] > 'E' ||
+		    strchr(s->scenarios, w[i][0])) {
+			snprintf(why, len, "scenarios: '%s' is not a new one of A B C D E", w[i]);
+			return -EINVAL;
+		}
+		s->scenarios[s->n_scenarios++] = w[i][0];
+	}
+	return 0;
+}
+
+DIRECTIVE(d_isolate)
+{
+	bool on = n >= 2 && !strcmp(w[1], "on");
+	int i, id;
+
+	if (n < 2 || (!on && strcmp(w[1], "off"))) {
+		snprintf(why, len, "isolate: want 'on' or 'off', then knobs (default all)");
+		return -EINVAL;
+	}
+	s->iso[!on] = true;
+	for (i = 2; i < n; i++) {
+		id = knob_id_of(w[i]);
+		if (id < 0) {
+			snprintf(why, len, "isolate: '%s' is not a knob", w[i]);
+			return -EINVAL;
+		}
+		s->iso_knobs[!on] |= 1u << id;
+	}
+	return 0;
+}
+
+DIRECTIVE(d_sweep)
+{
+	int i;
+
+	for (i = 1; i < n; i++)
+		if (sweep_arg(w[i], s, why, len))
+			return -EINVAL;
+	return 0;
+}
+
+/* "preset=X" or KNOB=VALUE of `config NAME ...` into k. */
+static int config_word(const char *name, const char *word, struct knobs *k, char *why,
+		       size_t len)
+{
+	char err[256];
+
+	if (!strncmp(word, "preset=", 7)) {
+		if (knobs_profile(word + 7, k, err, sizeof(err)) || strlen(word + 7) != 1) {
+			snprintf(why, len, "config %s: '%s' is not a preset A-E", name, word + 7);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (knobs_assign(k, word, NULL, err, sizeof(err))) {
+		snprintf(why, len, "config %s: %s", name, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+DIRECTIVE(d_config)
+{
+	int i;
+
+	if (n < 3 || s->n_extra == (int)(sizeof(s->extra) / sizeof(s->extra[0]))) {
+		snprintf(why, len, "config: want NAME [preset=X] KNOB=VALUE...");
+		return -EINVAL;
+	}
+	snprintf(s->extra[s->n_extra].name, RUN_NAME_LEN, "%s", w[1]);
+	knobs_default(&s->extra[s->n_extra].k);
+	for (i = 2; i < n; i++)
+		if (config_word(w[1], w[i], &s->extra[s->n_extra].k, why, len))
+			return -EINVAL;
+	s->n_extra++;
+	return 0;
+}
+
+static const struct {
+	const char *word;
+	int (*fn)(char **w, int n, struct run_plan *p, struct plan_spec *s, char *why,
+		  size_t len);
+} directives[] = {
+	{ "name", d_word }, { "topology", d_word }, { "repeats", d_repeats },
+	{ "metrics", d_metrics }, { "sweep_metrics", d_metrics },
+	{ "scenarios", d_scenarios }, { "isolate", d_isolate }, { "sweep", d_sweep },
+	{ "config", d_config },
+};
+
 /* One line; -EINVAL with why. */
 static int directive(char **w, int n, struct run_plan *p, struct plan_spec *s, char *why,
 		     size_t len)
 {
-	char err[256];
-	int i, id;
+	size_t i;
 
-	if (!strcmp(w[0], "name") || !strcmp(w[0], "topology")) {
-		if (n != 2) {
-			snprintf(why, len, "%s: want one word", w[0]);
-			return -EINVAL;
-		}
-		if (!strcmp(w[0], "name"))
-			snprintf(p->name, sizeof(p->name), "%s", w[1]);
-		else
-			snprintf(p->topology, sizeof(p->topology), "%s", w[1]);
-		return 0;
-	}
-	if (!strcmp(w[0], "repeats")) {
-		p->repeats = n == 2 ? atoi(w[1]) : 0;
-		if (p->repeats < 1 || p->repeats > 20) {
-			snprintf(why, len, "repeats: want a number in 1..20");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (!strcmp(w[0], "metrics"))
-		return workloads(w + 1, n - 1, &s->workloads, why, len);
-	if (!strcmp(w[0], "sweep_metrics"))
-		return workloads(w + 1, n - 1, &s->sweep_workloads, why, len);
-	if (!strcmp(w[0], "scenarios")) {
-		for (i = 1; i < n; i++) {
-			if (strlen(w[i]) != 1 || w[i][0] < 'A' || w[i][0] > 'E' ||
-			    strchr(s->scenarios, w[i][0])) {
-				snprintf(why, len, "scenarios: '%s' is not a new one of A B C D E",
-					 w[i]);
-				return -EINVAL;
-			}
-			s->scenarios[s->n_scenarios++] = w[i][0];
-		}
-		return 0;
-	}
-	if (!strcmp(w[0], "isolate")) {
-		bool on = n >= 2 && !strcmp(w[1], "on");
-
-		if (n < 2 || (!on && strcmp(w[1], "off"))) {
-			snprintf(why, len, "isolate: want 'on' or 'off', then knobs (default all)");
-			return -EINVAL;
-		}
-		s->iso[!on] = true;
-		for (i = 2; i < n; i++) {
-			id = knob_id_of(w[i]);
-			if (id < 0) {
-				snprintf(why, len, "isolate: '%s' is not a knob", w[i]);
-				return -EINVAL;
-			}
-			s->iso_knobs[!on] |= 1u << id;
-		}
-		return 0;
-	}
-	if (!strcmp(w[0], "sweep")) {
-		for (i = 1; i < n; i++)
-			if (sweep_arg(w[i], s, why, len))
-				return -EINVAL;
-		return 0;
-	}
-	if (!strcmp(w[0], "config")) {
-		if (n < 3 || s->n_extra == (int)(sizeof(s->extra) / sizeof(s->extra[0]))) {
-			snprintf(why, len, "config: want NAME [preset=X] KNOB=VALUE...");
-			return -EINVAL;
-		}
-		snprintf(s->extra[s->n_extra].name, RUN_NAME_LEN, "%s", w[1]);
-		knobs_default(&s->extra[s->n_extra].k);
-		for (i = 2; i < n; i++) {
-			if (!strncmp(w[i], "preset=", 7)) {
-				if (knobs_profile(w[i] + 7, &s->extra[s->n_extra].k, err,
-						  sizeof(err)) || strlen(w[i] + 7) != 1) {
-					snprintf(why, len, "config %s: '%s' is not a preset A-E",
-						 w[1], w[i] + 7);
-					return -EINVAL;
-				}
-				continue;
-			}
-			if (knobs_assign(&s->extra[s->n_extra].k, w[i], NULL, err, sizeof(err))) {
-				snprintf(why, len, "config %s: %s", w[1], err);
-				return -EINVAL;
-			}
-		}
-		s->n_extra++;
-		return 0;
-	}
+	for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+		if (!strcmp(w[0], directives[i].word))
+			return directives[i].fn(w, n, p, s, why, len);
 	return param(w, n, p, why, len);
 }
 
