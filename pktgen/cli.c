@@ -239,99 +239,88 @@ static int receive_opts(int argc, struct pg_opts *o, bool lcore_given)
 	return 0;
 }
 
-int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
-{
-	static const struct option lo[] = {
-		{ "iface", 1, NULL, 'i' }, { "netns", 1, NULL, 'n' }, { "pmd", 1, NULL, 'p' },
-		{ "rx-iface", 1, NULL, 'I' }, { "rx-netns", 1, NULL, 'N' },
-		{ "rate", 1, NULL, 'r' }, { "bps", 1, NULL, 'b' }, { "size", 1, NULL, 'S' },
-		{ "flows", 1, NULL, 'f' }, { "duration", 1, NULL, 'd' },
-		{ "max-rate", 1, NULL, 'm' }, { "allow-physical", 0, NULL, 'P' },
-		{ "json", 1, NULL, 'j' }, { "help", 0, NULL, 'h' },
-		{ "reflect", 0, NULL, 'F' }, { "syn", 0, NULL, 'Y' }, { "ndr", 0, NULL, 'Z' },
-		{ "pdr", 1, NULL, 'D' }, { "trial-secs", 1, NULL, 'T' },
-		{ "resolution", 1, NULL, 'R' }, { "max-iter", 1, NULL, 'M' },
-		{ "lo", 1, NULL, 'L' }, { "hi", 1, NULL, 'H' }, { "pcap", 1, NULL, 'C' },
-		{ "receive", 0, NULL, 'V' }, { "pci", 1, NULL, 'X' }, { "rx-pci", 1, NULL, 'x' },
-		{ "lcore", 1, NULL, 'c' }, { "src-ip", 1, NULL, 'A' }, { "dst-ip", 1, NULL, 'B' },
-		{ "dst-port", 1, NULL, 'O' }, { "dst-mac", 1, NULL, 'E' }, { NULL, 0, NULL, 0 },
-	};
-	bool lcore_given = false;
-	int c, li = -1;
+static const struct option long_opts[] = {
+	{ "iface", 1, NULL, 'i' }, { "netns", 1, NULL, 'n' }, { "pmd", 1, NULL, 'p' },
+	{ "rx-iface", 1, NULL, 'I' }, { "rx-netns", 1, NULL, 'N' },
+	{ "rate", 1, NULL, 'r' }, { "bps", 1, NULL, 'b' }, { "size", 1, NULL, 'S' },
+	{ "flows", 1, NULL, 'f' }, { "duration", 1, NULL, 'd' },
+	{ "max-rate", 1, NULL, 'm' }, { "allow-physical", 0, NULL, 'P' },
+	{ "json", 1, NULL, 'j' }, { "help", 0, NULL, 'h' },
+	{ "reflect", 0, NULL, 'F' }, { "syn", 0, NULL, 'Y' }, { "ndr", 0, NULL, 'Z' },
+	{ "pdr", 1, NULL, 'D' }, { "trial-secs", 1, NULL, 'T' },
+	{ "resolution", 1, NULL, 'R' }, { "max-iter", 1, NULL, 'M' },
+	{ "lo", 1, NULL, 'L' }, { "hi", 1, NULL, 'H' }, { "pcap", 1, NULL, 'C' },
+	{ "receive", 0, NULL, 'V' }, { "pci", 1, NULL, 'X' }, { "rx-pci", 1, NULL, 'x' },
+	{ "lcore", 1, NULL, 'c' }, { "src-ip", 1, NULL, 'A' }, { "dst-ip", 1, NULL, 'B' },
+	{ "dst-port", 1, NULL, 'O' }, { "dst-mac", 1, NULL, 'E' }, { NULL, 0, NULL, 0 },
+};
 
-	*o = (struct pg_opts){ .size = 64, .flows = 1, .duration = 10,
-			       .trial_secs = DEFAULT_TRIAL_SECS, .max_iter = DEFAULT_MAX_ITER,
-			       .res_rel = DEFAULT_RES_REL, .src_ip = PG_DEFAULT_SADDR,
-			       .dst_ip = PG_DEFAULT_DADDR, .dst_port = PG_DEFAULT_DPORT };
-	while ((c = getopt_long(argc, argv, "", lo, &li)) != -1) {
-		switch (c) {
-		case 'i': o->iface = optarg; break;
-		case 'n': o->netns = optarg; break;
-		case 'I': o->rx_iface = optarg; break;
-		case 'N': o->rx_netns = optarg; break;
-		case 'j': o->json = optarg; break;
-		case 'P': o->allow_physical = true; break;
-		case 'F': o->reflect = true; break;
-		case 'Y': o->traffic = PG_TRAFFIC_SYN; break;
-		case 'Z': o->search = true; o->tolerance = 0; break;
-		case 'C': o->pcap = optarg; break;
-		case 'V': o->receive = true; break;
-		case 'X': o->pci = optarg; break;
-		case 'x': o->rx_pci = optarg; break;
-		case 'A': case 'B': case 'O': case 'E':
-			if (!address(c, optarg, o))
-				goto bad;
-			break;
-		case 'p':
-			if (!strcmp(optarg, "af_packet"))
-				o->pmd = PG_PMD_AF_PACKET;
-			else if (!strcmp(optarg, "af_xdp"))
-				o->pmd = PG_PMD_AF_XDP;
-			else
-				goto bad;
-			break;
-		case 'h': pg_usage(stdout); exit(EXIT_SUCCESS);
-		case '?': goto bad;
-		default:
-			switch (numeric(c, optarg, o)) {
-			case 0: break;
-			case -ERANGE: goto usage;	/* already said why */
-			default: goto bad;
-			}
-			lcore_given |= c == 'c';
-		}
+/* One option c with its argument into o: 0, -EINVAL (a bad value) or -ERANGE (said why). */
+static int set_opt(int c, const char *arg, struct pg_opts *o, bool *lcore_given)
+{
+	switch (c) {
+	case 'i': o->iface = arg; return 0;
+	case 'n': o->netns = arg; return 0;
+	case 'I': o->rx_iface = arg; return 0;
+	case 'N': o->rx_netns = arg; return 0;
+	case 'j': o->json = arg; return 0;
+	case 'P': o->allow_physical = true; return 0;
+	case 'F': o->reflect = true; return 0;
+	case 'Y': o->traffic = PG_TRAFFIC_SYN; return 0;
+	case 'Z': o->search = true; o->tolerance = 0; return 0;
+	case 'C': o->pcap = arg; return 0;
+	case 'V': o->receive = true; return 0;
+	case 'X': o->pci = arg; return 0;
+	case 'x': o->rx_pci = arg; return 0;
+	case 'A': case 'B': case 'O': case 'E':
+		return address(c, arg, o) ? 0 : -EINVAL;
+	case 'p':
+		if (!strcmp(arg, "af_packet"))
+			o->pmd = PG_PMD_AF_PACKET;
+		else if (!strcmp(arg, "af_xdp"))
+			o->pmd = PG_PMD_AF_XDP;
+		else
+			return -EINVAL;
+		return 0;
+	default:
+		*lcore_given |= c == 'c';
+		return numeric(c, arg, o);
 	}
+}
+
+/* The options that go together, after all are read; -EINVAL after saying why. */
+static int check_combination(int argc, struct pg_opts *o, bool lcore_given)
+{
+	const char *why = NULL;
+
 	if (!o->iface == !o->pci || (o->rx_iface && o->rx_pci) ||
-	    (o->pci && o->netns) || (o->rx_pci && o->rx_netns)) {
-		fprintf(stderr, "dplab-pktgen: need one port: --iface [--netns] or --pci (and "
-			"for receiving, --rx-iface [--rx-netns] or --rx-pci)\n");
-		goto usage;
-	}
-	if (o->receive)
+	    (o->pci && o->netns) || (o->rx_pci && o->rx_netns))
+		why = "need one port: --iface [--netns] or --pci (and for receiving, "
+		      "--rx-iface [--rx-netns] or --rx-pci)";
+	else if (o->receive)
 		return receive_opts(argc, o, lcore_given);
-	if (optind < argc || (o->rate > 0) + (o->bps > 0) + o->search != 1) {
-		fprintf(stderr, "dplab-pktgen: need exactly one of --rate, --bps, --ndr, --pdr\n");
-		goto usage;
+	else if (optind < argc || (o->rate > 0) + (o->bps > 0) + o->search != 1)
+		why = "need exactly one of --rate, --bps, --ndr, --pdr";
+	else if (o->reflect && (o->rx_iface || o->rx_pci))
+		why = "--reflect receives on the sending port: no --rx-iface or --rx-pci";
+	else if (o->search && !pg_opts_receives(o))
+		why = "a search needs a receiver: --rx-iface or --reflect";
+	else if (o->pcap && (o->rate <= 0 || o->traffic != PG_TRAFFIC_UDP))
+		why = "--pcap needs --rate; no --bps, search, imix or --syn";
+	else if (o->pcap && o->addressed)
+		why = "--pcap sends its frames as captured: no --src-ip, --dst-ip, --dst-port "
+		      "or --dst-mac";
+	if (why) {
+		fprintf(stderr, "dplab-pktgen: %s\n", why);
+		pg_usage(stderr);
+		return -EINVAL;
 	}
-	if (o->reflect && (o->rx_iface || o->rx_pci)) {
-		fprintf(stderr, "dplab-pktgen: --reflect receives on the sending port: no "
-			"--rx-iface or --rx-pci\n");
-		goto usage;
-	}
-	if (o->search && !pg_opts_receives(o)) {
-		fprintf(stderr, "dplab-pktgen: a search needs a receiver: --rx-iface or --reflect\n");
-		goto usage;
-	}
-	if (o->pcap && (o->rate <= 0 || o->traffic != PG_TRAFFIC_UDP)) {
-		fprintf(stderr, "dplab-pktgen: --pcap needs --rate; no --bps, search, imix or "
-			"--syn\n");
-		goto usage;
-	}
-	if (o->pcap && o->addressed) {
-		fprintf(stderr, "dplab-pktgen: --pcap sends its frames as captured: no --src-ip, "
-			"--dst-ip, --dst-port or --dst-mac\n");
-		goto usage;
-	}
+	return 0;
+}
+
+/* What follows from the options: traffic kind, sizes, rx netns, rate from --bps. */
+static void derive(struct pg_opts *o)
+{
 	if (o->pcap)
 		o->traffic = PG_TRAFFIC_PCAP;
 	if (o->traffic == PG_TRAFFIC_SYN || o->pcap)
@@ -342,12 +331,38 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 		o->rate = pg_bps_to_pps(o->bps, o->traffic == PG_TRAFFIC_IMIX ? pg_imix_avg_len() :
 					o->traffic == PG_TRAFFIC_SYN ? PG_TCP_SYN_LEN :
 					o->size - 4);
+}
+
+int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
+{
+	bool lcore_given = false;
+	int c, li = -1, err;
+
+	*o = (struct pg_opts){ .size = 64, .flows = 1, .duration = 10,
+			       .trial_secs = DEFAULT_TRIAL_SECS, .max_iter = DEFAULT_MAX_ITER,
+			       .res_rel = DEFAULT_RES_REL, .src_ip = PG_DEFAULT_SADDR,
+			       .dst_ip = PG_DEFAULT_DADDR, .dst_port = PG_DEFAULT_DPORT };
+	while ((c = getopt_long(argc, argv, "", long_opts, &li)) != -1) {
+		if (c == 'h') {
+			pg_usage(stdout);
+			exit(EXIT_SUCCESS);
+		}
+		if (c == '?')	/* getopt has already named the unknown option */
+			goto usage;
+		err = set_opt(c, optarg, o, &lcore_given);
+		if (err == -ERANGE)
+			goto usage;	/* already said why */
+		if (err) {
+			fprintf(stderr, "dplab-pktgen: --%s: '%s' is not a value it takes\n",
+				li >= 0 ? long_opts[li].name : "?", optarg ? optarg : "");
+			goto usage;
+		}
+	}
+	err = check_combination(argc, o, lcore_given);
+	if (err || o->receive)
+		return err;
+	derive(o);
 	return 0;
-bad:
-	/* getopt has already named an unknown option; a bad value is ours. */
-	if (c != '?')
-		fprintf(stderr, "dplab-pktgen: --%s: '%s' is not a value it takes\n",
-			li >= 0 ? lo[li].name : "?", optarg ? optarg : "");
 usage:
 	pg_usage(stderr);
 	return -EINVAL;

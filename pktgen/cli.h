@@ -58,15 +58,6 @@ struct json_t *pg_latency_json(const struct pg_hist *h, bool round_trip);
 /* Write j (consumed) to o->json; 0 or -EIO. */
 int pg_json_emit(const struct pg_opts *o, struct json_t *j);
 
-/*
- * Name the port's ethdev (index: its vdev number), enter its netns and
- * check it is virtual or physical ports are allowed; 0 or -errno.
- */
-int pg_guard(const struct pg_opts *o, struct pg_port *port, int index, bool *physical);
-
-/* The separate receiver (--receive): the whole run; 0 or -errno. */
-int pg_receive_main(const struct pg_opts *o, const char *prog, volatile int *stop);
-
 void pg_summary(FILE *f, const struct pg_opts *o, const struct pg_run_result *r);
 void pg_trial_line(FILE *f, int i, const struct pg_trial_result *t);
 /* The JSON result to o->json; ndr is NULL without a search.  0 or -errno. */

@@ -20,6 +20,8 @@
 #include <rte_ethdev.h>
 
 #include "cli.h"
+#include "guard.h"
+#include "recv.h"
 #include "pcap_replay.h"
 
 #define NB_MBUFS 8191
@@ -108,71 +110,139 @@ static int search(const struct pg_opts *o, const struct pg_run_cfg *rc,
 	return o->json ? pg_write_json(o, res, &ndr, err) : 0;
 }
 
-/* A PCI device is physical by definition: refused unless allowed. */
-static int pci_guard(const struct pg_opts *o, struct pg_port *port, bool *physical)
+/* The two ports of a run and what was set up for them. */
+struct ports {
+	struct pg_port tx, rx;
+	bool physical, eal;
+};
+
+static bool has_rx(const struct ports *p)
 {
-	if (!o->allow_physical) {
-		fprintf(stderr, "dplab-pktgen: PCI device %s: generated floods on a real network "
-			"are an outage: refusing without --allow-physical\n", port->pci);
-		return -EPERM;
+	return p->rx.iface || p->rx.pci;
+}
+
+/* Guard both ports and check the rate limits; 0 or the exit status. */
+static int guard_ports(struct pg_opts *o, struct ports *p)
+{
+	p->tx = (struct pg_port){ .iface = o->iface, .pci = o->pci, .netns = o->netns,
+				  .saved_flags = -1 };
+	p->rx = (struct pg_port){ .iface = o->rx_iface, .pci = o->rx_pci, .netns = o->rx_netns,
+				  .saved_flags = -1 };
+	if (has_rx(p) && pg_guard(o, &p->rx, 1, &p->physical))
+		return EXIT_FAILURE;
+	if (pg_guard(o, &p->tx, 0, &p->physical))	/* leaves us in tx.netns for EAL init */
+		return EXIT_FAILURE;
+	if (!o->max_rate && p->physical) {
+		fprintf(stderr, "dplab-pktgen: a physical port needs an explicit --max-rate\n");
+		return 2;
 	}
-	*physical = true;
-	return pg_netns_restore();
+	if (!o->max_rate)
+		o->max_rate = PG_DEFAULT_MAX_RATE;
+	if (pg_opts_search_bounds(o))
+		return 2;
+	if (o->rate > o->max_rate) {
+		fprintf(stderr, "dplab-pktgen: rate %.0f pps is above --max-rate %.0f: refusing\n",
+			o->rate, o->max_rate);
+		return 2;
+	}
+	return 0;
 }
 
 /*
- * Enter ns (if any) and apply the virtual-interface guard to iface there;
- * name the port's ethdev (index: the vdev's number).
+ * EAL init and both ports started; 0 or -errno (said why).  The vdevs bind
+ * their interface in the namespace current at probe time: a receiving vdev
+ * in another namespace is made after EAL init.
  */
-int pg_guard(const struct pg_opts *o, struct pg_port *port, int index, bool *physical)
+static int start_ports(const struct pg_opts *o, const char *prog, struct ports *p, FILE *out)
 {
-	const char *ns = port->netns, *iface = port->iface;
-	char drv[32] = "";
-	int err, virt;
+	struct pg_port *both[2] = { &p->tx, &p->rx };
+	bool rx_apart = p->rx.iface && (!p->rx.netns != !p->tx.netns ||
+					(p->tx.netns && strcmp(p->tx.netns, p->rx.netns)));
+	struct pg_eal_args ea;
+	char rx_args[96];
+	int err = 0;
 
-	if (pg_port_name(port, o->pmd, index)) {
-		fprintf(stderr, "dplab-pktgen: --pci %s: not a PCI address (like 0000:00:06.0)\n",
-			port->pci);
-		return -EINVAL;
+	pg_eal_args_build(&ea, prog, o->lcore, o->pmd, both, has_rx(p) && !rx_apart ? 2 : 1);
+	if (ea.no_huge)
+		fprintf(out, "note: no hugepages reserved (/proc/sys/vm/nr_hugepages is 0): "
+			"running with --no-huge%s\n",
+			o->pmd == PG_PMD_AF_XDP || p->tx.pci || p->rx.pci ?
+			"; af_xdp and PCI devices may need hugepages" : "");
+	if (rte_eal_init(ea.argc, ea.argv) < 0) {
+		fprintf(stderr, "dplab-pktgen: EAL init: %s\n", rte_strerror(rte_errno));
+		return -EIO;
 	}
-	if (port->pci)
-		return pci_guard(o, port, physical);
-	err = ns ? pg_netns_enter(ns) : pg_netns_restore();
+	p->eal = true;
+	if (rx_apart) {
+		err = p->rx.netns ? pg_netns_enter(p->rx.netns) : pg_netns_restore();
+		pg_vdev_args(o->pmd, p->rx.iface, rx_args, sizeof(rx_args));
+		if (!err)
+			err = rte_vdev_init(p->rx.dev, rx_args);
+		if (err) {
+			fprintf(stderr, "dplab-pktgen: %s on %s: %s\n", p->rx.dev, p->rx.iface,
+				strerror(err < 0 ? -err : EINVAL));
+			return err < 0 ? err : -EINVAL;
+		}
+	}
+	err = pg_port_start(&p->tx, NB_MBUFS);
+	if (!err && has_rx(p))
+		err = pg_port_start(&p->rx, NB_MBUFS);
+	return err;
+}
+
+/* The measuring loop's configuration from the options and the started ports. */
+static void run_cfg(const struct pg_opts *o, struct ports *p, struct pg_pcap *pcap, FILE *out,
+		    struct pg_run_cfg *rc)
+{
+	*rc = (struct pg_run_cfg){
+		.rx_port = -1, .tx_port = p->tx.port_id, .pool = p->tx.pool,
+		.frame_len = o->size ? o->size - 4 : 0, .traffic = o->traffic, .pcap = pcap,
+		.flows = o->flows, .pps = o->rate, .duration_s = o->duration, .live = out,
+		.saddr = o->src_ip, .daddr = o->dst_ip, .dport = o->dst_port,
+	};
+	rte_eth_macaddr_get(p->tx.port_id, (struct rte_ether_addr *)rc->src_mac);
+	if (has_rx(p)) {
+		rc->rx_port = p->rx.port_id;
+		rte_eth_macaddr_get(p->rx.port_id, (struct rte_ether_addr *)rc->dst_mac);
+	} else {
+		memset(rc->dst_mac, 0xff, 6);
+	}
+	if (o->dst_mac_set)	/* the next hop of a routed path */
+		memcpy(rc->dst_mac, o->dst_mac, 6);
+	if (o->reflect) {
+		rc->rx_port = p->tx.port_id;
+		rc->reflect = true;
+	}
+}
+
+/* A fixed-rate run (or the search), its summary and JSON; 0 or -errno. */
+static int measure(const struct pg_opts *o, const struct pg_run_cfg *rc, FILE *out)
+{
+	static struct pg_run_result res;
+	int err;
+
+	if (stop)
+		return -EINTR;
+	if (o->search)
+		return search(o, rc, &res, out);
+	err = pg_run(rc, &res, &stop);
 	if (err) {
-		fprintf(stderr, "dplab-pktgen: netns %s: %s\n", ns, strerror(-err));
+		fprintf(stderr, "dplab-pktgen: run: %s\n", strerror(-err));
 		return err;
 	}
-	virt = pg_iface_is_virtual(iface, drv, sizeof(drv));
-	if (virt < 0) {
-		fprintf(stderr, "dplab-pktgen: %s%s%s: cannot read its driver (ethtool): %s\n",
-			iface, ns ? " in netns " : "", ns ? ns : "", strerror(-virt));
-		return virt;
-	}
-	if (!virt && !o->allow_physical) {
-		fprintf(stderr, "dplab-pktgen: %s (driver %s) is not a virtual interface; "
-			"generated floods on a real network are an outage: refusing without "
-			"--allow-physical\n", iface, drv);
-		return -EPERM;
-	}
-	*physical |= !virt;
-	port->saved_flags = pg_iface_flags(iface);
-	return 0;
+	pg_summary(out, o, &res);
+	return o->json ? pg_write_json(o, &res, NULL, 0) : 0;
 }
 
 int main(int argc, char **argv)
 {
-	static struct pg_run_result res;
 	static struct pg_pcap pcap;
+	static struct ports p;
+	struct pg_run_cfg rc;
 	char perr[256];
-	struct pg_port tx = { .saved_flags = -1 }, rx = { .saved_flags = -1 };
-	struct pg_run_cfg rc = { .rx_port = -1 };
-	struct pg_eal_args ea;
-	struct pg_port *ports[2] = { &tx, &rx };
-	char rx_args[96];
-	bool physical = false, rx_apart, eal = false;
 	struct pg_opts o;
 	FILE *out;
-	int err, n = 1;
+	int err;
 
 	if (pg_opts_parse(argc, argv, &o))
 		return 2;
@@ -190,112 +260,19 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	out = o.json && !strcmp(o.json, "-") ? stderr : stdout;
-	tx.iface = o.iface;
-	tx.pci = o.pci;
-	tx.netns = o.netns;
-	rx.iface = o.rx_iface;
-	rx.pci = o.rx_pci;
-	rx.netns = o.rx_netns;
-	if ((rx.iface || rx.pci) && pg_guard(&o, &rx, 1, &physical))
-		return EXIT_FAILURE;
-	if (pg_guard(&o, &tx, 0, &physical))	/* leaves us in tx.netns for EAL init */
-		return EXIT_FAILURE;
-	if (!o.max_rate && physical) {
-		fprintf(stderr, "dplab-pktgen: a physical port needs an explicit --max-rate\n");
-		return 2;
-	}
-	if (!o.max_rate)
-		o.max_rate = PG_DEFAULT_MAX_RATE;
-	if (pg_opts_search_bounds(&o))
-		return 2;
-	if (o.rate > o.max_rate) {
-		fprintf(stderr, "dplab-pktgen: rate %.0f pps is above --max-rate %.0f: refusing\n",
-			o.rate, o.max_rate);
-		return 2;
-	}
-
-	/*
-	 * The vdevs bind their interface in the namespace current at probe
-	 * time: a receiving vdev in another namespace is made after EAL init.
-	 */
-	rx_apart = rx.iface && (!rx.netns != !tx.netns ||
-				(tx.netns && strcmp(tx.netns, rx.netns)));
-	if ((rx.iface || rx.pci) && !rx_apart)
-		n = 2;
-	pg_eal_args_build(&ea, argv[0], o.lcore, o.pmd, ports, n);
-	if (ea.no_huge)
-		fprintf(out, "note: no hugepages reserved (/proc/sys/vm/nr_hugepages is 0): "
-			"running with --no-huge%s\n",
-			o.pmd == PG_PMD_AF_XDP || tx.pci || rx.pci ?
-			"; af_xdp and PCI devices may need hugepages" : "");
-	if (rte_eal_init(ea.argc, ea.argv) < 0) {
-		fprintf(stderr, "dplab-pktgen: EAL init: %s\n", rte_strerror(rte_errno));
-		pg_eal_runtime_dir_remove();
-		return EXIT_FAILURE;
-	}
-	eal = true;
-	if (rx_apart) {
-		err = rx.netns ? pg_netns_enter(rx.netns) : pg_netns_restore();
-		pg_vdev_args(o.pmd, rx.iface, rx_args, sizeof(rx_args));
-		if (!err)
-			err = rte_vdev_init(rx.dev, rx_args);
-		if (err) {
-			fprintf(stderr, "dplab-pktgen: %s on %s: %s\n", rx.dev, rx.iface,
-				strerror(err < 0 ? -err : EINVAL));
-			goto out;
-		}
-	}
-	err = pg_port_start(&tx, NB_MBUFS);
-	if (!err && (rx.iface || rx.pci))
-		err = pg_port_start(&rx, NB_MBUFS);
-	if (err)
-		goto out;
-
-	rc.tx_port = tx.port_id;
-	rc.pool = tx.pool;
-	rc.frame_len = o.size ? o.size - 4 : 0;
-	rc.traffic = o.traffic;
-	rc.pcap = &pcap;
-	rc.flows = o.flows;
-	rc.pps = o.rate;
-	rc.duration_s = o.duration;
-	rc.live = out;
-	rc.saddr = o.src_ip;
-	rc.daddr = o.dst_ip;
-	rc.dport = o.dst_port;
-	rte_eth_macaddr_get(tx.port_id, (struct rte_ether_addr *)rc.src_mac);
-	if (rx.iface || rx.pci) {
-		rc.rx_port = rx.port_id;
-		rte_eth_macaddr_get(rx.port_id, (struct rte_ether_addr *)rc.dst_mac);
-	} else {
-		memset(rc.dst_mac, 0xff, 6);
-	}
-	if (o.dst_mac_set)	/* the next hop of a routed path */
-		memcpy(rc.dst_mac, o.dst_mac, 6);
-	if (o.reflect) {
-		rc.rx_port = tx.port_id;
-		rc.reflect = true;
-	}
-	if (stop) {
-		err = -EINTR;
-		goto out;
-	}
-	if (o.search) {
-		err = search(&o, &rc, &res, out);
-		goto out;
-	}
-	err = pg_run(&rc, &res, &stop);
+	err = guard_ports(&o, &p);
 	if (err) {
-		fprintf(stderr, "dplab-pktgen: run: %s\n", strerror(-err));
-		goto out;
+		pg_pcap_free(&pcap);
+		return err;
 	}
-	pg_summary(out, &o, &res);
-	if (o.json)
-		err = pg_write_json(&o, &res, NULL, 0);
-out:
-	pg_port_stop(&rx);
-	pg_port_stop(&tx);
-	if (eal)
+	err = start_ports(&o, argv[0], &p, out);
+	if (!err) {
+		run_cfg(&o, &p, &pcap, out, &rc);
+		err = measure(&o, &rc, out);
+	}
+	pg_port_stop(&p.rx);
+	pg_port_stop(&p.tx);
+	if (p.eal)
 		rte_eal_cleanup();
 	pg_eal_runtime_dir_remove();
 	pg_pcap_free(&pcap);

@@ -23,7 +23,8 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
-#include "cli.h"
+#include "guard.h"
+#include "recv.h"
 #include "packet.h"
 
 #define NB_MBUFS 8191
