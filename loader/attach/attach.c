@@ -117,53 +117,6 @@ bool attach_mech_is_link(enum attach_mechanism m)
 	return (unsigned int)m < MECH_COUNT && mechanisms[m].link;
 }
 
-void attach_why(char *why, size_t len, int err, const char *msg)
-{
-	if (msg && msg[0])
-		snprintf(why, len, "%s (%s)", errno_name(err), msg);
-	else
-		snprintf(why, len, "%s", errno_name(err));
-}
-
-/*
- * Device hooks act in the thread's namespace: it must be the one named,
- * or a device of the same name elsewhere (the host's eth0) would be hit.
- * 0: here (or none named); -ENOENT: no such namespace; else -errno, why.
- */
-static int check_in_netns(const char *ns, char *why, size_t len)
-{
-	int here;
-
-	if (!ns || !ns[0])
-		return 0;
-	here = netns_is_current(ns);
-	if (here == -ENOENT) {
-		snprintf(why, len, "namespace %s does not exist (ENOENT)", ns);
-		return here;
-	}
-	if (here < 0) {
-		snprintf(why, len, "namespace %s: %s", ns, errno_name(here));
-		return here;
-	}
-	if (!here) {
-		snprintf(why, len, "this thread is not in namespace %s; enter it first (EXDEV)",
-			 ns);
-		return -EXDEV;
-	}
-	return 0;
-}
-
-int attach_device(const struct attachment *a, char *why, size_t len)
-{
-	int err = check_in_netns(a->ns, why, len);
-
-	if (err == -ENOENT)
-		return 0;	/* the namespace is gone, and its devices */
-	if (err)
-		return err;
-	return if_nametoindex(a->ifname);
-}
-
 /* "eth0 in dplab-x-node1", "eth0", or "cgroup /sys/fs/cgroup/..." */
 static void describe_where(const char *ns, const char *ifname, enum attach_hook h,
 			   char *buf, size_t len)
@@ -314,7 +267,7 @@ int attach_prog(const struct attach_request *req, struct attachment *a, char *er
 		goto out;
 	}
 	if (is_device_hook(req->hook)) {
-		ret = check_in_netns(req->ns, why[0], WHY_LEN);
+		ret = attach_check_in_netns(req->ns, why[0], WHY_LEN);
 		if (ret) {
 			snprintf(err, err_len, "%s: attaching %s (%s): %s", where, a->prog_name,
 				 hook, why[0]);

@@ -68,6 +68,12 @@ bool attach_mech_fits_hook(enum attach_mechanism m, enum attach_hook h);
 bool attach_mech_is_link(enum attach_mechanism m);
 
 /*
+ * Device hooks act in the thread's namespace, which must be ns: 0 (or none
+ * named), -ENOENT (no such namespace), else -errno with why.
+ */
+int attach_check_in_netns(const char *ns, char *why, size_t len);
+
+/*
  * ifindex of a->ifname; 0 when it or its namespace a->ns is gone, or
  * -EXDEV (why says so) when this thread is in another namespace.
  */

@@ -25,32 +25,6 @@
 #include "attach/xdp_errmsg.h"
 #include "probe.skel.h"
 
-void trial_ok(struct probe_trial *t)
-{
-	t->outcome = OUTCOME_OK;
-	t->err = 0;
-}
-
-void trial_failed(struct probe_trial *t, int err)
-{
-	t->outcome = OUTCOME_FAILED;
-	t->err = err < 0 ? -err : err;
-}
-
-void trial_note(struct probe_trial *t, const char *fmt, ...)
-{
-	size_t used = strlen(t->note);
-	va_list ap;
-
-	if (used && used + 2 < sizeof(t->note)) {
-		memcpy(t->note + used, "; ", 3);
-		used += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(t->note + used, sizeof(t->note) - used, fmt, ap);
-	va_end(ap);
-}
-
 void trial_skipped(struct probe_trial *t, const char *fmt, ...)
 {
 	va_list ap;

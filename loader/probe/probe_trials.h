@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Internal to probe_trials.c, probe_trials_libxdp.c and probe_trials_tc.c:
+ * Internal to probe_trials.c, probe_trials_libxdp.c, probe_trials_tc.c and
+ * probe_trial_record.c (the outcome setters, which the others all use):
  * what every trial gets, and how a trial records its outcome.
  */
 #ifndef DPLAB_LOADER_PROBE_TRIALS_H

@@ -15,6 +15,8 @@
 #include "topo/topo.h"
 
 #define PARSE_MAX_FIELDS 16
+#define MTU_MIN 576			/* the range an mtu= field takes */
+#define MTU_MAX 65535
 
 struct parser {
 	const char *path;
