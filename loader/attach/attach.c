@@ -198,6 +198,11 @@ static int describe_attachment(const struct attach_request *req, struct attachme
 		snprintf(why, len, "device or namespace name too long (ENAMETOOLONG)");
 		return -ENAMETOOLONG;
 	}
+	if (req->pin_path && strlen(req->pin_path) >= sizeof(a->pin)) {
+		snprintf(why, len, "pin path longer than %zu bytes (ENAMETOOLONG)",
+			 sizeof(a->pin) - 1);
+		return -ENAMETOOLONG;
+	}
 	a->hook = req->hook;
 	memset(&info, 0, sizeof(info));
 	err = bpf_prog_get_info_by_fd(req->prog_fd, &info, &info_len);

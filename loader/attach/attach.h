@@ -67,14 +67,24 @@ struct attach_request {
 	const char *pin_path;		/* where to pin the link, if one is made */
 };
 
+/*
+ * Bounds of what an attachment names, sized to what they hold rather than
+ * PATH_MAX (a cluster keeps HOOK_PLAN_MAX attachments): the target is an
+ * interface name or a cgroup directory (<cgroup root>/dplab/<topology>/
+ * <node>); a pin is DPLAB_PIN_DIR/<topology>/links/<ns>_<dev>_<hook>_<prog>.
+ * Longer ones are refused with ENAMETOOLONG, never cut.
+ */
+#define ATTACH_TARGET_LEN 256
+#define ATTACH_PIN_LEN 256
+
 struct attachment {
 	char ns[64];
-	char ifname[PATH_MAX];
+	char ifname[ATTACH_TARGET_LEN];
 	enum attach_hook hook;
 	enum attach_mechanism mech;
 	char prog_name[64];
 	__u32 prog_id;
-	char pin[PATH_MAX];		/* link pin, "" when none */
+	char pin[ATTACH_PIN_LEN];	/* link pin, "" when none */
 	__u32 xdp_flags;		/* XDP: the mode flag used (any mechanism) */
 	__u32 tc_handle, tc_priority;	/* legacy tc */
 	char fallback[512];		/* auto: why the preferred mechanism

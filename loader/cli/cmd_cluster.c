@@ -130,17 +130,57 @@ static int need_root(const char *cmd)
 	return -EPERM;
 }
 
+/* A cluster's state is a few hundred KB (its attachments): on the heap. */
+static struct cluster *cluster_alloc(const char *cmd)
+{
+	struct cluster *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		fprintf(stderr, "dplab %s: %s\n", cmd, strerror(ENOMEM));
+	return c;
+}
+
+/* Build the topology if it is not up, then apply want; 0 or -errno. */
+static int up_apply(const struct cluster_opts *o, struct topo *t, const struct knobs *want,
+		    struct cluster *c, bool *built)
+{
+	char err[1024], state[PATH_MAX];
+	struct apply_report r;
+	int ret = 0;
+
+	topo_state_path(t->name, "topology", state, sizeof(state));
+	if (access(state, F_OK)) {
+		fprintf(stderr, "dplab up: building topology %s from %s\n", t->name, o->topology);
+		ret = topo_build(t, err, sizeof(err));
+		*built = true;
+		if (ret) {
+			fprintf(stderr, "dplab up: building %s failed: %s\n", t->name, err);
+			return ret;
+		}
+	}
+	ret = cluster_open(t->name, c, err, sizeof(err));
+	if (!ret && !interrupted())
+		ret = cluster_apply(c, want, &r, err, sizeof(err));
+	if (!ret && interrupted())
+		ret = -EINTR, snprintf(err, sizeof(err), "interrupted");
+	if (ret) {
+		fprintf(stderr, "dplab up: %s\n", err);
+		return ret;
+	}
+	print_report(c, &r);
+	return 0;
+}
+
 int cmd_up(int argc, char **argv)
 {
 	struct cluster_opts o = { .topology = DEFAULT_TOPOLOGY, .profile = "A" };
-	static struct cluster c;
-	struct apply_report r;
+	struct cluster *c = NULL;
 	struct knobs want;
-	char err[1024], state[PATH_MAX];
-	static struct topo t;
+	char err[1024];
+	struct topo t;
 	bool built = false;
 	sigset_t old;
-	int ret;
+	int ret = EXIT_BAD_INPUT;
 
 	if (parse(argc, argv, &o) || need_root("up"))
 		return EXIT_BAD_INPUT;
@@ -154,47 +194,31 @@ int cmd_up(int argc, char **argv)
 		fprintf(stderr, "dplab up: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
+	c = cluster_alloc("up");
+	if (!c)
+		return EXIT_FAILURE;
 	hold_signals(&old);
-	topo_state_path(t.name, "topology", state, sizeof(state));
-	if (access(state, F_OK)) {
-		fprintf(stderr, "dplab up: building topology %s from %s\n", t.name, o.topology);
-		ret = topo_build(&t, err, sizeof(err));
-		built = true;
-		if (ret) {
-			fprintf(stderr, "dplab up: building %s failed: %s\n", t.name, err);
-			goto fail;
-		}
-	}
-	ret = cluster_open(t.name, &c, err, sizeof(err));
-	if (!ret && !interrupted())
-		ret = cluster_apply(&c, &want, &r, err, sizeof(err));
-	if (!ret && interrupted())
-		ret = -EINTR, snprintf(err, sizeof(err), "interrupted");
-	if (ret) {
-		fprintf(stderr, "dplab up: %s\n", err);
-		goto fail;
-	}
-	print_report(&c, &r);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return EXIT_SUCCESS;
-fail:
-	if (built) {
+	ret = up_apply(&o, &t, &want, c, &built) ? EXIT_FAILURE : EXIT_SUCCESS;
+	if (ret && built) {
 		fprintf(stderr, "dplab up: removing %s again\n", t.name);
 		stack_restore_host(t.name);
 		topo_down(t.name, err, sizeof(err));
 	}
-	return EXIT_FAILURE;
+	if (!ret)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	free(c);
+	return ret;
 }
 
 int cmd_set(int argc, char **argv)
 {
 	struct cluster_opts o = { 0 };
-	static struct cluster c;
 	struct apply_report r;
+	struct cluster *c;
 	struct knobs want;
 	char err[1024];
 	sigset_t old;
-	int ret;
+	int ret = EXIT_BAD_INPUT;
 
 	if (parse(argc, argv, &o) || need_root("set"))
 		return EXIT_BAD_INPUT;
@@ -202,29 +226,37 @@ int cmd_set(int argc, char **argv)
 		usage(stderr, "set");
 		return EXIT_BAD_INPUT;
 	}
-	if (cluster_open(o.topology, &c, err, sizeof(err))) {
+	c = cluster_alloc("set");
+	if (!c)
+		return EXIT_FAILURE;
+	if (cluster_open(o.topology, c, err, sizeof(err))) {
 		fprintf(stderr, "dplab set: %s\n", err);
-		return EXIT_BAD_INPUT;
+		goto out;
 	}
-	want = c.k;
+	want = c->k;
 	if (assign_all(&want, &o, "set"))
-		return EXIT_BAD_INPUT;
+		goto out;
 	hold_signals(&old);
-	ret = cluster_apply(&c, &want, &r, err, sizeof(err));
+	ret = cluster_apply(c, &want, &r, err, sizeof(err));
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (ret) {
-		fprintf(stderr, "dplab set: %s; the previous setting stays in force\n", err);
-		return EXIT_FAILURE;
+		fprintf(stderr, "dplab set: %s%s\n", err,
+			r.unrecorded ? "" : "; the previous setting stays in force");
+		ret = EXIT_FAILURE;
+		goto out;
 	}
-	print_report(&c, &r);
-	return EXIT_SUCCESS;
+	print_report(c, &r);
+	ret = EXIT_SUCCESS;
+out:
+	free(c);
+	return ret;
 }
 
 int cmd_down(int argc, char **argv)
 {
 	struct cluster_opts o = { 0 };
 	char err[1024], name[TOPO_NAME];
-	static struct cluster c;
+	struct cluster *c;
 	sigset_t old;
 	int ret;
 
@@ -232,11 +264,17 @@ int cmd_down(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	if (o.topology) {
 		snprintf(name, sizeof(name), "%s", o.topology);
-	} else if (cluster_open(NULL, &c, err, sizeof(err))) {
-		printf("dplab down: nothing is up\n");
-		return EXIT_SUCCESS;
 	} else {
-		snprintf(name, sizeof(name), "%s", c.t.name);
+		c = cluster_alloc("down");
+		if (!c)
+			return EXIT_FAILURE;
+		ret = cluster_open(NULL, c, err, sizeof(err));
+		snprintf(name, sizeof(name), "%s", c->t.name);
+		free(c);
+		if (ret) {
+			printf("dplab down: nothing is up\n");
+			return EXIT_SUCCESS;
+		}
 	}
 	hold_signals(&old);
 	stack_restore_host(name);

@@ -97,7 +97,7 @@ int cmd_exec(int argc, char **argv)
 {
 	char err[ERR_LEN], list[LIST_LEN];
 	const char *ns, *topo, *target;
-	static struct topo t;
+	struct topo t;
 	int node, saved, ret, first_cmd = 3;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {

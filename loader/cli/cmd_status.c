@@ -7,6 +7,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,19 +57,23 @@ static json_t *nodes_json(const struct cluster *c, const struct hook_plan *p)
 
 static json_t *status_json(const struct cluster *c)
 {
-	static struct hook_plan p;
+	struct hook_plan *p = calloc(1, sizeof(*p));
+	json_t *j;
 
+	if (!p)
+		return NULL;
 	/*
 	 * The features loaded are those of the knobs in force (applied, so
 	 * their plan was built once already); none before any knob is.
 	 */
-	memset(&p, 0, sizeof(p));
 	if (c->applied)
-		hook_plan_build(&c->t, &c->k, &p);
-	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "schema", "dplab.status/1",
-			 "topology", c->t.name, "iptables_backend", iptables_backend(),
-			 "knobs", c->applied ? knobs_to_json(&c->k) : json_null(),
-			 "attachments", attachments_json(c), "nodes", nodes_json(c, &p));
+		hook_plan_build(&c->t, &c->k, p);
+	j = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "schema", "dplab.status/1",
+		      "topology", c->t.name, "iptables_backend", iptables_backend(),
+		      "knobs", c->applied ? knobs_to_json(&c->k) : json_null(),
+		      "attachments", attachments_json(c), "nodes", nodes_json(c, p));
+	free(p);
+	return j;
 }
 
 static void print_counters(json_t *counters)
@@ -119,6 +124,31 @@ static void print_table(const struct cluster *c, json_t *st)
 	}
 }
 
+/* Open the cluster NAME and print its status; the exit status. */
+static int show(struct cluster *c, const char *name, bool json)
+{
+	char err[1024];
+	json_t *st;
+
+	if (cluster_open(name, c, err, sizeof(err))) {
+		fprintf(stderr, "dplab status: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	st = status_json(c);
+	if (!st) {
+		fprintf(stderr, "dplab status: out of memory\n");
+		return EXIT_FAILURE;
+	}
+	if (json) {
+		json_dumpf(st, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+	} else {
+		print_table(c, st);
+	}
+	json_decref(st);
+	return EXIT_SUCCESS;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -128,11 +158,9 @@ int cmd_status(int argc, char **argv)
 		{ 0 },
 	};
 	const char *name = NULL;
-	static struct cluster c;
+	struct cluster *c;
 	bool json = false;
-	char err[1024];
-	json_t *st;
-	int o;
+	int o, ret;
 
 	while ((o = getopt_long(argc, argv, "t:jh", longopts, NULL)) != -1) {
 		switch (o) {
@@ -153,21 +181,12 @@ int cmd_status(int argc, char **argv)
 		fprintf(stderr, "dplab status: must run as root (BPF maps, iptables)\n");
 		return EXIT_BAD_INPUT;
 	}
-	if (cluster_open(name, &c, err, sizeof(err))) {
-		fprintf(stderr, "dplab status: %s\n", err);
-		return EXIT_BAD_INPUT;
-	}
-	st = status_json(&c);
-	if (!st) {
-		fprintf(stderr, "dplab status: out of memory\n");
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		fprintf(stderr, "dplab status: %s\n", strerror(ENOMEM));
 		return EXIT_FAILURE;
 	}
-	if (json) {
-		json_dumpf(st, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		printf("\n");
-	} else {
-		print_table(&c, st);
-	}
-	json_decref(st);
-	return EXIT_SUCCESS;
+	ret = show(c, name, json);
+	free(c);
+	return ret;
 }

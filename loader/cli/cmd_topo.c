@@ -90,7 +90,7 @@ static double seconds_since(const struct timespec *start)
 static int topo_up(const char *file, bool json)
 {
 	char err[ERR_LEN], down_err[ERR_LEN];
-	static struct topo t;
+	struct topo t;
 	struct timespec start;
 	sigset_t hold, old;
 	int ret, status;
@@ -129,7 +129,7 @@ out:
 static int topo_down_cmd(const char *file_or_name, bool json)
 {
 	char err[ERR_LEN], name[TOPO_NAME];
-	static struct topo t;
+	struct topo t;
 	sigset_t hold, old;
 	struct stat st;
 	int ret;
@@ -181,7 +181,7 @@ static const char *topo_state(const struct topo *t)
 static int topo_show(const char *file_or_name, bool json)
 {
 	char err[ERR_LEN];
-	static struct topo t;
+	struct topo t;
 	json_t *doc;
 	int ret;
 

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,16 +69,16 @@ int cluster_open(const char *name, struct cluster *c, char *err, size_t err_len)
 	return 0;
 }
 
-static int cluster_save(const struct cluster *c)
+/* Write the attachments and knobs; 0, or -errno with the failing file in path. */
+static int cluster_save(const struct cluster *c, char *path, size_t len)
 {
-	char path[PATH_MAX];
 	int ret;
 
-	topo_state_path(c->t.name, "attachments", path, sizeof(path));
+	topo_state_path(c->t.name, "attachments", path, len);
 	ret = attach_save(path, c->att, c->n_att);
 	if (ret || !c->applied)
 		return ret;
-	topo_state_path(c->t.name, "knobs", path, sizeof(path));
+	topo_state_path(c->t.name, "knobs", path, len);
 	return knobs_save(&c->k, path);
 }
 
@@ -265,75 +266,111 @@ static bool planned_hook(const struct topo *t, const struct hook_plan *p, const 
 
 /* ------------------------------------------------------------ apply */
 
-static int apply_datapath(struct cluster *c, const struct knobs *want, bool force_reload,
-			  const struct svc_instance *svcs, int n_svcs, struct apply_report *r,
-			  char *err, size_t err_len)
+/* Load the features p needs that old did not (or whose config changed). */
+static int load_features(struct cluster *c, const struct knobs *want, bool force_reload,
+			 const struct hook_plan *p, const struct hook_plan *old,
+			 struct feature_env *env, bool reloaded[][FEAT_COUNT],
+			 struct apply_report *r, char *err, size_t err_len)
 {
-	static struct hook_plan p, old;
-	bool reloaded[TOPO_MAX_NODES][FEAT_COUNT] = { { false } };
-	struct feature_env env = { .t = &c->t, .k = want, .svcs = svcs, .n_svcs = n_svcs };
-	int n, f, i, ret;
+	int n, f, ret;
 
-	ret = hook_plan_build(&c->t, want, &p);
-	if (!ret && c->applied)
-		ret = hook_plan_build(&c->t, &c->k, &old);
-	else
-		memset(&old, 0, sizeof(old));
-	if (ret) {
-		snprintf(err, err_len, "the topology has more hooks than dplab plans for");
-		return ret;
-	}
 	for (n = 0; n < c->t.n_nodes; n++) {
-		env.node = n;
+		env->node = n;
 		for (f = 0; f < FEAT_COUNT; f++) {
-			if (!p.load[n][f] || (!force_reload && old.load[n][f] &&
-					      !hook_plan_feature_config_changed(f, &c->k, want)))
+			if (!p->load[n][f] || (!force_reload && old->load[n][f] &&
+					       !hook_plan_feature_config_changed(f, &c->k, want)))
 				continue;
-			ret = load_feature(&c->t, f, n, &env, err, err_len);
+			ret = load_feature(&c->t, f, n, env, err, err_len);
 			if (ret)
 				return ret;
 			reloaded[n][f] = true;
 			r->reloaded++;
 		}
 	}
-	/* Hooks no longer planned lose their programs; planned ones are synced. */
+	return 0;
+}
+
+/* Hooks no longer planned lose their programs; planned ones are synced. */
+static int sync_hooks(struct cluster *c, const struct knobs *want, const struct hook_plan *p,
+		      bool reloaded[][FEAT_COUNT], struct apply_report *r, char *err,
+		      size_t err_len)
+{
+	int i, j, ret;
+
 	for (i = c->n_att - 1; i >= 0; i--) {
-		if (planned_hook(&c->t, &p, &c->att[i]))
+		if (planned_hook(&c->t, p, &c->att[i]))
 			continue;
 		ret = detach_at(c, i, err, err_len);
 		if (ret)
 			return ret;
 		r->detached++;
 	}
-	for (i = 0; i < p.n; i++) {
-		int j;
-
+	for (i = 0; i < p->n; i++) {
 		for (j = 0; j < i; j++)
-			if (same_plan_hook(&c->t, &p.e[j], &p.e[i]))
+			if (same_plan_hook(&c->t, &p->e[j], &p->e[i]))
 				break;
 		if (j < i)
 			continue;	/* this hook was synced with its first entry */
-		ret = sync_hook(c, &p, i, want, reloaded, r, err, err_len);
+		ret = sync_hook(c, p, i, want, reloaded, r, err, err_len);
 		if (ret)
 			return ret;
 	}
+	return 0;
+}
+
+static int apply_datapath(struct cluster *c, const struct knobs *want, bool force_reload,
+			  const struct svc_instance *svcs, int n_svcs, struct apply_report *r,
+			  char *err, size_t err_len)
+{
+	struct hook_plan *p = calloc(1, sizeof(*p)), *old = calloc(1, sizeof(*old));
+	bool reloaded[TOPO_MAX_NODES][FEAT_COUNT] = { { false } };
+	struct feature_env env = { .t = &c->t, .k = want, .svcs = svcs, .n_svcs = n_svcs };
+	int n, f, ret = -ENOMEM;
+
+	if (!p || !old) {
+		snprintf(err, err_len, "the hook plans: %s", strerror(ENOMEM));
+		goto out;
+	}
+	ret = hook_plan_build(&c->t, want, p);
+	if (!ret && c->applied)
+		ret = hook_plan_build(&c->t, &c->k, old);
+	if (ret) {
+		snprintf(err, err_len, ret == -ENAMETOOLONG ?
+			 "a device or cgroup path of the topology is longer than %d bytes" :
+			 "the topology has more hooks than dplab plans for (%d)",
+			 ret == -ENAMETOOLONG ? ATTACH_TARGET_LEN - 1 : HOOK_PLAN_MAX);
+		goto out;
+	}
+	ret = load_features(c, want, force_reload, p, old, &env, reloaded, r, err, err_len);
+	if (!ret)
+		ret = sync_hooks(c, want, p, reloaded, r, err, err_len);
+	if (ret)
+		goto out;
 	for (n = 0; n < c->t.n_nodes; n++)
 		for (f = 0; f < FEAT_COUNT; f++)
-			if (old.load[n][f] && !p.load[n][f])
+			if (old->load[n][f] && !p->load[n][f])
 				feature_unload(&c->t, n, f);
-	return 0;
+out:
+	free(p);
+	free(old);
+	return ret;
 }
 
 static int apply_once(struct cluster *c, const struct knobs *want, bool force_reload,
 		      struct apply_report *r, char *err, size_t err_len)
 {
-	static struct svc_instance svcs[SERVICES_MAX];
+	struct svc_instance *svcs = calloc(SERVICES_MAX, sizeof(*svcs));
 	int n_svcs, ret;
 
+	if (!svcs) {
+		snprintf(err, err_len, "services=%u: %s", want->services, strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	n_svcs = services_expand(&c->t, want->services, svcs, SERVICES_MAX);
 	if (n_svcs < 0) {
 		snprintf(err, err_len, "services=%u: more than the service CIDR or %d holds",
 			 want->services, SERVICES_MAX);
+		free(svcs);
 		return n_svcs;
 	}
 	ret = stack_bandwidth_manager(want, err, err_len);
@@ -345,11 +382,38 @@ static int apply_once(struct cluster *c, const struct knobs *want, bool force_re
 		ret = stack_congestion(&c->t, want, err, err_len);
 	if (!ret)
 		ret = apply_datapath(c, want, force_reload, svcs, n_svcs, r, err, err_len);
+	free(svcs);
 	if (ret)
 		return ret;
 	c->k = *want;
 	c->applied = true;
 	return 0;
+}
+
+/*
+ * Record the state; when it cannot be written, detach every program (what
+ * is attached and not recorded could not be removed by `down`) and say so
+ * in err after what it holds.  0 or -errno.
+ */
+static int cluster_record(struct cluster *c, struct apply_report *r, char *err, size_t err_len)
+{
+	char path[PATH_MAX], why[256];
+	int ret, n = c->n_att, left, i;
+	size_t used = strlen(err);
+
+	ret = cluster_save(c, path, sizeof(path));
+	if (!ret)
+		return 0;
+	for (i = c->n_att - 1; i >= 0; i--)
+		detach_at(c, i, why, sizeof(why));
+	left = c->n_att;
+	cluster_save(c, why, sizeof(why));	/* best effort: now nothing to record */
+	r->unrecorded = true;
+	snprintf(err + used, err_len - used, "%scannot record the cluster's state in %s: %s; "
+		 "detached %d of %d programs so that nothing stays attached that `dplab down` "
+		 "would not know%s", used ? "; " : "", path, strerror(-ret), n - left, n,
+		 left ? " (the rest could not be detached)" : "");
+	return ret;
 }
 
 int cluster_apply(struct cluster *c, const struct knobs *want, struct apply_report *r,
@@ -359,7 +423,7 @@ int cluster_apply(struct cluster *c, const struct knobs *want, struct apply_repo
 	struct knobs old = c->k;
 	bool had = c->applied;
 	char rb_err[512];
-	int ret;
+	int ret, save;
 
 	memset(r, 0, sizeof(*r));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -381,6 +445,8 @@ int cluster_apply(struct cluster *c, const struct knobs *want, struct apply_repo
 		hook_plan_notes(want, r->notes + strlen(r->notes), sizeof(r->notes) - strlen(r->notes));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	cluster_save(c);
-	return ret;
+	if (!ret)
+		err[0] = '\0';
+	save = cluster_record(c, r, err, err_len);
+	return ret ? ret : save;
 }

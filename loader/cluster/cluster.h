@@ -33,6 +33,8 @@ struct apply_report {
 	double seconds;
 	int attached, detached, reloaded;
 	char notes[2048];		/* fallbacks taken, one per line */
+	bool unrecorded;		/* the state could not be written: every
+					 * program was detached (err says why) */
 };
 
 /*
@@ -41,7 +43,12 @@ struct apply_report {
  */
 int cluster_open(const char *name, struct cluster *c, char *err, size_t err_len);
 
-/* Apply want; on failure the previous knobs are restored.  0 or -errno. */
+/*
+ * Apply want; on failure the previous knobs are restored.  Then the state
+ * (attachments, knobs) is written; if that fails, every program is
+ * detached, so that nothing stays attached that `down` would not know
+ * (r->unrecorded, err names the file and errno).  0 or -errno.
+ */
 int cluster_apply(struct cluster *c, const struct knobs *want, struct apply_report *r,
 		  char *err, size_t err_len);
 

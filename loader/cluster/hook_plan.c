@@ -27,7 +27,11 @@ static void add(struct builder *b, int node, enum feature_id f, const char *prog
 	e->feature = f;
 	e->prog = prog;
 	e->hook = hook;
-	snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
+	if (snprintf(e->ifname, sizeof(e->ifname), "%s", ifname) >= (int)sizeof(e->ifname)) {
+		b->p->n--;
+		b->err = -ENAMETOOLONG;
+		return;
+	}
 	e->xdp_generic = generic;
 }
 

@@ -44,7 +44,7 @@ struct hook_plan_entry {
 	enum feature_id feature;
 	const char *prog;		/* program name in the feature's object */
 	enum attach_hook hook;
-	char ifname[PATH_MAX];		/* device in the namespace, or cgroup dir */
+	char ifname[ATTACH_TARGET_LEN];	/* device in the namespace, or cgroup dir */
 	bool xdp_generic;
 };
 

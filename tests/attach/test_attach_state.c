@@ -87,6 +87,35 @@ START_TEST(test_save_load_round_trip)
 }
 END_TEST
 
+/* Names at their bounds load back; one byte over is refused, never cut. */
+START_TEST(test_bounds)
+{
+	static struct attachment in, out[1];
+	char line[2 * ATTACH_PIN_LEN + 128];
+
+	in = (struct attachment){ .hook = HOOK_TC_INGRESS, .mech = MECH_TCX, .prog_id = 3 };
+	memset(in.ifname, 'c', ATTACH_TARGET_LEN - 1);
+	in.ifname[0] = '/';
+	memset(in.pin, 'p', ATTACH_PIN_LEN - 1);
+	in.pin[0] = '/';
+	strcpy(in.prog_name, "tc_lb_dnat");
+	state_file();
+	ck_assert_int_eq(attach_save(path, &in, 1), 0);
+	ck_assert_int_eq(attach_load(path, out, 1), 1);
+	assert_same(&out[0], &in);
+
+	snprintf(line, sizeof(line), "hook=tc-ingress\tmech=tcx\tif=%sX\tprog=p\tprog_id=3\t"
+		 "pin=/p\n", in.ifname);
+	write_file(line);
+	ck_assert_int_eq(attach_load(path, out, 1), -EINVAL);
+	snprintf(line, sizeof(line), "hook=tc-ingress\tmech=tcx\tif=lxc0\tprog=p\tprog_id=3\t"
+		 "pin=%sX\n", in.pin);
+	write_file(line);
+	ck_assert_int_eq(attach_load(path, out, 1), -EINVAL);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_load_refuses_garbled_lines)
 {
 	/* Each is a good line but for one thing. */
@@ -132,5 +161,6 @@ TCase *attach_state_tcase(void)
 	tcase_add_unchecked_fixture(tc, NULL, attach_env_remove_leftovers);
 	tcase_add_test(tc, test_save_load_round_trip);
 	tcase_add_test(tc, test_load_refuses_garbled_lines);
+	tcase_add_test(tc, test_bounds);
 	return tc;
 }

@@ -114,6 +114,38 @@ START_TEST(test_failed_knob_keeps_previous)
 }
 END_TEST
 
+/*
+ * The attachments file is what `down` detaches by: when it cannot be
+ * written (here its temporary file, written first and renamed over it, is
+ * a directory), `set` fails, says which file and why,
+ * and leaves no program attached that the file does not list - none.
+ */
+START_TEST(test_unrecordable_state_detaches)
+{
+	char out[4096], file[256];
+	int rc;
+
+	if (cluster_skip_reason())
+		test_skip("%s", cluster_skip_reason());
+	ck_assert_int_eq(cluster_dplab(out, sizeof(out), "up --topology %s --profile E",
+				       cluster_file()), 0);
+	snprintf(file, sizeof(file), "/run/dplab/%s/attachments", cluster_name());
+	ck_assert_int_eq(sh("mkdir %s.tmp", file), 0);
+	rc = cluster_dplab(out, sizeof(out), "set --topology %s tc_attach=legacy", cluster_name());
+	sh("rmdir %s.tmp", file);
+	ck_assert_msg(rc == 1, "set with an unwritable state should fail: %d %s", rc, out);
+	ck_assert_msg(strstr(out, file) && strstr(out, "Is a directory") &&
+		      strstr(out, "nothing stays attached") && !strstr(out, "stays in force"),
+		      "the message should name the file, errno and what was done: %s", out);
+	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "for n in node1 node2; do ip netns exec "
+				"dplab-%s-$n bpftool net show; done | grep -c ' id [0-9]'; "
+				"find /sys/fs/bpf/dplab/%s/links -type f 2>/dev/null | wc -l",
+				cluster_name(), cluster_name()), 0);
+	ck_assert_msg(!strcmp(out, "0\n0\n") || !strcmp(out, "0\n0"),
+		      "programs or link pins left attached (count of each): %s", out);
+}
+END_TEST
+
 START_TEST(test_services_1000_iptables_rules)
 {
 	char out[4096];
@@ -145,6 +177,7 @@ static Suite *cluster_suite(void)
 	tcase_add_loop_test(tc, test_config, 0, N_CONFIGS);
 	tcase_add_test(tc, test_failed_knob_keeps_previous);
 	tcase_add_test(tc, test_services_1000_iptables_rules);
+	tcase_add_test(tc, test_unrecordable_state_detaches);
 	suite_add_tcase(s, tc);
 	/* Runs after the knob tests: down, and the snapshot comparison. */
 	tcase_set_timeout(down, 120);
