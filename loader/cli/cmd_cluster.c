@@ -31,13 +31,17 @@ struct cluster_opts {
 static void usage(FILE *out, const char *cmd)
 {
 	if (!strcmp(cmd, "up"))
-		fprintf(out, "usage: dplab up [--topology FILE] [--profile A-E|FILE] [KNOB=VALUE...]\n"
+		fprintf(out, "usage: dplab up [--topology FILE] [--profile A-E|FILE] [--json] "
+			"[KNOB=VALUE...]\n"
 			"Builds the topology (default %s) if it is not up and applies the\n"
 			"profile (default A) with the assignments on top.\n\n", DEFAULT_TOPOLOGY);
 	else if (!strcmp(cmd, "set"))
-		fprintf(out, "usage: dplab set [--topology NAME] KNOB=VALUE...\n"
+		fprintf(out, "usage: dplab set [--topology NAME] [--json] KNOB=VALUE...\n"
 			"Switches knobs on the running cluster; if one cannot be applied, the\n"
 			"previous setting stays in force.\n\n");
+	if (strcmp(cmd, "down"))
+		fprintf(out, "  --json  print what was applied as JSON (docs/cluster-json.md):\n"
+			"          knobs in force, fallbacks taken, notes; also on failure\n\n");
 	else
 		fprintf(out, "usage: dplab down [--topology NAME]\n"
 			"Detaches everything and removes the topology; fine when nothing is up.\n");
@@ -50,19 +54,23 @@ static int parse(int argc, char **argv, struct cluster_opts *o)
 	static const struct option longopts[] = {
 		{ "topology", required_argument, NULL, 't' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c, v = 0;
 
-	while ((c = getopt_long(argc, argv, "t:p:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:p:jvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			o->topology = optarg;
 			break;
 		case 'p':
 			o->profile = optarg;
+			break;
+		case 'j':
+			o->json = true;
 			break;
 		case 'v':
 			v++;
@@ -114,8 +122,23 @@ static bool interrupted(void)
 	       sigismember(&pending, SIGHUP);
 }
 
-static void print_report(const struct cluster *c, const struct apply_report *r)
+/* What an apply did: a line and the notes, or with --json the document. */
+static void print_report(const struct cluster_opts *o, const char *cmd,
+			 const struct cluster *c, const struct apply_report *r, int ret,
+			 const char *err)
 {
+	json_t *j;
+
+	if (o->json) {
+		j = cluster_apply_json(cmd, c, r, ret, err);
+		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
+			fprintf(stderr, "dplab %s: cannot write the JSON result\n", cmd);
+		printf("\n");
+		json_decref(j);
+		return;
+	}
+	if (ret)
+		return;
 	printf("%s: %d attached, %d detached, %d objects loaded in %.2f s\n", c->t.name,
 	       r->attached, r->detached, r->reloaded, r->seconds);
 	if (r->notes[0])
@@ -159,16 +182,19 @@ static int up_apply(const struct cluster_opts *o, struct topo *t, const struct k
 		}
 	}
 	ret = cluster_open(t->name, c, err, sizeof(err));
-	if (!ret && !interrupted())
-		ret = cluster_apply(c, want, &r, err, sizeof(err));
-	if (!ret && interrupted())
-		ret = -EINTR, snprintf(err, sizeof(err), "interrupted");
 	if (ret) {
 		fprintf(stderr, "dplab up: %s\n", err);
 		return ret;
 	}
-	print_report(c, &r);
-	return 0;
+	memset(&r, 0, sizeof(r));
+	if (!interrupted())
+		ret = cluster_apply(c, want, &r, err, sizeof(err));
+	if (!ret && interrupted())
+		ret = -EINTR, snprintf(err, sizeof(err), "interrupted");
+	if (ret)
+		fprintf(stderr, "dplab up: %s\n", err);
+	print_report(o, "up", c, &r, ret, err);
+	return ret;
 }
 
 int cmd_up(int argc, char **argv)
@@ -239,14 +265,11 @@ int cmd_set(int argc, char **argv)
 	hold_signals(&old);
 	ret = cluster_apply(c, &want, &r, err, sizeof(err));
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (ret) {
+	if (ret)
 		fprintf(stderr, "dplab set: %s%s\n", err,
 			r.unrecorded ? "" : "; the previous setting stays in force");
-		ret = EXIT_FAILURE;
-		goto out;
-	}
-	print_report(c, &r);
-	ret = EXIT_SUCCESS;
+	print_report(&o, "set", c, &r, ret, err);
+	ret = ret ? EXIT_FAILURE : EXIT_SUCCESS;
 out:
 	free(c);
 	return ret;

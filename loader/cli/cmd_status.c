@@ -16,23 +16,6 @@
 #include "cluster/cluster.h"
 #include "cluster/kubeproxy.h"
 
-static json_t *attachments_json(const struct cluster *c)
-{
-	json_t *arr = json_array();
-	int i;
-
-	for (i = 0; i < c->n_att; i++) {
-		const struct attachment *a = &c->att[i];
-
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:o}",
-			"namespace", a->ns, "device", a->ifname, "hook", attach_hook_name(a->hook),
-			"program", a->prog_name, "mechanism", attach_mech_name(a->mech),
-			"prog_id", a->prog_id,
-			"fallback", a->fallback[0] ? json_string(a->fallback) : json_null()));
-	}
-	return arr;
-}
-
 static json_t *nodes_json(const struct cluster *c, const struct hook_plan *p)
 {
 	json_t *nodes = json_object();
@@ -71,7 +54,7 @@ static json_t *status_json(const struct cluster *c)
 	j = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "schema", "dplab.status/1",
 		      "topology", c->t.name, "iptables_backend", iptables_backend(),
 		      "knobs", c->applied ? knobs_to_json(&c->k) : json_null(),
-		      "attachments", attachments_json(c), "nodes", nodes_json(c, p));
+		      "attachments", cluster_attachments_json(c, false), "nodes", nodes_json(c, p));
 	free(p);
 	return j;
 }

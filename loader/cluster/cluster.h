@@ -52,4 +52,14 @@ int cluster_open(const char *name, struct cluster *c, char *err, size_t err_len)
 int cluster_apply(struct cluster *c, const struct knobs *want, struct apply_report *r,
 		  char *err, size_t err_len);
 
+/* cluster_json.c: every attachment (or those that took a fallback). */
+json_t *cluster_attachments_json(const struct cluster *c, bool only_fallbacks);
+/*
+ * The outcome of `dplab up|set --json` (docs/cluster-json.md): ret and err
+ * as cluster_apply() left them, the knobs in force, counts, notes, the
+ * fallbacks in force.
+ */
+json_t *cluster_apply_json(const char *cmd, const struct cluster *c,
+			   const struct apply_report *r, int ret, const char *err);
+
 #endif /* DPLAB_LOADER_CLUSTER_H */

@@ -36,12 +36,58 @@ static void assignments(const struct knobs *k, char *buf, size_t len)
 	}
 }
 
-/* Lines of output worth keeping as notes (not the summary line). */
-static void keep_notes(const char *out, char *notes, size_t len)
+/*
+ * The document `dplab up|set --json` printed (docs/cluster-json.md): the
+ * first line of out that opens a JSON object; NULL if there is none.
+ */
+static json_t *apply_doc(const char *out)
 {
-	const char *p = out ? strstr(out, "notes:\n") : NULL;
+	const char *p = out;
 
-	snprintf(notes, len, "%s", p ? p + 7 : "");
+	while (p && *p && *p != '{') {
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return p && *p ? json_loads(p, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+}
+
+/* Notes: the document's notes, one per line. */
+static void doc_notes(json_t *doc, char *notes, size_t len)
+{
+	size_t i, used = 0;
+	json_t *n;
+
+	notes[0] = '\0';
+	json_array_foreach(json_object_get(doc, "notes"), i, n)
+		if (json_is_string(n) && used < len)
+			used += snprintf(notes + used, len - used, "%s\n", json_string_value(n));
+}
+
+/*
+ * Why an apply failed, from the document: -EOPNOTSUPP for a knob this
+ * machine cannot have (its reason also goes to the notes, without the
+ * command's own text after ": '"), else -EIO.
+ */
+static int doc_error(json_t *doc, const char *out, char *notes, size_t notes_len, char *err,
+		     size_t err_len)
+{
+	const char *why = json_string_value(json_object_get(doc, "error"));
+	const char *cmd;
+
+	if (!why) {	/* no document: the first line of what the child said */
+		snprintf(err, err_len, "%.*s", (int)strcspn(out ? out : "", "\n"), out ? out : "");
+		return -EIO;
+	}
+	if (!json_is_true(json_object_get(doc, "unsupported"))) {
+		snprintf(err, err_len, "%s", why);
+		return -EIO;
+	}
+	if (strstr(why, "unsupported here"))	/* the reason, without the knob=value */
+		why = strstr(why, "unsupported here");
+	snprintf(notes, notes_len, "%s\n", why);
+	cmd = strstr(why, ": '");
+	snprintf(err, err_len, "%.*s", cmd ? (int)(cmd - why) : (int)strlen(why), why);
+	return -EOPNOTSUPP;
 }
 
 int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char *notes,
@@ -49,29 +95,21 @@ int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char
 {
 	char list[1024];
 	struct run_child c;
+	json_t *doc;
 	int rc;
 
 	assignments(k, list, sizeof(list));
 	if (first)
-		rc = run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s up --topology %s %s", x->self,
-				   x->plan->topology, list);
+		rc = run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s up --json --topology %s %s",
+				   x->self, x->plan->topology, list);
 	else
-		rc = run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s set --topology %s %s", x->self,
-				   x->t.name, list);
-	keep_notes(c.buf, notes, notes_len);
-	if (rc) {
-		const char *why = c.buf && strstr(c.buf, "unsupported here") ?
-				  strstr(c.buf, "unsupported here") : c.buf ? c.buf : "";
-		size_t len = strcspn(why, "\n");
-
-		rc = strstr(why, "unsupported here") ? -EOPNOTSUPP : -EIO;
-		/* The reason, without the command that showed it (kept in the notes). */
-		if (rc == -EOPNOTSUPP && strstr(why, ": '") && strstr(why, ": '") < why + len) {
-			snprintf(notes, notes_len, "%.*s\n", (int)len, why);
-			len = strstr(why, ": '") - why;
-		}
-		snprintf(err, err_len, "%.*s", (int)len, why);
-	}
+		rc = run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s set --json --topology %s %s",
+				   x->self, x->t.name, list);
+	doc = apply_doc(c.buf);
+	doc_notes(doc, notes, notes_len);
+	if (rc || !json_is_true(json_object_get(doc, "ok")))
+		rc = doc_error(doc, c.buf, notes, notes_len, err, err_len);
+	json_decref(doc);
 	run_child_free(&c);
 	return rc;
 }

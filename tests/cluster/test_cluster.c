@@ -120,6 +120,41 @@ END_TEST
  * a directory), `set` fails, says which file and why,
  * and leaves no program attached that the file does not list - none.
  */
+/*
+ * `up --json` and `set --json` (docs/cluster-json.md): what was applied,
+ * the notes, and a refusal as a document too (ok false, unsupported).
+ */
+START_TEST(test_apply_json)
+{
+	static const char check[] =
+		"import json,sys\n"
+		"d=json.load(sys.stdin)\n"
+		"print(d['schema'],d['command'],d['ok'],d['unsupported'],d['knobs']['%s'],"
+		"' | '.join(d['notes']),(d['error'] or '')[:40],sep=';')\n";
+	char out[8192], py[sizeof(check) + 32];
+
+	if (cluster_skip_reason())
+		test_skip("%s", cluster_skip_reason());
+	snprintf(py, sizeof(py), check, "routing");
+	ck_assert_int_eq(sh_out(out, sizeof(out), 0, "%s up --json --topology %s --profile E "
+				"routing=vxlan | python3 -c \"%s\"", test_dplab_path(),
+				cluster_file(), py), 0);
+	ck_assert_str_eq(out, "dplab.apply/1;up;True;False;vxlan;;\n");
+	snprintf(py, sizeof(py), check, "service_lb");
+	ck_assert_int_eq(sh_out(out, sizeof(out), 0, "%s set --json --topology %s "
+				"service_lb=iptables | python3 -c \"%s\"", test_dplab_path(),
+				cluster_name(), py), 0);
+	ck_assert_msg(strstr(out, "dplab.apply/1;set;True;False;iptables;host_routing=bpf: "
+			     "legacy routing stays in force") == out, "set --json: %s", out);
+	snprintf(py, sizeof(py), check, "bandwidth_manager");
+	ck_assert_int_eq(sh_out(out, sizeof(out), 0, "%s set --json --topology %s "
+				"bandwidth_manager=on 2>/dev/null | python3 -c \"%s\"",
+				test_dplab_path(), cluster_name(), py), 0);
+	ck_assert_msg(strstr(out, "dplab.apply/1;set;False;True;off;;bandwidth_manager=on: "
+			     "unsupported here") == out, "refused set --json: %s", out);
+}
+END_TEST
+
 START_TEST(test_unrecordable_state_detaches)
 {
 	char out[4096], file[256];
@@ -177,6 +212,7 @@ static Suite *cluster_suite(void)
 	tcase_add_loop_test(tc, test_config, 0, N_CONFIGS);
 	tcase_add_test(tc, test_failed_knob_keeps_previous);
 	tcase_add_test(tc, test_services_1000_iptables_rules);
+	tcase_add_test(tc, test_apply_json);
 	tcase_add_test(tc, test_unrecordable_state_detaches);
 	suite_add_tcase(s, tc);
 	/* Runs after the knob tests: down, and the snapshot comparison. */
