@@ -53,22 +53,32 @@ static void range(const struct opt *o, double *min, double *max)
 	}
 }
 
+/* v as "86400" or "0.5": whole numbers without an exponent. */
+static const char *fmt_num(double v, char *buf, size_t len)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%g", v);
+	return buf;
+}
+
 static void range_error(const struct opt_cmd *cmd, const struct opt *o, const char *arg)
 {
+	char lo[32], hi[32];
 	double min, max;
 
 	range(o, &min, &max);
-	if (o->kind == OPT_DOUBLE && isinf(max) && isinf(min))
+	fmt_num(min, lo, sizeof(lo));
+	fmt_num(max, hi, sizeof(hi));
+	if (isinf(max) && isinf(min))
 		fprintf(stderr, "%s: --%s: '%s' is not a number\n", cmd->name, o->name, arg);
 	else if (o->kind == OPT_DOUBLE && o->above_min)
-		fprintf(stderr, "%s: --%s: '%s' is not a number above %g, at most %g\n",
-			cmd->name, o->name, arg, min, max);
-	else if (o->kind == OPT_DOUBLE)
-		fprintf(stderr, "%s: --%s: '%s' is not a number from %g to %g\n", cmd->name,
-			o->name, arg, min, max);
+		fprintf(stderr, "%s: --%s: '%s' is not a number above %s, at most %s\n",
+			cmd->name, o->name, arg, lo, hi);
 	else
-		fprintf(stderr, "%s: --%s: '%s' is not a number from %.0f to %.0f\n", cmd->name,
-			o->name, arg, min, max);
+		fprintf(stderr, "%s: --%s: '%s' is not a number from %s to %s\n", cmd->name,
+			o->name, arg, lo, hi);
 }
 
 /* Store arg (NULL for a flag) as o's value in dst; false if out of range. */
