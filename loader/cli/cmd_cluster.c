@@ -43,8 +43,8 @@ static const struct opt_cmd cluster_cmds[] = {
 	{ .name = "dplab up",
 	  .usage = "dplab up [--topology FILE] [--profile A-E|FILE] [KNOB=VALUE...]",
 	  .description =
-		"Builds the topology (default " DEFAULT_TOPOLOGY ") if it is not up and applies the\n"
-		"profile (default A) with the assignments on top.\n",
+		"Builds the topology (default " DEFAULT_TOPOLOGY ") if it is not up\n"
+		"and applies the profile (default A) with the assignments on top.\n",
 	  .opts = cluster_table, .extra_help = knobs_help },
 	{ .name = "dplab set",
 	  .usage = "dplab set [--topology NAME] KNOB=VALUE...",
