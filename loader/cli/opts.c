@@ -181,13 +181,46 @@ static int unknown(const struct opt_cmd *cmd, char **argv)
 	return fail(cmd);
 }
 
+/* getopt_long over argv with the arrays of build_getopt(); opts_parse()'s result. */
+static int parse_loop(const struct opt_cmd *cmd, int n, int argc, char **argv,
+		      const struct option *lo, const char *shorts, void *dst,
+		      unsigned long long *given)
+{
+	const struct opt *o;
+	int c, i;
+
+	optind = 0;	/* glibc: start over, also for a second parse in one process */
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		if (c == HELP_VAL || c == 'h') {
+			opts_help(cmd, stdout);
+			return OPTS_HELP;
+		}
+		if (c == '?')
+			return unknown(cmd, argv);
+		i = row_of(cmd->opts, n, c == ':' ? optopt : c);
+		if (i < 0)
+			continue;
+		o = &cmd->opts[i];
+		if (c == ':') {
+			fprintf(stderr, "%s: --%s: missing argument\n", cmd->name, o->name);
+			return fail(cmd);
+		}
+		if (!store(o, optarg, dst)) {
+			range_error(cmd, o, optarg);
+			return fail(cmd);
+		}
+		if (given)
+			*given |= 1ull << i;
+	}
+	return optind;
+}
+
 int opts_parse(const struct opt_cmd *cmd, int argc, char **argv, void *dst,
 	       unsigned long long *given)
 {
-	int n = n_opts(cmd->opts), c, i, saved_opterr = opterr;
+	int n = n_opts(cmd->opts), saved_opterr = opterr, ret;
 	char shorts[3 * OPTS_MAX + 3];
 	struct option lo[OPTS_MAX + 2];
-	const struct opt *o;
 
 	if (n > OPTS_MAX) {
 		fprintf(stderr, "%s: %d options, at most %d\n", cmd->name, n, OPTS_MAX);
@@ -196,37 +229,10 @@ int opts_parse(const struct opt_cmd *cmd, int argc, char **argv, void *dst,
 	build_getopt(cmd->opts, n, lo, shorts);
 	if (given)
 		*given = 0;
-	opterr = 0;
-	optind = 0;	/* glibc: start over, also for a second parse in one process */
-	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
-		if (c == HELP_VAL || c == 'h') {
-			opterr = saved_opterr;
-			opts_help(cmd, stdout);
-			return OPTS_HELP;
-		}
-		if (c == '?') {
-			opterr = saved_opterr;
-			return unknown(cmd, argv);
-		}
-		i = row_of(cmd->opts, n, c == ':' ? optopt : c);
-		if (i < 0)
-			continue;
-		o = &cmd->opts[i];
-		if (c == ':') {
-			fprintf(stderr, "%s: --%s: missing argument\n", cmd->name, o->name);
-			opterr = saved_opterr;
-			return fail(cmd);
-		}
-		if (!store(o, optarg, dst)) {
-			range_error(cmd, o, optarg);
-			opterr = saved_opterr;
-			return fail(cmd);
-		}
-		if (given)
-			*given |= 1ull << i;
-	}
+	opterr = 0;	/* the messages are ours */
+	ret = parse_loop(cmd, n, argc, argv, lo, shorts, dst, given);
 	opterr = saved_opterr;
-	return optind;
+	return ret;
 }
 
 int opts_exit_code(int parse_result)
