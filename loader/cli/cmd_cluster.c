@@ -6,7 +6,6 @@
  * tears the topology down.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cluster/cluster.h"
 #include "util/log.h"
 #include "cluster/stack.h"
@@ -24,68 +24,59 @@ struct cluster_opts {
 	const char *topology;		/* file (up) or name (set, down, status) */
 	const char *profile;
 	bool json;
+	int verbose;
 	char **assignments;
 	int n_assignments;
 };
 
-static void usage(FILE *out, const char *cmd)
+static const struct opt cluster_table[] = {
+	OPT_STR_ENTRY("topology", 't', "FILE|NAME",
+		      "up: the topology file; set, down: the name of the one up",
+		      struct cluster_opts, topology),
+	OPT_STR_ENTRY("profile", 'p', "A-E|FILE", "up: the knobs to start from (default A)",
+		      struct cluster_opts, profile),
+	OPT_FLAG_ENTRY("json", 'j', "up, set: what was applied, as JSON (docs/cluster-json.md)", struct cluster_opts, json),
+	OPT_COUNT_ENTRY("verbose", 'v', "show every command run (twice: debug)",
+			struct cluster_opts, verbose),
+	OPT_END,
+};
+
+static const struct opt_cmd cluster_cmds[] = {
+	{ .name = "dplab up",
+	  .usage = "dplab up [--topology FILE] [--profile A-E|FILE] [--json] [KNOB=VALUE...]",
+	  .description =
+		"Builds the topology (default " DEFAULT_TOPOLOGY ") if it is not up\n"
+		"and applies the profile (default A) with the assignments on top.\n",
+	  .opts = cluster_table, .extra_help = knobs_help },
+	{ .name = "dplab set",
+	  .usage = "dplab set [--topology NAME] [--json] KNOB=VALUE...",
+	  .description =
+		"Switches knobs on the running cluster; if one cannot be applied, the\n"
+		"previous setting stays in force.\n",
+	  .opts = cluster_table, .extra_help = knobs_help },
+	{ .name = "dplab down",
+	  .usage = "dplab down [--topology NAME]",
+	  .description = "Detaches everything and removes the topology; fine when nothing is up.\n",
+	  .opts = cluster_table },
+};
+
+static const struct opt_cmd *cluster_cmd(const char *cmd)
 {
 	if (!strcmp(cmd, "up"))
-		fprintf(out, "usage: dplab up [--topology FILE] [--profile A-E|FILE] [--json] "
-			"[KNOB=VALUE...]\n"
-			"Builds the topology (default %s) if it is not up and applies the\n"
-			"profile (default A) with the assignments on top.\n\n", DEFAULT_TOPOLOGY);
-	else if (!strcmp(cmd, "set"))
-		fprintf(out, "usage: dplab set [--topology NAME] [--json] KNOB=VALUE...\n"
-			"Switches knobs on the running cluster; if one cannot be applied, the\n"
-			"previous setting stays in force.\n\n");
-	if (strcmp(cmd, "down"))
-		fprintf(out, "  --json  print what was applied as JSON (docs/cluster-json.md):\n"
-			"          knobs in force, fallbacks taken, notes; also on failure\n\n");
-	else
-		fprintf(out, "usage: dplab down [--topology NAME]\n"
-			"Detaches everything and removes the topology; fine when nothing is up.\n");
-	if (strcmp(cmd, "down"))
-		knobs_help(out);
+		return &cluster_cmds[0];
+	return !strcmp(cmd, "set") ? &cluster_cmds[1] : &cluster_cmds[2];
 }
 
+/* 0, or OPTS_HELP / OPTS_ERROR (opts_exit_code() makes them exit statuses). */
 static int parse(int argc, char **argv, struct cluster_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "topology", required_argument, NULL, 't' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c, v = 0;
+	int first = opts_parse(cluster_cmd(argv[0]), argc, argv, o, NULL);
 
-	while ((c = getopt_long(argc, argv, "t:p:jvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			o->topology = optarg;
-			break;
-		case 'p':
-			o->profile = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'v':
-			v++;
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			exit(EXIT_SUCCESS);
-		default:
-			usage(stderr, argv[0]);
-			return -EINVAL;
-		}
-	}
-	log_set_verbosity(v);
-	o->assignments = argv + optind;
-	o->n_assignments = argc - optind;
+	if (first < 0)
+		return first;
+	log_set_verbosity(o->verbose);
+	o->assignments = argv + first;
+	o->n_assignments = argc - first;
 	return 0;
 }
 
@@ -208,7 +199,10 @@ int cmd_up(int argc, char **argv)
 	sigset_t old;
 	int ret = EXIT_BAD_INPUT;
 
-	if (parse(argc, argv, &o) || need_root("up"))
+	ret = parse(argc, argv, &o);
+	if (ret)
+		return opts_exit_code(ret);
+	if (need_root("up"))
 		return EXIT_BAD_INPUT;
 	if (knobs_profile(o.profile, &want, err, sizeof(err))) {
 		fprintf(stderr, "dplab up: %s\n", err);
@@ -246,10 +240,16 @@ int cmd_set(int argc, char **argv)
 	sigset_t old;
 	int ret = EXIT_BAD_INPUT;
 
-	if (parse(argc, argv, &o) || need_root("set"))
+	ret = parse(argc, argv, &o);
+	if (ret)
+		return opts_exit_code(ret);
+	ret = EXIT_BAD_INPUT;
+	if (need_root("set"))
 		return EXIT_BAD_INPUT;
 	if (!o.n_assignments) {
-		usage(stderr, "set");
+		fprintf(stderr, "dplab set: no KNOB=VALUE given\n");
+		opts_usage(cluster_cmd("set"), stderr);
+		knobs_help(stderr);
 		return EXIT_BAD_INPUT;
 	}
 	c = cluster_alloc("set");
@@ -283,7 +283,10 @@ int cmd_down(int argc, char **argv)
 	sigset_t old;
 	int ret;
 
-	if (parse(argc, argv, &o) || need_root("down"))
+	ret = parse(argc, argv, &o);
+	if (ret)
+		return opts_exit_code(ret);
+	if (need_root("down"))
 		return EXIT_BAD_INPUT;
 	if (o.topology) {
 		snprintf(name, sizeof(name), "%s", o.topology);

@@ -5,23 +5,34 @@
  * tables (run_report_tables.c) with each cell "a → b (Δ%)" for the configs
  * both have by name; configs only one side has are listed at the end.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "run/run_report_fmt.h"
 
 #define LABEL_LEN 256
 
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: dplab compare A.json B.json [--out FILE]\n"
-		"  Markdown with the machines, scenarios A-E, the impact of each knob and the\n"
-		"  service sweep of two `dplab run` results; each cell is \"a → b (change)\".\n"
-		"  --out FILE  write there instead of stdout\n");
-}
+struct compare_opts {
+	const char *out;
+};
+
+static const struct opt compare_table[] = {
+	OPT_STR_ENTRY("out", 'o', "FILE", "write there instead of stdout",
+		      struct compare_opts, out),
+	OPT_END,
+};
+
+static const struct opt_cmd compare_cmd = {
+	.name = "dplab compare",
+	.usage = "dplab compare A.json B.json [--out FILE]",
+	.description =
+		"Markdown with the machines, scenarios A-E, the impact of each knob and the\n"
+		"service sweep of two `dplab run` results; each cell is \"a → b (change)\".\n",
+	.opts = compare_table,
+};
 
 static int load(const char *path, json_t **root, struct rr_doc *d, char *err, size_t err_len)
 {
@@ -122,39 +133,26 @@ static void write_compare(FILE *f, const struct rr_doc *d, const char *const *fi
 
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	char err[1024], labels[2][LABEL_LEN];
 	json_t *root[2] = { NULL, NULL };
-	const char *out = NULL;
+	struct compare_opts o = { 0 };
+	int first, k, ret = EXIT_SUCCESS;
+	const char *out;
 	struct rr_doc d[2];
-	int o, k, ret = EXIT_SUCCESS;
 	FILE *f = stdout;
 
-	while ((o = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (o) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_SUCCESS;
-		default:
-			usage(stderr);
-			return EXIT_BAD_INPUT;
-		}
-	}
-	if (argc - optind != 2) {
+	first = opts_parse(&compare_cmd, argc, argv, &o, NULL);
+	if (first < 0)
+		return opts_exit_code(first);
+	out = o.out;
+	if (argc - first != 2) {
 		fprintf(stderr, "dplab compare: expected two results files, got %d\n",
-			argc - optind);
-		usage(stderr);
+			argc - first);
+		opts_usage(&compare_cmd, stderr);
 		return EXIT_BAD_INPUT;
 	}
 	for (k = 0; k < 2; k++) {
-		if (load(argv[optind + k], &root[k], &d[k], err, sizeof(err))) {
+		if (load(argv[first + k], &root[k], &d[k], err, sizeof(err))) {
 			fprintf(stderr, "dplab compare: %s\n", err);
 			ret = EXIT_BAD_INPUT;
 			goto out;
@@ -168,7 +166,7 @@ int cmd_compare(int argc, char **argv)
 		ret = EXIT_FAILURE;
 		goto out;
 	}
-	write_compare(f, d, (const char *const *)&argv[optind]);
+	write_compare(f, d, (const char *const *)&argv[first]);
 	if (out && rr_commit(f, out, err, sizeof(err))) {
 		fprintf(stderr, "dplab compare: %s\n", err);
 		ret = EXIT_FAILURE;

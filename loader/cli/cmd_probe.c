@@ -7,7 +7,6 @@
  * behind (the signal is acted on once the interface is as it was).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <net/if.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "util/log.h"
 #include "util/netns.h"
 #include "probe/probe.h"
@@ -26,67 +26,52 @@ struct probe_opts {
 	const char *netns;
 	bool json;
 	bool read_only;
+	int verbose;
 	char **ifaces;
 	int n_ifaces;
 };
 
-static void probe_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: dplab probe IFACE... [--netns NAME] [--json] [--read-only] [-v]\n\n"
+static const struct opt probe_table[] = {
+	OPT_STR_ENTRY("netns", 'n', "NAME",
+		      "the interfaces live in network namespace NAME (ip netns)",
+		      struct probe_opts, netns),
+	OPT_FLAG_ENTRY("json", 'j', "one JSON document (schema: docs/probe-json.md)",
+		       struct probe_opts, json),
+	OPT_FLAG_ENTRY("read-only", 'r', "report facts and diagnosis only; attach nothing",
+		       struct probe_opts, read_only),
+	OPT_COUNT_ENTRY("verbose", 'v', "show libbpf/libxdp messages (twice: debug)",
+			struct probe_opts, verbose),
+	OPT_END,
+};
+
+static const struct opt_cmd probe_cmd = {
+	.name = "dplab probe",
+	.usage = "dplab probe IFACE... [--netns NAME] [--json] [--read-only] [-v]",
+	.description =
 		"Reports whether XDP and tc BPF work on each interface, by which mechanism\n"
 		"(bpf_link, netlink, libxdp, tcx, legacy clsact) and, where they do not,\n"
-		"the kernel's reason and the command that fixes it.\n\n"
-		"  --netns NAME   the interfaces live in network namespace NAME (ip netns)\n"
-		"  --json         one JSON document (schema: docs/probe-json.md)\n"
-		"  --read-only    report facts and diagnosis only; attach nothing\n"
-		"  -v, --verbose  show libbpf/libxdp messages (twice: debug)\n\n"
+		"the kernel's reason and the command that fixes it.\n",
+	.opts = probe_table,
+	.epilogue =
 		"Trials attach a pass-through program by each mechanism and detach it;\n"
 		"the interface is left as found and an existing attachment is never\n"
-		"replaced. Needs root. Exit status: 0 probed, 1 probe failed, 2 bad input.\n");
-}
+		"replaced. Needs root. Exit status: 0 probed, 1 probe failed, 2 bad input.\n",
+};
 
+/* 0, or OPTS_HELP / OPTS_ERROR (opts_exit_code() makes them exit statuses). */
 static int parse_args(int argc, char **argv, struct probe_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "netns", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "read-only", no_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c, verbosity = 0;
+	int first = opts_parse(&probe_cmd, argc, argv, o, NULL);
 
-	while ((c = getopt_long(argc, argv, "n:jrvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			o->netns = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'r':
-			o->read_only = true;
-			break;
-		case 'v':
-			verbosity++;
-			break;
-		case 'h':
-			probe_usage(stdout);
-			exit(EXIT_SUCCESS);
-		default:
-			probe_usage(stderr);
-			return -EINVAL;
-		}
-	}
-	log_set_verbosity(verbosity);
-	o->ifaces = argv + optind;
-	o->n_ifaces = argc - optind;
+	if (first < 0)
+		return first;
+	log_set_verbosity(o->verbose);
+	o->ifaces = argv + first;
+	o->n_ifaces = argc - first;
 	if (!o->n_ifaces) {
 		fprintf(stderr, "dplab probe: no interface given\n");
-		probe_usage(stderr);
-		return -EINVAL;
+		opts_usage(&probe_cmd, stderr);
+		return OPTS_ERROR;
 	}
 	return 0;
 }
@@ -170,8 +155,9 @@ int cmd_probe(int argc, char **argv)
 	json_t *doc = NULL, *ifaces = NULL;
 	int i, saved_ns = -1, err, status = EXIT_BAD_INPUT;
 
-	if (parse_args(argc, argv, &o))
-		return EXIT_BAD_INPUT;
+	err = parse_args(argc, argv, &o);
+	if (err)
+		return opts_exit_code(err);
 	if (geteuid() == 0 && o.netns) {
 		err = netns_enter(o.netns, &saved_ns);
 		if (err) {

@@ -6,7 +6,6 @@
  * cluster down and keeps what was measured (see run.h for the modules).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <bpf/bpf.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "util/fsutil.h"
 #include "run/run.h"
 #include "run/run_cluster.h"
@@ -38,47 +38,43 @@ struct run_opts {
 	bool quick, print_plan, dry_run;
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: dplab run [--plan FILE] [--quick] [--out DIR] [--print-plan] [--dry-run]\n\n"
+static const struct opt run_table[] = {
+	OPT_STR_ENTRY("plan", 0, "FILE", "a plan file (format: docs/run-plan.md)",
+		      struct run_opts, plan),
+	OPT_FLAG_ENTRY("quick", 0, "the quick built-in plan (or FILE once, with repeats 1)",
+		       struct run_opts, quick),
+	OPT_STR_ENTRY("out", 0, "DIR", "where results go", struct run_opts, out),
+	OPT_FLAG_ENTRY("print-plan", 0, "print the plan's text and exit (a start for your own)",
+		       struct run_opts, print_plan),
+	OPT_FLAG_ENTRY("dry-run", 0, "print the configurations the plan expands to and exit",
+		       struct run_opts, dry_run),
+	OPT_END,
+};
+
+static const struct opt_cmd run_cmd = {
+	.name = "dplab run",
+	.usage = "dplab run [--plan FILE] [--quick] [--out DIR] [--print-plan] [--dry-run]",
+	.description =
 		"Builds the plan's topology (default topologies/two-node.topo), measures every\n"
 		"configuration of the plan (default: scenarios A-E, every knob switched on from A\n"
 		"and off from E, a service sweep for iptables/tc/socket LB), each workload repeated,\n"
 		"and writes DIR/results.json, results.csv, report.md and charts/*.svg\n"
 		"(default DIR: results/<UTC timestamp>). Ctrl-C stops, tears the cluster down\n"
-		"and keeps the results so far.\n\n"
-		"  --plan FILE   a plan file (format: docs/run-plan.md)\n"
-		"  --quick       the quick built-in plan (or FILE once, with repeats 1)\n"
-		"  --out DIR     where results go\n"
-		"  --print-plan  print the plan's text and exit (a start for your own)\n"
-		"  --dry-run     print the configurations the plan expands to and exit\n");
-}
+		"and keeps the results so far.\n",
+	.opts = run_table,
+};
 
+/* 0, or OPTS_HELP / OPTS_ERROR (opts_exit_code() makes them exit statuses). */
 static int parse(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option lo[] = {
-		{ "plan", 1, NULL, 'p' }, { "quick", 0, NULL, 'q' }, { "out", 1, NULL, 'o' },
-		{ "print-plan", 0, NULL, 'P' }, { "dry-run", 0, NULL, 'n' },
-		{ "help", 0, NULL, 'h' }, { 0 },
-	};
-	int c;
+	int first = opts_parse(&run_cmd, argc, argv, o, NULL);
 
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'p': o->plan = optarg; break;
-		case 'q': o->quick = true; break;
-		case 'o': o->out = optarg; break;
-		case 'P': o->print_plan = true; break;
-		case 'n': o->dry_run = true; break;
-		case 'h': usage(stdout); exit(EXIT_SUCCESS);
-		default: usage(stderr); return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "dplab run: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return -EINVAL;
+	if (first < 0)
+		return first;
+	if (first < argc) {
+		fprintf(stderr, "dplab run: unexpected argument '%s'\n", argv[first]);
+		opts_usage(&run_cmd, stderr);
+		return OPTS_ERROR;
 	}
 	return 0;
 }
@@ -477,7 +473,10 @@ int cmd_run(int argc, char **argv)
 	bool up = false;
 	json_t *doc;
 
-	if (parse(argc, argv, &o) || load_plan(&o, &plan))
+	ret = parse(argc, argv, &o);
+	if (ret)
+		return opts_exit_code(ret);
+	if (load_plan(&o, &plan))
 		return EXIT_BAD_INPUT;
 	if (o.print_plan || o.dry_run) {
 		if (o.print_plan)

@@ -5,7 +5,6 @@
  * preferred one was not used), map fill levels and counters per feature,
  * and kube-proxy's rule count.  Schema: docs/status-json.md.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cluster/cluster.h"
 #include "cluster/kubeproxy.h"
 
@@ -132,34 +132,38 @@ static int show(struct cluster *c, const char *name, bool json)
 	return EXIT_SUCCESS;
 }
 
+struct status_opts {
+	const char *topology;
+	bool json;
+};
+
+static const struct opt status_table[] = {
+	OPT_STR_ENTRY("topology", 't', "NAME", "the topology that is up (default: the one)",
+		      struct status_opts, topology),
+	OPT_FLAG_ENTRY("json", 'j', "one JSON document (schema: docs/status-json.md)",
+		       struct status_opts, json),
+	OPT_END,
+};
+
+static const struct opt_cmd status_cmd = {
+	.name = "dplab status",
+	.usage = "dplab status [--json] [--topology NAME]",
+	.description =
+		"The topology, the knobs in force, every program attached (where, by which\n"
+		"mechanism, and why the preferred one was not used), map fill levels and\n"
+		"counters per feature, and kube-proxy's rule count. Needs root.\n",
+	.opts = status_table,
+};
+
 int cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "topology", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *name = NULL;
+	struct status_opts o = { 0 };
 	struct cluster *c;
-	bool json = false;
-	int o, ret;
+	int first, ret;
 
-	while ((o = getopt_long(argc, argv, "t:jh", longopts, NULL)) != -1) {
-		switch (o) {
-		case 't':
-			name = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			printf("usage: dplab status [--json] [--topology NAME]\n");
-			return EXIT_SUCCESS;
-		default:
-			return EXIT_BAD_INPUT;
-		}
-	}
+	first = opts_parse(&status_cmd, argc, argv, &o, NULL);
+	if (first < 0)
+		return opts_exit_code(first);
 	if (geteuid() != 0) {
 		fprintf(stderr, "dplab status: must run as root (BPF maps, iptables)\n");
 		return EXIT_BAD_INPUT;
@@ -169,7 +173,7 @@ int cmd_status(int argc, char **argv)
 		fprintf(stderr, "dplab status: %s\n", strerror(ENOMEM));
 		return EXIT_FAILURE;
 	}
-	ret = show(c, name, json);
+	ret = show(c, o.topology, o.json);
 	free(c);
 	return ret;
 }

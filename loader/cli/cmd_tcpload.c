@@ -7,7 +7,6 @@
  * not start), EXIT_BAD_INPUT for bad arguments.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "workload/tcpload.h"
 
 #define MAX_DURATION 86400.0
@@ -24,8 +24,42 @@ enum mode { MODE_SERVE, MODE_CONNECT, MODE_RR };
 
 static const char *const mode_names[] = { "serve", "connect", "rr" };
 
+struct opts {
+	enum mode mode;
+	const char *to_arg;		/* --to as given, parsed into to */
+	struct tl_addr to;
+	unsigned port, parallel;
+	double duration, rate;
+	bool json;
+};
+
+/* The rows of the option table; O_* are their bits in opts_parse()'s given. */
+enum { ROW_PORT, ROW_TO, ROW_DURATION, ROW_RATE, ROW_PARALLEL, ROW_JSON, N_ROWS };
+enum {
+	O_PORT = 1 << ROW_PORT, O_TO = 1 << ROW_TO, O_DURATION = 1 << ROW_DURATION,
+	O_RATE = 1 << ROW_RATE, O_PARALLEL = 1 << ROW_PARALLEL, O_JSON = 1 << ROW_JSON,
+};
+
+static const struct opt tcpload_table[] = {
+	[ROW_PORT] = OPT_UINT_ENTRY("port", 0, "P", "serve: the TCP port, 0..65535 (0: a free one)",
+				    struct opts, port, 0, 65535),
+	[ROW_TO] = OPT_STR_ENTRY("to", 0, "IP:PORT", "connect, rr: the server, like 10.96.0.10:80",
+				 struct opts, to_arg),
+	[ROW_DURATION] = OPT_ROW("duration", 0, OPT_DOUBLE, "S",
+				 "seconds, above 0, at most 86400", struct opts, duration,
+				 .min = 0, .max = MAX_DURATION, .above_min = true),
+	[ROW_RATE] = OPT_ROW("rate", 0, OPT_DOUBLE, "R",
+			     "rr: requests per second, above 0, at most 1000000",
+			     struct opts, rate, .min = 0, .max = MAX_RATE, .above_min = true),
+	[ROW_PARALLEL] = OPT_UINT_ENTRY("parallel", 0, "N",
+					"connect: loops in parallel, 1..256 (default 1)",
+					struct opts, parallel, 1, TL_MAX_PARALLEL),
+	[ROW_JSON] = OPT_FLAG_ENTRY("json", 0, "the result as JSON on stdout "
+				    "(docs/tcpload-json.md)", struct opts, json),
+	[N_ROWS] = OPT_END,
+};
+
 /* The options each mode takes, and those it needs. */
-enum { O_PORT = 1, O_TO = 2, O_DURATION = 4, O_RATE = 8, O_PARALLEL = 16, O_JSON = 32 };
 static const unsigned takes[] = {
 	[MODE_SERVE] = O_PORT | O_DURATION | O_JSON,
 	[MODE_CONNECT] = O_TO | O_DURATION | O_PARALLEL | O_JSON,
@@ -37,21 +71,12 @@ static const unsigned needs[] = {
 	[MODE_RR] = O_TO | O_RATE | O_DURATION,
 };
 
-struct opts {
-	enum mode mode;
-	unsigned given;			/* O_* */
-	struct tl_addr to;
-	unsigned port, parallel;
-	double duration, rate;
-	bool json;
-};
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: dplab tcpload serve --port P [--duration S] [--json]\n"
-		"       dplab tcpload connect --to IP:PORT --duration S [--parallel N] [--json]\n"
-		"       dplab tcpload rr --to IP:PORT --rate R --duration S [--json]\n"
+static const struct opt_cmd tcpload_cmd = {
+	.name = "dplab tcpload",
+	.usage = "dplab tcpload serve --port P [--duration S] [--json]\n"
+		 "       dplab tcpload connect --to IP:PORT --duration S [--parallel N] [--json]\n"
+		 "       dplab tcpload rr --to IP:PORT --rate R --duration S [--json]",
+	.description =
 		"  serve         echo server of 64-byte requests on 0.0.0.0:P (0: a free port);\n"
 		"                prints \"listening on :P\" once ready, runs --duration S\n"
 		"                seconds or until SIGINT/SIGTERM\n"
@@ -59,119 +84,55 @@ static void usage(FILE *f)
 		"                default 1): connections per second, failures, connect latency\n"
 		"  rr            a 64-byte request every 1/R s over one connection for S\n"
 		"                seconds: latency from each request's scheduled send time to\n"
-		"                its whole reply, so a stall shows as latency\n"
-		"  --json        the result as JSON on stdout (docs/tcpload-json.md)\n"
-		"exit status: 0 done, 1 nothing succeeded (or serve could not listen),\n"
-		"             2 bad arguments\n");
-}
+		"                its whole reply, so a stall shows as latency\n",
+	.opts = tcpload_table,
+	.epilogue = "exit status: 0 done, 1 nothing succeeded (or serve could not listen),\n"
+		    "             2 bad arguments\n",
+};
 
-/* A number in (0, max]; false if s is not one. */
-static bool number(const char *s, double max, double *out)
+/* What the options given say against the mode's takes[] and needs[]. */
+static int check_given(const struct opts *o, const char *mode, unsigned long long given)
 {
-	char *end;
+	int i;
 
-	errno = 0;
-	*out = strtod(s, &end);
-	return !errno && end != s && !*end && *out > 0 && *out <= max;
-}
-
-/* An integer in [min, max]; false if s is not one. */
-static bool integer(const char *s, long min, long max, unsigned *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
-static int bad(const struct opts *o, const char *opt, const char *arg, const char *want)
-{
-	fprintf(stderr, "dplab tcpload %s: %s '%s': %s\n", mode_names[o->mode], opt, arg, want);
-	return -EINVAL;
-}
-
-/* The options after the mode; 0 or -EINVAL after saying why. */
-static int parse(int argc, char **argv, struct opts *o)
-{
-	static const struct option lo[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "to", required_argument, NULL, 't' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "parallel", required_argument, NULL, 'P' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const struct { int c; unsigned bit; const char *name; } bits[] = {
-		{ 'p', O_PORT, "port" }, { 't', O_TO, "to" }, { 'd', O_DURATION, "duration" },
-		{ 'r', O_RATE, "rate" }, { 'P', O_PARALLEL, "parallel" }, { 'j', O_JSON, "json" },
-	};
-	const char *mode = mode_names[o->mode];
-	unsigned i;
-	int c;
-
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
-			if (bits[i].c != c)
-				continue;
-			if (!(takes[o->mode] & bits[i].bit)) {
-				fprintf(stderr, "dplab tcpload %s: --%s is not an option of %s\n",
-					mode, bits[i].name, mode);
-				return -EINVAL;
-			}
-			o->given |= bits[i].bit;
+	for (i = 0; i < N_ROWS; i++)
+		if ((given & (1u << i)) && !(takes[o->mode] & (1u << i))) {
+			fprintf(stderr, "dplab tcpload %s: --%s is not an option of %s\n",
+				mode, tcpload_table[i].name, mode);
+			return -EINVAL;
 		}
-		switch (c) {
-		case 'p':
-			if (!integer(optarg, 0, 65535, &o->port))
-				return bad(o, "--port", optarg, "a TCP port, 0..65535");
-			break;
-		case 't':
-			if (tl_addr_parse(optarg, &o->to))
-				return bad(o, "--to", optarg, "an IPv4 address and port, like "
-					   "10.96.0.10:80");
-			break;
-		case 'd':
-			if (!number(optarg, MAX_DURATION, &o->duration))
-				return bad(o, "--duration", optarg, "seconds, above 0, at most "
-					   "86400");
-			break;
-		case 'r':
-			if (!number(optarg, MAX_RATE, &o->rate))
-				return bad(o, "--rate", optarg, "requests per second, above 0, at "
-					   "most 1000000");
-			break;
-		case 'P':
-			if (!integer(optarg, 1, TL_MAX_PARALLEL, &o->parallel))
-				return bad(o, "--parallel", optarg, "a number of loops, 1..256");
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_SUCCESS);
-		default:
-			return -EINVAL;		/* getopt named it */
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "dplab tcpload %s: unexpected argument '%s'\n", mode, argv[optind]);
-		return -EINVAL;
-	}
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		if ((needs[o->mode] & bits[i].bit) && !(o->given & bits[i].bit)) {
+	for (i = 0; i < N_ROWS; i++)
+		if ((needs[o->mode] & (1u << i)) && !(given & (1u << i))) {
 			fprintf(stderr, "dplab tcpload %s: --%s is required\n", mode,
-				bits[i].name);
+				tcpload_table[i].name);
 			return -EINVAL;
 		}
 	return 0;
+}
+
+/* The options after the mode; 0, or OPTS_HELP / OPTS_ERROR. */
+static int parse(int argc, char **argv, struct opts *o)
+{
+	const char *mode = mode_names[o->mode];
+	struct opt_cmd cmd = tcpload_cmd;
+	unsigned long long given;
+	char name[64];
+	int first;
+
+	snprintf(name, sizeof(name), "dplab tcpload %s", mode);
+	cmd.name = name;
+	first = opts_parse(&cmd, argc, argv, o, &given);
+	if (first < 0)
+		return first;
+	if (first < argc)
+		fprintf(stderr, "%s: unexpected argument '%s'\n", name, argv[first]);
+	else if (o->to_arg && tl_addr_parse(o->to_arg, &o->to))
+		fprintf(stderr, "%s: --to '%s': an IPv4 address and port, like 10.96.0.10:80\n",
+			name, o->to_arg);
+	else if (!check_given(o, mode, given))
+		return 0;
+	opts_usage(&cmd, stderr);
+	return OPTS_ERROR;
 }
 
 static json_t *lat_json(const struct tl_lat *l)
@@ -305,13 +266,14 @@ int cmd_tcpload(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	unsigned m;
+	int ret;
 
 	if (argc < 2) {
-		usage(stderr);
+		opts_usage(&tcpload_cmd, stderr);
 		return EXIT_BAD_INPUT;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
+		opts_help(&tcpload_cmd, stdout);
 		return EXIT_SUCCESS;
 	}
 	for (m = 0; m < sizeof(mode_names) / sizeof(mode_names[0]); m++)
@@ -320,14 +282,13 @@ int cmd_tcpload(int argc, char **argv)
 	if (m == sizeof(mode_names) / sizeof(mode_names[0])) {
 		fprintf(stderr, "dplab tcpload: unknown mode '%s' (serve, connect or rr)\n",
 			argv[1]);
-		usage(stderr);
+		opts_usage(&tcpload_cmd, stderr);
 		return EXIT_BAD_INPUT;
 	}
 	o.mode = m;
-	if (parse(argc - 1, argv + 1, &o)) {
-		usage(stderr);
-		return EXIT_BAD_INPUT;
-	}
+	ret = parse(argc - 1, argv + 1, &o);
+	if (ret)
+		return opts_exit_code(ret);
 	tl_signals_install();
 	switch (o.mode) {
 	case MODE_SERVE:

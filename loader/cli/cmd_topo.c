@@ -7,7 +7,6 @@
  * SIGHUP are held while it builds and acted on between steps).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "util/log.h"
 #include "util/netns.h"
 #include "topo/topo.h"
@@ -53,18 +53,34 @@ static const struct topo_cmd topo_cmds[] = {
 
 #define N_TOPO_CMDS (sizeof(topo_cmds) / sizeof(topo_cmds[0]))
 
-static void topo_usage(FILE *out, const struct topo_cmd *c)
+struct topo_opts {
+	bool json;
+	int verbose;
+};
+
+static const struct opt topo_table[] = {
+	OPT_FLAG_ENTRY("json", 'j', "show: one JSON document (schema dplab.topo/1,\n"
+		       "topologies/README.md)", struct topo_opts, json),
+	OPT_COUNT_ENTRY("verbose", 'v', "show every command run (twice: debug)",
+			struct topo_opts, verbose),
+	OPT_END,
+};
+
+/* The opts command of c: its name, usage line and help, the shared table. */
+static void topo_opt_cmd(const struct topo_cmd *c, struct opt_cmd *oc, char *name,
+			 char *usage, size_t len)
+{
+	snprintf(name, len, "dplab topo %s", c->name);
+	snprintf(usage, len, "dplab topo %s %s%s [-v]", c->name, c->args,
+		 c->run == topo_show ? " [--json]" : "");
+	*oc = (struct opt_cmd){ .name = name, .usage = usage, .description = c->help,
+				.opts = topo_table };
+}
+
+static void topo_usage(FILE *out)
 {
 	size_t i;
 
-	if (c) {
-		fprintf(out, "usage: dplab topo %s %s%s [-v]\n\n%s\n"
-			"  -v, --verbose  show every command run (twice: debug)\n%s",
-			c->name, c->args, c->run == topo_show ? " [--json]" : "", c->help,
-			c->run == topo_show ? "  --json         one JSON document (schema "
-					      "dplab.topo/1, topologies/README.md)\n" : "");
-		return;
-	}
 	fprintf(out, "usage: dplab topo COMMAND ARG   (dplab topo COMMAND --help for more)\n\n");
 	for (i = 0; i < N_TOPO_CMDS; i++)
 		fprintf(out, "  %-5s %s\n", topo_cmds[i].name, topo_cmds[i].args);
@@ -205,19 +221,15 @@ static int topo_show(const char *file_or_name, bool json)
 
 int cmd_topo(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	char name[64], usage[128];
+	struct topo_opts o = { 0 };
 	const struct topo_cmd *c = NULL;
-	int opt, verbosity = 0;
-	bool json = false;
+	struct opt_cmd oc;
+	int first;
 	size_t i;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		topo_usage(argc < 2 ? stderr : stdout, NULL);
+		topo_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_BAD_INPUT : EXIT_SUCCESS;
 	}
 	for (i = 0; i < N_TOPO_CMDS; i++)
@@ -225,36 +237,22 @@ int cmd_topo(int argc, char **argv)
 			c = &topo_cmds[i];
 	if (!c) {
 		fprintf(stderr, "dplab topo: unknown command '%s'\n", argv[1]);
-		topo_usage(stderr, NULL);
+		topo_usage(stderr);
 		return EXIT_BAD_INPUT;
 	}
-	argc--;
-	argv++;
-	while ((opt = getopt_long(argc, argv, "jvh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = true;
-			break;
-		case 'v':
-			verbosity++;
-			break;
-		case 'h':
-			topo_usage(stdout, c);
-			return EXIT_SUCCESS;
-		default:
-			topo_usage(stderr, c);
-			return EXIT_BAD_INPUT;
-		}
-	}
-	if (json && c->run != topo_show) {
+	topo_opt_cmd(c, &oc, name, usage, sizeof(name));
+	first = opts_parse(&oc, argc - 1, argv + 1, &o, NULL);
+	if (first < 0)
+		return opts_exit_code(first);
+	if (o.json && c->run != topo_show) {
 		fprintf(stderr, "dplab topo %s: --json is for show\n", c->name);
 		return EXIT_BAD_INPUT;
 	}
-	if (optind != argc - 1) {
+	if (first != argc - 2) {
 		fprintf(stderr, "dplab topo %s: expected one %s\n", c->name, c->args);
-		topo_usage(stderr, c);
+		opts_usage(&oc, stderr);
 		return EXIT_BAD_INPUT;
 	}
-	log_set_verbosity(verbosity);
-	return c->run(argv[optind], json);
+	log_set_verbosity(o.verbose);
+	return c->run(argv[1 + first], o.json);
 }

@@ -129,9 +129,10 @@ START_TEST(test_bad_arguments)
 	expect("connect --to 127.0.0.1:80 --duration 1 --rate 5", 2,
 	       "--rate is not an option of connect");
 	expect("rr --to 127.0.0.1:80 --duration 1", 2, "--rate is required");
-	expect("rr --to 127.0.0.1:80 --duration 1 --rate 0", 2, "--rate '0'");
-	expect("serve --port 70000", 2, "--port '70000'");
-	expect("connect --to 127.0.0.1:80 --duration 1 --parallel 0", 2, "--parallel '0'");
+	expect("rr --to 127.0.0.1:80 --duration 1 --rate 0", 2, "--rate: '0' is not a number");
+	expect("serve --port 70000", 2, "--port: '70000' is not a number");
+	expect("connect --to 127.0.0.1:80 --duration 1 --parallel 0", 2,
+	       "--parallel: '0' is not a number");
 	expect("--help", 0, "tcpload rr --to IP:PORT --rate R");
 }
 END_TEST
