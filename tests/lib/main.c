@@ -5,6 +5,11 @@
  * the forked test processes.  Namespaces made by tests carry this runner's
  * prefix (testns.h) and any a crashed test left are removed at the end.
  * --pcap-dir DIR makes packet fixtures write their frames there (fixture.h).
+ *
+ * A run that tested nothing is not green: it fails when no test passed, and
+ * when more than --max-skip percent (default MAX_SKIP_PERCENT) of the tests
+ * skipped on a machine that has what they need (root, ip netns, bpffs), so
+ * a broken environment check cannot turn the suite into skips.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,11 +21,16 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 
 #include "lib/testlib.h"
 #include "lib/testns.h"
 
 #define MAX_SUITES 64
+#define MAX_SKIP_PERCENT 5
+
+static int max_skip_percent = MAX_SKIP_PERCENT;
 
 static int *skipped;
 static struct {
@@ -58,13 +68,26 @@ void test_mark_skipped(const char *test, const char *fmt, ...)
 	__atomic_add_fetch(skipped, 1, __ATOMIC_SEQ_CST);
 }
 
-const char *test_needs_root(void)
+/* What the machine lacks for root tests, or NULL. */
+static const char *root_env_missing(void)
 {
 	if (geteuid() != 0)
 		return "needs root (network namespaces, BPF attach)";
 	if (access("/run/netns", F_OK) && system("ip netns list >/dev/null 2>&1"))
 		return "ip netns does not work here";
 	return NULL;
+}
+
+/*
+ * DPLAB_TEST_SIMULATE_MISSING=reason makes every root test skip with that
+ * reason on a machine that has what they need: it is how the runner's own
+ * test (tests/runner) shows that a broken environment check fails the run.
+ */
+const char *test_needs_root(void)
+{
+	const char *sim = getenv("DPLAB_TEST_SIMULATE_MISSING");
+
+	return sim && sim[0] ? sim : root_env_missing();
 }
 
 const char *test_dplab_path(void)
@@ -76,12 +99,15 @@ const char *test_dplab_path(void)
 
 static void usage(FILE *f, const char *prog)
 {
-	fprintf(f, "usage: %s [--pcap-dir DIR] [--help]\n"
+	fprintf(f, "usage: %s [--pcap-dir DIR] [--max-skip PCT] [--help]\n"
 		"  --pcap-dir DIR  each packet fixture writes DIR/<description>.pcap (input\n"
 		"                  frame, then output frame); same as DPLAB_PCAP_DIR=DIR\n"
+		"  --max-skip PCT  fail when more than PCT%% of the tests skip on a machine\n"
+		"                  with root, ip netns and bpffs (default %d)\n"
 		"  --help          this text\n"
 		"environment: CK_RUN_SUITE=name, CK_RUN_CASE=name run a subset (Check);\n"
-		"  DPLAB=path the dplab binary under test (default build/dplab)\n", prog);
+		"  DPLAB=path the dplab binary under test (default build/dplab)\n", prog,
+		MAX_SKIP_PERCENT);
 }
 
 /* mkdir -p; 0 or -1 with errno. */
@@ -105,11 +131,69 @@ static int mkdir_p(const char *dir)
 	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/* A percentage 0-100 for --max-skip; exits 2 on anything else. */
+static int parse_percent(const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v > 100) {
+		fprintf(stderr, "tests: --max-skip '%s': not a percentage from 0 to 100\n", arg);
+		exit(2);
+	}
+	return (int)v;
+}
+
+/* NULL when this machine has what the tests need, else what it lacks. */
+static const char *machine_lacks(void)
+{
+	const char *why = root_env_missing();
+	struct statfs st;
+
+	if (why)
+		return why;
+	if (statfs("/sys/fs/bpf", &st) || st.f_type != BPF_FS_MAGIC)
+		return "/sys/fs/bpf is not a bpffs";
+	return NULL;
+}
+
+/*
+ * The run's exit status: failures fail it, and so does a run that tested
+ * nothing, or that skipped too much where nothing should skip.
+ */
+static int verdict(int run, int failed, int skipped)
+{
+	const char *lacks = machine_lacks();
+	int passed = run - failed - skipped;
+
+	if (failed)
+		return EXIT_FAILURE;
+	if (passed <= 0) {
+		fprintf(stderr, "tests: FAILED: no test passed (%d run, %d skipped)%s%s\n",
+			run, skipped, lacks ? ": this machine lacks what they need: " : "",
+			lacks ? lacks : "");
+		return EXIT_FAILURE;
+	}
+	if (!lacks && skipped * 100 > run * max_skip_percent) {
+		fprintf(stderr, "tests: FAILED: %d of %d tests skipped (more than %d%%) on a "
+			"machine with root, ip netns and bpffs; the SKIP lines above say why\n",
+			skipped, run, max_skip_percent);
+		return EXIT_FAILURE;
+	}
+	if (lacks && skipped)
+		fprintf(stderr, "tests: %d skipped because this machine lacks what they need: "
+			"%s\n", skipped, lacks);
+	return EXIT_SUCCESS;
+}
+
 /* Options; exits on --help or a bad one. */
 static void parse_args(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "pcap-dir", required_argument, NULL, 'p' },
+		{ "max-skip", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -125,6 +209,9 @@ static void parse_args(int argc, char **argv)
 				exit(2);
 			}
 			setenv("DPLAB_PCAP_DIR", real, 1);
+			break;
+		case 's':
+			max_skip_percent = parse_percent(optarg);
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -170,5 +257,5 @@ int main(int argc, char **argv)
 	srunner_free(sr);
 	testns_remove_leftovers();
 	printf("%d passed, %d failed, %d skipped\n", run - failed - *skipped, failed, *skipped);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return verdict(run, failed, *skipped);
 }
