@@ -4,11 +4,57 @@
  * network are an outage, so a port that is not a virtual interface is
  * refused unless --allow-physical.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
+
+#include <rte_ethdev.h>
 
 #include "guard.h"
+
+/*
+ * An interface name goes into DPDK's device arguments as "iface=NAME,...":
+ * a name holding ',' or '=' (legal in Linux) would add arguments of its
+ * own - "brz,qpairs=1" opened brz, not the veth of that name that passed
+ * the guard.  Only names DPDK carries verbatim are taken.
+ */
+static int name_fits_devargs(const char *opt, const char *iface)
+{
+	const char *c;
+
+	for (c = iface; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._-@+", *c))
+			break;
+	if (!*c && c != iface)
+		return 0;
+	fprintf(stderr, "dplab-pktgen: %s '%s': DPDK's device arguments cannot carry %s%c%s in an "
+		"interface name (it would open another device than the one checked): refusing; "
+		"rename the interface (letters, digits, . _ - @ +)\n", opt, iface,
+		*c ? "'" : "an empty name", *c ? *c : ' ', *c ? "'" : "");
+	return -EINVAL;
+}
+
+int pg_guard_verify(const struct pg_port *p)
+{
+	struct rte_eth_dev_info info;
+	int err;
+
+	if (p->pci)
+		return 0;	/* the EAL allow-list opened that device and no other */
+	err = rte_eth_dev_info_get(p->port_id, &info);
+	if (err) {
+		fprintf(stderr, "dplab-pktgen: %s: device info: %s\n", p->dev, strerror(-err));
+		return err;
+	}
+	if (info.if_index == p->ifindex)
+		return 0;
+	fprintf(stderr, "dplab-pktgen: %s is bound to ifindex %u, not to %s (ifindex %u) that the "
+		"guard checked%s%s: refusing to send\n", p->dev, info.if_index, p->iface,
+		p->ifindex, p->netns ? " in netns " : "", p->netns ? p->netns : "");
+	return -EPERM;
+}
 
 /* A PCI device is physical by definition: refused unless allowed. */
 static int pci_guard(const struct pg_opts *o, struct pg_port *port, bool *physical)
@@ -39,6 +85,9 @@ int pg_guard(const struct pg_opts *o, struct pg_port *port, int index, bool *phy
 	}
 	if (port->pci)
 		return pci_guard(o, port, physical);
+	err = name_fits_devargs(index ? "--rx-iface" : "--iface", iface);
+	if (err)
+		return err;
 	err = ns ? pg_netns_enter(ns) : pg_netns_restore();
 	if (err) {
 		fprintf(stderr, "dplab-pktgen: netns %s: %s\n", ns, strerror(-err));
@@ -57,6 +106,7 @@ int pg_guard(const struct pg_opts *o, struct pg_port *port, int index, bool *phy
 		return -EPERM;
 	}
 	*physical |= !virt;
+	port->ifindex = if_nametoindex(iface);
 	port->saved_flags = pg_iface_flags(iface);
 	return 0;
 }

@@ -14,4 +14,10 @@
  */
 int pg_guard(const struct pg_opts *o, struct pg_port *port, int index, bool *physical);
 
+/*
+ * After EAL init: the port's ethdev is bound to the interface the guard
+ * checked (same ifindex in its namespace); 0, or -EPERM after saying why.
+ */
+int pg_guard_verify(const struct pg_port *p);
+
 #endif /* DPLAB_PKTGEN_GUARD_H */

@@ -185,8 +185,12 @@ static int start_ports(const struct pg_opts *o, const char *prog, struct ports *
 		}
 	}
 	err = pg_port_start(&p->tx, NB_MBUFS);
+	if (!err)
+		err = pg_guard_verify(&p->tx);
 	if (!err && has_rx(p))
 		err = pg_port_start(&p->rx, NB_MBUFS);
+	if (!err && has_rx(p))
+		err = pg_guard_verify(&p->rx);
 	return err;
 }
 

@@ -63,7 +63,8 @@ int pg_netns_restore(void)
  */
 int pg_iface_is_virtual(const char *iface, char *driver, int len)
 {
-	static const char *const virt[] = { "veth", "netkit", "dummy", "tun" };
+	/* Not "tun": tun and tap devices (a VPN client's) lead to real networks. */
+	static const char *const virt[] = { "veth", "netkit", "dummy" };
 	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
 	struct ifreq ifr = { 0 };
 	unsigned int i;

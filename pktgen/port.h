@@ -25,6 +25,7 @@ struct pg_port {
 	const char *pci;	/* a PCI device's address as given (--pci) */
 	const char *netns;	/* NULL: the namespace we started in */
 	int saved_flags;	/* interface flags before us; -1 unknown */
+	unsigned int ifindex;	/* the interface the guard checked, in netns */
 	char dev[32];		/* ethdev name: net_af_packet0 ..., or 0000:00:05.0 */
 	uint16_t port_id;
 	bool started;

@@ -132,6 +132,8 @@ int pg_receive_main(const struct pg_opts *o, const char *prog, volatile int *sto
 		return -EIO;
 	}
 	err = pg_port_start(&rx, NB_MBUFS);
+	if (!err)
+		err = pg_guard_verify(&rx);
 	if (!err) {
 		pg_rx_init(&res.rx);
 		pg_hist_init(&res.lat);

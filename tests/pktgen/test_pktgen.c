@@ -144,6 +144,46 @@ START_TEST(test_pci_guarded)
 }
 END_TEST
 
+/*
+ * The guard checks what DPDK will open.  Each case was a bypass: a veth
+ * named "brz,qpairs=1" passed the guard and DPDK bound the bridge brz (1000
+ * frames went out on it); "eth0,qpairs=1" would have sent on the machine's
+ * NIC; tun devices (VPN clients) counted as virtual.  All refused now,
+ * before EAL init, with nothing sent (brz's tx counter stays where it was).
+ */
+START_TEST(test_guard_bypasses_refused)
+{
+	char ns[TESTNS_NAME], pg[PATH_MAX], args[512], before[64], after[64];
+
+	need_root();
+	pktgen_veth_setup(ns, pg, sizeof(pg));
+	ck_assert_int_eq(sh("ip -n %1$s link add name brz type bridge && ip -n %1$s link set "
+			    "dev brz up && ip -n %1$s link add name 'brz,qpairs=1' type veth peer "
+			    "name c && ip -n %1$s link add name 'eth0,qpairs=1' type veth peer "
+			    "name d && ip -n %1$s tuntap add dev tun0 mode tun && ip -n %1$s link "
+			    "set dev tun0 up", ns), 0);
+	sh_out(before, sizeof(before), 0, "ip netns exec %s cat /sys/class/net/brz/statistics/"
+	       "tx_packets", ns);
+	snprintf(args, sizeof(args), "--iface 'brz,qpairs=1' --netns %s --rate 1000 "
+		 "--duration 1", ns);
+	expect_refusal(pg, args, 1, "cannot carry ','");
+	snprintf(args, sizeof(args), "--iface 'eth0,qpairs=1' --netns %s --rate 1000 "
+		 "--duration 1 --allow-physical --max-rate 1000", ns);
+	expect_refusal(pg, args, 1, "cannot carry ','");
+	snprintf(args, sizeof(args), "--iface a --netns %s --rx-iface 'b=1' --rate 1000 "
+		 "--duration 1", ns);
+	expect_refusal(pg, args, 1, "--rx-iface 'b=1'");
+	snprintf(args, sizeof(args), "--iface tun0 --netns %s --rate 1000 --duration 1", ns);
+	expect_refusal(pg, args, 1, "tun0 (driver tun) is not a virtual interface");
+	snprintf(args, sizeof(args), "--receive --iface tun0 --netns %s --duration 1", ns);
+	expect_refusal(pg, args, 1, "is not a virtual interface");
+	sh_out(after, sizeof(after), 0, "ip netns exec %s cat /sys/class/net/brz/statistics/"
+	       "tx_packets", ns);
+	ck_assert_str_eq(before, after);
+	testns_delete(ns);
+}
+END_TEST
+
 static Suite *pktgen_port_suite(void)
 {
 	Suite *s = suite_create("pktgen_port");
@@ -153,6 +193,7 @@ static Suite *pktgen_port_suite(void)
 	tcase_add_test(tc, test_veth_no_loss_rate_latency);
 	tcase_add_test(tc, test_veth_routed_addresses);
 	tcase_add_test(tc, test_pci_guarded);
+	tcase_add_test(tc, test_guard_bypasses_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
