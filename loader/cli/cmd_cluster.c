@@ -289,6 +289,13 @@ int cmd_down(int argc, char **argv)
 	if (need_root("down"))
 		return EXIT_BAD_INPUT;
 	if (o.topology) {
+		/* Validated before any use: the name becomes paths under /run/dplab. */
+		if (!topo_name_valid(o.topology)) {
+			fprintf(stderr, "dplab down: --topology '%s': not a topology name (letters, "
+				"digits, - and _, at most %d characters)\n", o.topology,
+				TOPO_NAME - 1);
+			return EXIT_BAD_INPUT;
+		}
 		snprintf(name, sizeof(name), "%s", o.topology);
 	} else {
 		c = cluster_alloc("down");

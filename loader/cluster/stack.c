@@ -130,9 +130,10 @@ static int read_line(const char *path, char *buf, size_t len)
 	if (!f)
 		return -errno;
 	if (!fgets(buf, len, f))
-		ret = -EIO;
+		ret = -EIO;	/* empty: buf holds nothing read */
 	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
 	return ret;
 }
 

@@ -334,6 +334,27 @@ START_TEST(test_overlapping_names_kept_apart)
 }
 END_TEST
 
+/*
+ * `down --topology NAME` turns NAME into paths under /run/dplab (and used
+ * to restore a host sysctl from a state file there before validating it):
+ * "../x" and a name longer than a topology name are refused first, exit 2.
+ */
+START_TEST(test_down_refuses_bad_names)
+{
+	static const char *const bad[] = { "../x", "a/b", "abcdefghijklmnopqrstuvwxyz0123", "" };
+	char out[1024];
+	size_t i;
+	int rc;
+
+	need_root();
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rc = dplab(out, sizeof(out), "down --topology '%s'", bad[i]);
+		ck_assert_msg(rc == 2 && strstr(out, "not a topology name"),
+			      "down --topology '%s': exit %d: %s", bad[i], rc, out);
+	}
+}
+END_TEST
+
 void topo_up_add(Suite *s)
 {
 	TCase *tc = tcase_create("up_down");
@@ -345,5 +366,6 @@ void topo_up_add(Suite *s)
 	tcase_add_test(tc, test_sigterm_during_up_cleans_up);
 	tcase_add_test(tc, test_malformed_file_builds_nothing);
 	tcase_add_test(tc, test_overlapping_names_kept_apart);
+	tcase_add_test(tc, test_down_refuses_bad_names);
 	suite_add_tcase(s, tc);
 }
