@@ -23,7 +23,7 @@
 struct cluster_opts {
 	const char *topology;		/* file (up) or name (set, down, status) */
 	const char *profile;
-	bool json;
+	bool json, allow_physical;
 	int verbose;
 	char **assignments;
 	int n_assignments;
@@ -36,6 +36,8 @@ static const struct opt cluster_table[] = {
 	OPT_STR_ENTRY("profile", 'p', "A-E|FILE", "up: the knobs to start from (default A)",
 		      struct cluster_opts, profile),
 	OPT_FLAG_ENTRY("json", 'j', "up, set: what was applied, as JSON (docs/cluster-json.md)", struct cluster_opts, json),
+	OPT_FLAG_ENTRY("allow-physical", 0, "up: let uplink_dev= move a host interface into the "
+		       "topology (never the default route's)", struct cluster_opts, allow_physical),
 	OPT_COUNT_ENTRY("verbose", 'v', "show every command run (twice: debug)",
 			struct cluster_opts, verbose),
 	OPT_END,
@@ -164,6 +166,11 @@ static int up_apply(const struct cluster_opts *o, struct topo *t, const struct k
 
 	topo_state_path(t->name, "topology", state, sizeof(state));
 	if (access(state, F_OK)) {
+		ret = topo_guard_real_devs(t, o->allow_physical, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "dplab up: %s\n", err);
+			return ret;
+		}
 		fprintf(stderr, "dplab up: building topology %s from %s\n", t->name, o->topology);
 		ret = topo_build(t, err, sizeof(err));
 		*built = true;

@@ -25,16 +25,22 @@
 #define EXIT_INTERRUPTED 130
 #define ERR_LEN 1024
 
+struct topo_opts {
+	bool json;
+	bool allow_physical;
+	int verbose;
+};
+
 struct topo_cmd {
 	const char *name;
-	int (*run)(const char *arg, bool json);
+	int (*run)(const char *arg, const struct topo_opts *o);
 	const char *args;
 	const char *help;
 };
 
-static int topo_up(const char *file, bool json);
-static int topo_down_cmd(const char *file_or_name, bool json);
-static int topo_show(const char *file_or_name, bool json);
+static int topo_up(const char *file, const struct topo_opts *o);
+static int topo_down_cmd(const char *file_or_name, const struct topo_opts *o);
+static int topo_show(const char *file_or_name, const struct topo_opts *o);
 
 static const struct topo_cmd topo_cmds[] = {
 	{ "up", topo_up, "FILE",
@@ -53,14 +59,11 @@ static const struct topo_cmd topo_cmds[] = {
 
 #define N_TOPO_CMDS (sizeof(topo_cmds) / sizeof(topo_cmds[0]))
 
-struct topo_opts {
-	bool json;
-	int verbose;
-};
-
 static const struct opt topo_table[] = {
 	OPT_FLAG_ENTRY("json", 'j', "show: one JSON document (schema dplab.topo/1,\n"
 		       "topologies/README.md)", struct topo_opts, json),
+	OPT_FLAG_ENTRY("allow-physical", 0, "up: let uplink_dev= move a host interface into the\n"
+		       "topology (never the default route's)", struct topo_opts, allow_physical),
 	OPT_COUNT_ENTRY("verbose", 'v', "show every command run (twice: debug)",
 			struct topo_opts, verbose),
 	OPT_END,
@@ -103,7 +106,7 @@ static double seconds_since(const struct timespec *start)
 	return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-static int topo_up(const char *file, bool json)
+static int topo_up(const char *file, const struct topo_opts *o)
 {
 	char err[ERR_LEN], down_err[ERR_LEN];
 	struct topo t;
@@ -117,6 +120,10 @@ static int topo_up(const char *file, bool json)
 	}
 	if (!need_root("up"))
 		return EXIT_BAD_INPUT;
+	if (topo_guard_real_devs(&t, o->allow_physical, err, sizeof(err))) {
+		fprintf(stderr, "dplab topo up: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
 	sigemptyset(&hold);
 	sigaddset(&hold, SIGINT);
 	sigaddset(&hold, SIGTERM);
@@ -142,7 +149,7 @@ out:
 	return status;
 }
 
-static int topo_down_cmd(const char *file_or_name, bool json)
+static int topo_down_cmd(const char *file_or_name, const struct topo_opts *o)
 {
 	char err[ERR_LEN], name[TOPO_NAME];
 	struct topo t;
@@ -194,8 +201,9 @@ static const char *topo_state(const struct topo *t)
 	return !recorded && !there ? "down" : "partial";
 }
 
-static int topo_show(const char *file_or_name, bool json)
+static int topo_show(const char *file_or_name, const struct topo_opts *o)
 {
+	bool json = o->json;
 	char err[ERR_LEN];
 	struct topo t;
 	json_t *doc;
@@ -254,5 +262,5 @@ int cmd_topo(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	log_set_verbosity(o.verbose);
-	return c->run(argv[1 + first], o.json);
+	return c->run(argv[1 + first], &o);
 }

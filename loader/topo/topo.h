@@ -117,6 +117,13 @@ int topo_parse(const char *path, struct topo *t, char *err, size_t err_len);
 int topo_build(const struct topo *t, char *err, size_t err_len);
 
 /*
+ * topo_guard.c: may the nodes' uplink_dev= interfaces leave the host?  Not
+ * without allow_physical, never the default route's or one the machine is
+ * reached at.  0, or -EPERM / -ENODEV with err.  Call before topo_build.
+ */
+int topo_guard_real_devs(const struct topo *t, bool allow_physical, char *err, size_t len);
+
+/*
  * Remove every namespace (but those another topology that is up declares),
  * pin, cgroup and state of topology NAME; never fails on what is already
  * gone.  0 or -errno (something would not go).

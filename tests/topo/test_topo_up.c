@@ -355,6 +355,44 @@ START_TEST(test_down_refuses_bad_names)
 }
 END_TEST
 
+/*
+ * uplink_dev= moves a host interface into a node: refused without
+ * --allow-physical, and for the default route's interface even with it.
+ * Nothing is built either way (no state, no namespace).
+ */
+START_TEST(test_uplink_dev_guarded)
+{
+	char out[2048], file[64], dev[32] = "";
+	int rc;
+
+	need_root();
+	sh_out(dev, sizeof(dev), 0, "awk '$2==\"00000000\"{print $1; exit}' /proc/net/route");
+	dev[strcspn(dev, "\n")] = '\0';
+	snprintf(file, sizeof(file), "/tmp/dplabt-ug%d.topo", getpid());
+	ck_assert_int_eq(sh("sed 's/^topology name=two-node/topology name=ug%d/; s/^\\(node "
+			    "name=node1 .*\\)$/\\1 uplink_dev=dplabnone0/' topologies/two-node.topo "
+			    "> %s", getpid(), file), 0);
+	rc = dplab(out, sizeof(out), "topo up %s", file);
+	ck_assert_msg(rc == 2 && strstr(out, "refusing without --allow-physical"),
+		      "uplink_dev without --allow-physical: exit %d: %s", rc, out);
+	if (dev[0]) {
+		ck_assert_int_eq(sh("sed -i 's/uplink_dev=dplabnone0/uplink_dev=%s/' %s", dev,
+				    file), 0);
+		rc = dplab(out, sizeof(out), "topo up --allow-physical %s", file);
+		ck_assert_msg(rc == 2 && strstr(out, "default route"),
+			      "uplink_dev=%s (default route): exit %d: %s", dev, rc, out);
+		rc = dplab(out, sizeof(out), "up --allow-physical --topology %s", file);
+		ck_assert_msg(rc == 1 && strstr(out, "default route"),
+			      "up, uplink_dev=%s: exit %d: %s", dev, rc, out);
+	}
+	ck_assert_msg(sh("ls -d /run/dplab/ug%d >/dev/null 2>&1", getpid()) &&
+		      sh("ip netns | grep -q 'dplab-ug%d-'", getpid()), "something was built");
+	unlink(file);
+	if (!dev[0])
+		test_skip("no default route here: its refusal was not tried");
+}
+END_TEST
+
 void topo_up_add(Suite *s)
 {
 	TCase *tc = tcase_create("up_down");
@@ -367,5 +405,6 @@ void topo_up_add(Suite *s)
 	tcase_add_test(tc, test_malformed_file_builds_nothing);
 	tcase_add_test(tc, test_overlapping_names_kept_apart);
 	tcase_add_test(tc, test_down_refuses_bad_names);
+	tcase_add_test(tc, test_uplink_dev_guarded);
 	suite_add_tcase(s, tc);
 }
