@@ -129,7 +129,8 @@ int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel,
 	for (i = 0; i < parallel; i++) {
 		size_t n = w[i].lat.n < all.cap - all.n ? w[i].lat.n : all.cap - all.n;
 
-		memcpy(all.ns + all.n, w[i].lat.ns, n * sizeof(*all.ns));
+		if (n)	/* a worker with no sample has no buffer (memcpy from NULL is UB) */
+			memcpy(all.ns + all.n, w[i].lat.ns, n * sizeof(*all.ns));
 		all.n += n;
 		r->connections += w[i].ok;
 		r->failures += w[i].failed;
