@@ -13,6 +13,7 @@
 #include <rte_ethdev.h>
 
 #include "guard.h"
+#include "guard_peer.h"
 
 /*
  * An interface name goes into DPDK's device arguments as "iface=NAME,...":
@@ -69,6 +70,30 @@ static int pci_guard(const struct pg_opts *o, struct pg_port *port, bool *physic
 }
 
 /*
+ * A virtual iface whose frames come out on a bridge with a physical port is
+ * physical: 1 (virtual), 0 (physical, allowed), or -EPERM after saying why.
+ */
+static int peer_virtual(const struct pg_opts *o, const char *iface, const char *ns)
+{
+	char what[256] = "";
+	int r = pg_peer_reaches_physical(iface, what, sizeof(what));
+
+	if (!r)
+		return 1;
+	if (o->allow_physical)
+		return 0;
+	if (r < 0)
+		fprintf(stderr, "dplab-pktgen: %s%s%s: cannot tell where its peer leads "
+			"(rtnetlink: %s): refusing without --allow-physical\n", iface,
+			ns ? " in netns " : "", ns ? ns : "", strerror(-r));
+	else
+		fprintf(stderr, "dplab-pktgen: %s%s%s leads to a real network: %s; generated "
+			"floods on a real network are an outage: refusing without "
+			"--allow-physical\n", iface, ns ? " in netns " : "", ns ? ns : "", what);
+	return -EPERM;
+}
+
+/*
  * Enter ns (if any) and apply the virtual-interface guard to iface there;
  * name the port's ethdev (index: the vdev's number).
  */
@@ -105,6 +130,10 @@ int pg_guard(const struct pg_opts *o, struct pg_port *port, int index, bool *phy
 			"--allow-physical\n", iface, drv);
 		return -EPERM;
 	}
+	if (virt)
+		virt = peer_virtual(o, iface, ns);
+	if (virt < 0)
+		return virt;
 	*physical |= !virt;
 	port->ifindex = if_nametoindex(iface);
 	port->saved_flags = pg_iface_flags(iface);

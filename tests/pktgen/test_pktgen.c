@@ -186,6 +186,41 @@ START_TEST(test_guard_bypasses_refused)
 }
 END_TEST
 
+/*
+ * A veth is only as virtual as where its frames come out: its peer (in
+ * another namespace) bridged with a tap leads to a real network, also two
+ * hops on (through a veth port of that bridge into a third namespace's
+ * bridge).  A bridge of veths only is accepted and sends.
+ */
+START_TEST(test_guard_bridged_peer)
+{
+	char ns[TESTNS_NAME], b[TESTNS_NAME], c[TESTNS_NAME], pg[PATH_MAX], args[512];
+
+	need_root();
+	pktgen_veth_setup(ns, pg, sizeof(pg));
+	ck_assert_int_eq(testns_create(b), 0);
+	ck_assert_int_eq(testns_create(c), 0);
+	ck_assert_int_eq(sh("ip -n %1$s link add name va type veth peer name vb netns %2$s && "
+			    "ip -n %1$s link set dev va up && ip -n %2$s link add name br type "
+			    "bridge && ip -n %2$s link set dev vb master br && ip -n %2$s link add "
+			    "name vc type veth peer name vd netns %3$s && ip -n %2$s link set dev "
+			    "vc master br && ip -n %3$s link add name br2 type bridge && ip -n %3$s "
+			    "link set dev vd master br2", ns, b, c), 0);
+	snprintf(args, sizeof(args), "--iface va --netns %s --rate 1000 --duration 1", ns);
+	expect_refusal(pg, args, 0, "sent");
+	ck_assert_int_eq(sh("ip -n %1$s tuntap add dev tap1 mode tap && ip -n %1$s link set "
+			    "dev tap1 master br2", c), 0);
+	expect_refusal(pg, args, 1, "its frames reach vd, a port of bridge br2, which also has "
+		       "tap1 (tun)");
+	ck_assert_int_eq(sh("ip -n %s link del dev tap1 && ip -n %s tuntap add dev tap0 mode "
+			    "tap && ip -n %s link set dev tap0 master br", c, b, b), 0);
+	expect_refusal(pg, args, 1, "its frames reach vb, a port of bridge br");
+	testns_delete(c);
+	testns_delete(b);
+	testns_delete(ns);
+}
+END_TEST
+
 static Suite *pktgen_port_suite(void)
 {
 	Suite *s = suite_create("pktgen_port");
@@ -196,6 +231,7 @@ static Suite *pktgen_port_suite(void)
 	tcase_add_test(tc, test_veth_routed_addresses);
 	tcase_add_test(tc, test_pci_guarded);
 	tcase_add_test(tc, test_guard_bypasses_refused);
+	tcase_add_test(tc, test_guard_bridged_peer);
 	suite_add_tcase(s, tc);
 	return s;
 }
