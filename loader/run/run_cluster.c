@@ -22,17 +22,15 @@
 
 #define CHANGE_TIMEOUT_S 300
 
-/* "routing=native host_routing=legacy ..." */
-static void assignments(const struct knobs *k, char *buf, size_t len)
+/* Every knob as one argument "routing=native", "host_routing=legacy", ... */
+static void assignments(const struct knobs *k, struct argv *a)
 {
-	size_t used = 0;
 	char v[32];
 	int i;
 
-	buf[0] = 0;
-	for (i = 0; i < KNOB_COUNT && used < len; i++) {
+	for (i = 0; i < KNOB_COUNT; i++) {
 		knob_value(k, i, v, sizeof(v));
-		used += snprintf(buf + used, len - used, "%s%s=%s", i ? " " : "", knob_name(i), v);
+		argv_add(a, "%s=%s", knob_name(i), v);
 	}
 }
 
@@ -93,18 +91,18 @@ static int doc_error(json_t *doc, const char *out, char *notes, size_t notes_len
 int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char *notes,
 		      size_t notes_len, char *err, size_t err_len)
 {
-	char list[1024];
 	struct run_child c;
+	struct argv a;
 	json_t *doc;
 	int rc;
 
-	assignments(k, list, sizeof(list));
-	if (first)
-		rc = run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s up --json --topology %s %s",
-				   x->self, x->plan->topology, list);
-	else
-		rc = run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s set --json --topology %s %s",
-				   x->self, x->t.name, list);
+	argv_init(&a);
+	argv_add(&a, "%s", x->self);
+	argv_add(&a, first ? "up" : "set");
+	argv_words(&a, "--json --topology");
+	argv_add(&a, "%s", first ? x->plan->topology : x->t.name);
+	assignments(k, &a);
+	rc = run_child_run(&c, CHANGE_TIMEOUT_S, NULL, &a);
 	doc = apply_doc(c.buf);
 	doc_notes(doc, notes, notes_len);
 	if (rc || !json_is_true(json_object_get(doc, "ok")))
@@ -127,9 +125,12 @@ json_t *run_cluster_status(struct run_ctx *x)
 {
 	struct run_child c;
 	json_t *j = NULL;
+	struct argv a;
 
-	if (!run_child_run(&c, 30, NULL, "%s status --topology %s --json", x->self, x->t.name) &&
-	    c.buf)
+	argv_init(&a);
+	argv_add(&a, "%s", x->self);
+	argv_words(&a, "status --topology %s --json", x->t.name);
+	if (!run_child_run(&c, 30, NULL, &a) && c.buf)
 		j = json_loads(strchr(c.buf, '{') ? strchr(c.buf, '{') : c.buf,
 			       JSON_DISABLE_EOF_CHECK, NULL);
 	run_child_free(&c);
@@ -140,9 +141,12 @@ void run_cluster_down(struct run_ctx *x)
 {
 	struct run_child c;
 	char line[256];
+	struct argv a;
 
-	if (run_child_run(&c, CHANGE_TIMEOUT_S, NULL, "%s down --topology %s", x->self,
-			  x->t.name))
+	argv_init(&a);
+	argv_add(&a, "%s", x->self);
+	argv_words(&a, "down --topology %s", x->t.name);
+	if (run_child_run(&c, CHANGE_TIMEOUT_S, NULL, &a))
 		fprintf(stderr, "dplab run: down %s: %s\n", x->t.name,
 			run_child_message(&c, line, sizeof(line)));
 	run_child_free(&c);
@@ -190,6 +194,7 @@ json_t *run_machine(struct run_ctx *x, bool bpf_stats)
 	char host[256] = "", cpu[160], drv[32], ipt[128] = "";
 	json_t *ports = json_array();
 	struct run_child c;
+	struct argv a;
 	struct utsname u;
 	int i;
 
@@ -208,7 +213,9 @@ json_t *run_machine(struct run_ctx *x, bool bpf_stats)
 						       "iface", "eth0",
 						       "driver", drv[0] ? drv : "unknown"));
 	}
-	if (!run_child_run(&c, 10, NULL, "iptables --version"))
+	argv_init(&a);
+	argv_words(&a, "iptables --version");
+	if (!run_child_run(&c, 10, NULL, &a))
 		run_child_message(&c, ipt, sizeof(ipt));
 	run_child_free(&c);
 	return json_pack("{s:s,s:s,s:s,s:i,s:s,s:o,s:s,s:b}", "hostname", host,

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +14,6 @@
 #include "run/run_spawn.h"
 #include "util/runcmd.h"
 
-#define LINE_MAX_LEN 4096
-
 double run_now_s(void)
 {
 	struct timespec ts;
@@ -24,17 +22,15 @@ double run_now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int vstart(struct run_child *c, const char *fmt, va_list ap)
+int run_child_start(struct run_child *c, const struct argv *a)
 {
-	char line[LINE_MAX_LEN], *argv[RUN_ARGS_MAX];
 	pid_t parent = getpid();
 	int pipefd[2];
 
 	memset(c, 0, sizeof(*c));
 	c->out_fd = -1;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	if (runcmd_words(line, argv, RUN_ARGS_MAX) <= 0)
-		return -EINVAL;
+	if (a->err || !a->n)
+		return a->err ? a->err : -EINVAL;
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
 	c->pid = fork();
@@ -44,24 +40,19 @@ static int vstart(struct run_child *c, const char *fmt, va_list ap)
 		return -errno;
 	}
 	if (!c->pid) {
-		setpgid(0, 0);	/* the terminal's Ctrl-C reaches the runner only */
-		runcmd_exec(argv, pipefd[1], pipefd[1], parent);
+		setpgid(0, 0);
+		runcmd_exec(a->v, pipefd[1], pipefd[1], parent);
 	}
+	/*
+	 * Its own process group, set here too: the terminal's Ctrl-C reaches
+	 * the runner only, and a kill of the group right after fork cannot
+	 * come before the child's own setpgid.
+	 */
+	setpgid(c->pid, c->pid);
 	close(pipefd[1]);
 	c->out_fd = pipefd[0];
 	fcntl(c->out_fd, F_SETFL, O_NONBLOCK);
 	return 0;
-}
-
-int run_child_start(struct run_child *c, const char *fmt, ...)
-{
-	va_list ap;
-	int err;
-
-	va_start(ap, fmt);
-	err = vstart(c, fmt, ap);
-	va_end(ap);
-	return err;
 }
 
 /* Read what is there: 1 data, 0 end of output, -1 nothing now. */
@@ -92,12 +83,25 @@ static int collect(struct run_child *c)
 	return 1;
 }
 
-static int reap(struct run_child *c)
+/*
+ * Kill what is left of the child's process group, then reap the child.
+ * The leader is waited for without reaping (WNOWAIT) first: while it is a
+ * zombie its pid cannot be reused, so the group signal reaches only its
+ * own processes - also those that outlived it.
+ */
+static int reap(struct run_child *c, bool block)
 {
+	siginfo_t si = { 0 };
 	int status;
 
 	if (c->pid <= 0)
 		return -ECHILD;
+	while (waitid(P_PID, c->pid, &si, WEXITED | WNOWAIT | (block ? 0 : WNOHANG)) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!si.si_pid)
+		return -EAGAIN;		/* still running */
+	kill(-c->pid, SIGKILL);
 	while (waitpid(c->pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
@@ -112,19 +116,13 @@ static int reap(struct run_child *c)
 static void terminate(struct run_child *c)
 {
 	double end = run_now_s() + 3;	/* dplab-pktgen drains its queues on the way out */
-	int status;
 
 	if (c->pid <= 0)
 		return;
 	kill(-c->pid, SIGTERM);
 	kill(c->pid, SIGTERM);
-	while (run_now_s() < end) {
-		if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
-			c->pid = 0;
-			break;
-		}
+	while (run_now_s() < end && reap(c, false) == -EAGAIN)
 		usleep(10000);
-	}
 	if (c->pid > 0) {
 		kill(-c->pid, SIGKILL);
 		kill(c->pid, SIGKILL);
@@ -133,7 +131,7 @@ static void terminate(struct run_child *c)
 		while (collect(c) > 0 && c->len < (1 << 20))
 			;
 	if (c->pid > 0)
-		reap(c);
+		reap(c, true);
 	if (c->out_fd >= 0)
 		close(c->out_fd);
 	c->out_fd = -1;
@@ -145,6 +143,7 @@ int run_child_wait(struct run_child *c, const char *expect, double timeout_s,
 	double end = run_now_s() + timeout_s;
 	struct pollfd pfd = { .fd = c->out_fd, .events = POLLIN };
 	bool open = c->out_fd >= 0;
+	int status;
 
 	while (open) {
 		if (stop && *stop) {
@@ -160,7 +159,9 @@ int run_child_wait(struct run_child *c, const char *expect, double timeout_s,
 		if (expect && c->buf && strstr(c->buf, expect))
 			return 0;
 	}
-	return reap(c);
+	status = reap(c, true);
+	/* Ready means it said so: an exit, even 0, without the line is not. */
+	return expect && !status ? -ENODATA : status;
 }
 
 void run_child_free(struct run_child *c)
@@ -177,14 +178,10 @@ void run_child_kill(struct run_child *c)
 }
 
 int run_child_run(struct run_child *c, double timeout_s, volatile sig_atomic_t *stop,
-		  const char *fmt, ...)
+		  const struct argv *a)
 {
-	va_list ap;
-	int err;
+	int err = run_child_start(c, a);
 
-	va_start(ap, fmt);
-	err = vstart(c, fmt, ap);
-	va_end(ap);
 	return err ? err : run_child_wait(c, NULL, timeout_s, stop);
 }
 
@@ -195,5 +192,20 @@ const char *run_child_message(const struct run_child *c, char *buf, size_t len)
 	while (*s == '\n' || *s == ' ')
 		s++;
 	snprintf(buf, len, "%.*s", (int)strcspn(s, "\n"), s);
+	return buf;
+}
+
+const char *run_child_why(const struct run_child *c, int ret, const char *expect, char *buf,
+			  size_t len)
+{
+	char line[256];
+
+	if (ret == -ENODATA)
+		snprintf(buf, len, "exited without printing '%s'%s%s", expect,
+			 c->len ? ": " : "", run_child_message(c, line, sizeof(line)));
+	else if (ret < 0)
+		snprintf(buf, len, "%s", strerror(-ret));
+	else
+		run_child_message(c, buf, len);
 	return buf;
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The processes `dplab run` starts: cluster changes (dplab up/set/down),
- * workloads and their servers.  Each child gets a process group of its
- * own, so the terminal's Ctrl-C reaches only the runner, which decides
- * what to stop; a child dies with the runner (PR_SET_PDEATHSIG).  Output
- * (stdout and stderr together) is collected into a buffer.
+ * workloads and their servers, each from an argv built word by word
+ * (argv.h: a path with a space stays one argument).  Each child gets a
+ * process group of its own, set by the parent and the child both, so the
+ * terminal's Ctrl-C reaches only the runner, which decides what to stop;
+ * stopping or reaping a child kills what is left of its group, and a
+ * child dies with the runner (PR_SET_PDEATHSIG).  Output (stdout and
+ * stderr together) is collected into a buffer.
  */
 #ifndef DPLAB_LOADER_RUN_SPAWN_H
 #define DPLAB_LOADER_RUN_SPAWN_H
@@ -14,7 +17,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define RUN_ARGS_MAX 48
+#include "util/argv.h"
+
 
 struct run_child {
 	pid_t pid;
@@ -23,18 +27,15 @@ struct run_child {
 	size_t len, cap;
 };
 
-/*
- * argv[0] is run (PATH searched).  0 or -errno.  The command line is
- * printf-style text split at spaces, like runcmd().
- */
-int run_child_start(struct run_child *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* a->v[0] is run (PATH searched).  0 or -errno (a->err if it has one). */
+int run_child_start(struct run_child *c, const struct argv *a);
 
 /*
  * Collect output until the child exits, or it printed `expect` (when not
  * NULL: then the child keeps running), or timeout_s passed, or *stop was
  * set (when stop is not NULL).  The exit status (0..255, 128+signal), 0
- * when expect was seen, -ETIMEDOUT or -EINTR (the child is then killed).
+ * when expect was seen, -ENODATA when the child exited 0 without printing
+ * expect (not ready), -ETIMEDOUT or -EINTR (the child is then killed).
  */
 int run_child_wait(struct run_child *c, const char *expect, double timeout_s,
 		   volatile sig_atomic_t *stop);
@@ -47,11 +48,18 @@ void run_child_free(struct run_child *c);
 /* The first line of the child's output (its message, or the first of it) into buf. */
 const char *run_child_message(const struct run_child *c, char *buf, size_t len);
 
+/*
+ * Why run_child_wait() for expect returned ret: "exited without printing
+ * 'EXPECT': <its first line>", strerror, or the child's first line.
+ */
+const char *run_child_why(const struct run_child *c, int ret, const char *expect, char *buf,
+			  size_t len);
+
 /* Seconds on CLOCK_MONOTONIC: deadlines and elapsed times of the run. */
 double run_now_s(void);
 
 /* Start, wait (no expect), and return run_child_wait's value; output in c. */
 int run_child_run(struct run_child *c, double timeout_s, volatile sig_atomic_t *stop,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		  const struct argv *a);
 
 #endif /* DPLAB_LOADER_RUN_SPAWN_H */

@@ -30,7 +30,7 @@
  * 0, -EINTR when stopped, -EIO with err saying what failed.
  */
 static int run_json(struct run_ctx *x, const char *what, const char *file, double secs,
-		    json_t **out, char *err, size_t err_len, const char *cmd)
+		    json_t **out, char *err, size_t err_len, const struct argv *cmd)
 {
 	struct run_child c;
 	json_error_t je;
@@ -39,7 +39,7 @@ static int run_json(struct run_ctx *x, const char *what, const char *file, doubl
 	int rc;
 
 	*out = NULL;
-	rc = run_child_run(&c, secs + SLACK_S, x->stop, "%s", cmd);
+	rc = run_child_run(&c, secs + SLACK_S, x->stop, cmd);
 	if (rc == -EINTR) {
 		snprintf(err, err_len, "%s: stopped", what);
 	} else if (rc) {
@@ -76,38 +76,52 @@ static double num(json_t *j, const char *a, const char *b)
 
 /*
  * dplab-pktgen from the src pod towards the dst pod (received there by a
- * second port of the same process, or reflected back), 64-byte frames,
- * with the workload's own options; its JSON result into *out.
+ * second port of the same process, or reflected back), 64-byte frames:
+ * its argv, to which the workload adds its own options, and the file its
+ * JSON result goes to.
  */
-static int pktgen(struct run_ctx *x, enum run_workload w, const char *what, const char *opts,
-		  json_t **out, char *err, size_t len)
+static void pktgen_argv(struct run_ctx *x, enum run_workload w, struct argv *a, char *file,
+			size_t file_len)
 {
 	const struct run_endpoints *e = &x->ep;
-	char cmd[2048], receiver[256], file[RUN_PATH + 16];
 
+	argv_init(a);
+	if (snprintf(file, file_len, "%s/pktgen.json", x->tmp) >= (int)file_len)
+		a->err = -ENAMETOOLONG;
+	argv_add(a, "%s", x->pktgen);
+	argv_words(a, "--netns %s --iface eth0 --src-ip %s --dst-ip %s --dst-mac %s --size 64",
+		   e->src_ns, e->src_ip, e->dst_ip, e->gw_mac);
 	if (w == W_RTT)
-		snprintf(receiver, sizeof(receiver), "--reflect");
+		argv_add(a, "--reflect");
 	else
-		snprintf(receiver, sizeof(receiver), "--rx-netns %s --rx-iface eth0", e->dst_ns);
-	snprintf(file, sizeof(file), "%s/pktgen.json", x->tmp);
-	snprintf(cmd, sizeof(cmd), "%s --netns %s --iface eth0 %s --src-ip %s --dst-ip %s "
-		 "--dst-mac %s --size 64 %s --json %s", x->pktgen, e->src_ns, receiver, e->src_ip,
-		 e->dst_ip, e->gw_mac, opts, file);
-	return run_json(x, what, file, run_workload_secs(&x->plan->p, w), out, err, len, cmd);
+		argv_words(a, "--rx-netns %s --rx-iface eth0", e->dst_ns);
+	argv_add(a, "--json");
+	argv_add(a, "%s", file);
+}
+
+/* "dplab exec TOPOLOGY WHERE --", to which the command in that netns is added. */
+static void exec_argv(struct run_ctx *x, const char *where, struct argv *a)
+{
+	argv_init(a);
+	argv_add(a, "%s", x->self);
+	argv_words(a, "exec %s %s --", x->t.name, where);
 }
 
 static int search(struct run_ctx *x, bool pdr, double vals[M_COUNT], char *err, size_t len)
 {
 	const struct run_params *p = &x->plan->p;
-	char opts[256];
+	enum run_workload w = pdr ? W_PDR : W_NDR;
+	char file[RUN_PATH + 16];
+	struct argv a;
 	json_t *j;
 	int ret;
 
-	snprintf(opts, sizeof(opts), "%s --trial-secs %g --max-iter %d --hi %.0f --max-rate %.0f",
-		 pdr ? "--pdr 0.1" : "--ndr", p->trial_secs, p->search_iter, p->search_hi,
-		 p->search_hi);
-	ret = pktgen(x, pdr ? W_PDR : W_NDR, pdr ? "pdr (dplab-pktgen)" : "ndr (dplab-pktgen)",
-		     opts, &j, err, len);
+	pktgen_argv(x, w, &a, file, sizeof(file));
+	argv_words(&a, pdr ? "--pdr 0.1" : "--ndr");
+	argv_words(&a, "--trial-secs %g --max-iter %d --hi %.0f --max-rate %.0f", p->trial_secs,
+		   p->search_iter, p->search_hi, p->search_hi);
+	ret = run_json(x, pdr ? "pdr (dplab-pktgen)" : "ndr (dplab-pktgen)", file,
+		       run_workload_secs(p, w), &j, err, len, &a);
 	if (ret)
 		return ret;
 	/* No passing trial is not a rate of 0: say so instead of a sample. */
@@ -127,13 +141,16 @@ static int loss(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 	const struct run_params *p = &x->plan->p;
 	unsigned long long before = run_bpf_time_ns(x), after;
 	double sent, lost;
-	char opts[128];
+	char file[RUN_PATH + 16];
+	struct argv a;
 	json_t *j;
 	int ret;
 
-	snprintf(opts, sizeof(opts), "--rate %.0f --max-rate %.0f --duration %g", p->loss_rate,
-		 p->loss_rate, p->loss_secs);
-	ret = pktgen(x, W_LOSS, "loss (dplab-pktgen)", opts, &j, err, len);
+	pktgen_argv(x, W_LOSS, &a, file, sizeof(file));
+	argv_words(&a, "--rate %.0f --max-rate %.0f --duration %g", p->loss_rate, p->loss_rate,
+		   p->loss_secs);
+	ret = run_json(x, "loss (dplab-pktgen)", file, run_workload_secs(p, W_LOSS), &j, err,
+		       len, &a);
 	if (ret)
 		return ret;
 	after = run_bpf_time_ns(x);
@@ -152,15 +169,18 @@ static int loss(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 static int rtt(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 {
 	const struct run_params *p = &x->plan->p;
-	char opts[128];
+	char file[RUN_PATH + 16];
+	struct argv a;
 	json_t *j;
 	int ret;
 
 	ret = run_reflect_attach(x, err, len);
 	if (ret)
 		return ret;
-	snprintf(opts, sizeof(opts), "--rate %.0f --duration %g", p->rtt_rate, p->rtt_secs);
-	ret = pktgen(x, W_RTT, "rtt (dplab-pktgen --reflect)", opts, &j, err, len);
+	pktgen_argv(x, W_RTT, &a, file, sizeof(file));
+	argv_words(&a, "--rate %.0f --duration %g", p->rtt_rate, p->rtt_secs);
+	ret = run_json(x, "rtt (dplab-pktgen --reflect)", file, run_workload_secs(p, W_RTT), &j,
+		       err, len, &a);
 	run_reflect_detach(x);
 	if (ret)
 		return ret;
@@ -181,22 +201,24 @@ static int tcp(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 	const struct run_params *p = &x->plan->p;
 	int secs = (int)ceil(p->tcp_secs), ret;
 	struct run_child server;
-	char cmd[2048], line[256];
+	char line[256];
+	struct argv a;
 	json_t *j;
 
-	ret = run_child_start(&server, "%s exec %s %s -- iperf3 -s -1 --forceflush -p %d",
-			      x->self, x->t.name, x->ep.dst, IPERF_PORT);
+	exec_argv(x, x->ep.dst, &a);
+	argv_words(&a, "iperf3 -s -1 --forceflush -p %d", IPERF_PORT);
+	ret = run_child_start(&server, &a);
 	if (!ret)
 		ret = run_child_wait(&server, "listening", 5, x->stop);
 	if (ret) {
 		snprintf(err, len, "tcp: iperf3 server on %s: %s", x->ep.dst,
-			 ret < 0 ? strerror(-ret) : run_child_message(&server, line, sizeof(line)));
+			 run_child_why(&server, ret, "listening", line, sizeof(line)));
 		run_child_kill(&server);
 		return ret == -EINTR ? ret : -EIO;
 	}
-	snprintf(cmd, sizeof(cmd), "%s exec %s %s -- iperf3 -c %s -p %d -t %d -J", x->self,
-		 x->t.name, x->ep.src, x->ep.dst_ip, IPERF_PORT, secs);
-	ret = run_json(x, "tcp (iperf3)", NULL, secs + 1, &j, err, len, cmd);
+	exec_argv(x, x->ep.src, &a);
+	argv_words(&a, "iperf3 -c %s -p %d -t %d -J", x->ep.dst_ip, IPERF_PORT, secs);
+	ret = run_json(x, "tcp (iperf3)", NULL, secs + 1, &j, err, len, &a);
 	run_child_kill(&server);
 	if (ret)
 		return ret;
@@ -215,20 +237,20 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 	const struct run_params *p = &x->plan->p;
 	const char *from = w == W_NODEPORT ? x->ep.external : x->ep.src;
 	const char *to = w == W_NODEPORT ? x->ep.nodeport : x->ep.vip;
-	char cmd[2048], what[160];
+	char what[160];
+	struct argv a;
 	json_t *j;
 	int ret;
 
+	exec_argv(x, from, &a);
+	argv_add(&a, "%s", x->self);
 	if (w == W_REQ)
-		snprintf(cmd, sizeof(cmd), "%s exec %s %s -- %s tcpload rr --to %s --rate %.0f "
-			 "--duration %g --json", x->self, x->t.name, from, x->self, to, p->req_rate,
-			 p->req_secs);
+		argv_words(&a, "tcpload rr --to %s --rate %.0f --duration %g --json", to,
+			   p->req_rate, p->req_secs);
 	else
-		snprintf(cmd, sizeof(cmd), "%s exec %s %s -- %s tcpload connect --to %s "
-			 "--duration %g --json", x->self, x->t.name, from, x->self, to,
-			 p->conn_secs);
+		argv_words(&a, "tcpload connect --to %s --duration %g --json", to, p->conn_secs);
 	snprintf(what, sizeof(what), "%s (tcpload %s -> %s)", run_workload_names[w], from, to);
-	ret = run_json(x, what, NULL, run_workload_secs(p, w), &j, err, len, cmd);
+	ret = run_json(x, what, NULL, run_workload_secs(p, w), &j, err, len, &a);
 	if (ret)
 		return ret;
 	if (w == W_REQ) {
@@ -268,13 +290,15 @@ int run_workloads_start(struct run_ctx *x, char *err, size_t err_len)
 	const char *clients[2] = { x->ep.src, x->ep.external };
 	struct run_child c;
 	char line[256];
+	struct argv a;
 	int i, ret;
 
 	for (i = 0; i < 2; i++) {
 		if (!clients[i][0])
 			continue;
-		ret = run_child_run(&c, 10, NULL, "%s exec %s %s -- sysctl -qw "
-				    "net.ipv4.tcp_tw_reuse=1", x->self, x->t.name, clients[i]);
+		exec_argv(x, clients[i], &a);
+		argv_words(&a, "sysctl -qw net.ipv4.tcp_tw_reuse=1");
+		ret = run_child_run(&c, 10, NULL, &a);
 		if (ret)
 			snprintf(err, err_len, "tcp_tw_reuse in %s: %s", clients[i],
 				 ret < 0 ? strerror(-ret) : run_child_message(&c, line, sizeof(line)));
@@ -283,15 +307,16 @@ int run_workloads_start(struct run_ctx *x, char *err, size_t err_len)
 			return -EIO;
 	}
 	for (i = 0; i < x->ep.n_servers; i++) {
-		ret = run_child_start(&x->servers[i], "%s exec %s %s -- %s tcpload serve --port %u "
-				      "--duration 86400", x->self, x->t.name, x->ep.servers[i],
-				      x->self, x->ep.server_port);
+		exec_argv(x, x->ep.servers[i], &a);
+		argv_add(&a, "%s", x->self);
+		argv_words(&a, "tcpload serve --port %u --duration 86400", x->ep.server_port);
+		ret = run_child_start(&x->servers[i], &a);
 		if (!ret)
 			ret = run_child_wait(&x->servers[i], "listening", 5, x->stop);
 		if (ret) {
 			snprintf(err, err_len, "tcpload server on %s: %s", x->ep.servers[i],
-				 ret < 0 ? strerror(-ret) :
-				 run_child_message(&x->servers[i], line, sizeof(line)));
+				 run_child_why(&x->servers[i], ret, "listening", line,
+					       sizeof(line)));
 			run_child_kill(&x->servers[i]);
 			return -EIO;
 		}

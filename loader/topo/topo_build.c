@@ -28,7 +28,6 @@
 
 #define VXLAN_PORT 4789
 #define CMD_ERR 768
-#define ARGS_LEN 512
 
 struct build {
 	const struct topo *t;
@@ -57,14 +56,20 @@ static int fail(struct build *b, int ret, const char *fmt, ...)
 static int ip(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int ip(struct build *b, const char *fmt, ...)
 {
-	char args[ARGS_LEN], why[CMD_ERR];
+	char why[CMD_ERR];
+	struct argv a;
 	va_list ap;
 	int ret;
 
+	argv_init(&a);
+	argv_add(&a, "ip");
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	argv_vwords(&a, fmt, ap);
 	va_end(ap);
-	ret = runcmd(why, sizeof(why), "ip %s", args);
+	if (a.err)
+		return fail(b, a.err, "'ip %s': %s", fmt, a.err == -EINVAL ? "a value is empty or "
+			    "holds a space" : "command too long");
+	ret = runcmd_argv(why, sizeof(why), &a);
 	return ret ? fail(b, ret, "%s", why) : 0;
 }
 

@@ -13,10 +13,9 @@
 #include "util/runcmd.h"
 
 #define RUNCMD_LEN 1024
-#define RUNCMD_WORDS 48
 #define RUNCMD_OUT 512
 
-void runcmd_exec(char **argv, int out_fd, int err_fd, pid_t parent)
+void runcmd_exec(char *const *argv, int out_fd, int err_fd, pid_t parent)
 {
 	sigset_t none;
 	int nul;
@@ -37,17 +36,6 @@ void runcmd_exec(char **argv, int out_fd, int err_fd, pid_t parent)
 	execvp(argv[0], argv);
 	dprintf(STDERR_FILENO, "cannot run %s: %s", argv[0], strerror(errno));
 	_exit(127);
-}
-
-int runcmd_words(char *text, char **argv, int max)
-{
-	char *save = NULL, *w;
-	int n = 0;
-
-	for (w = strtok_r(text, " ", &save); w && n < max - 1; w = strtok_r(NULL, " ", &save))
-		argv[n++] = w;
-	argv[n] = NULL;
-	return w ? -E2BIG : n;
 }
 
 /* Read the child's stderr to EOF; keep what fits, newlines as "; ". */
@@ -77,27 +65,24 @@ static void collect(int fd, char *out, size_t len)
 	out[used] = '\0';
 }
 
-int runcmd(char *err, size_t err_len, const char *fmt, ...)
+/* Say why a could not be built; -errno. */
+static int bad_argv(const struct argv *a, const char *fmt, char *err, size_t err_len)
 {
-	char cmd[RUNCMD_LEN], words[RUNCMD_LEN], out[RUNCMD_OUT];
-	char *argv[RUNCMD_WORDS + 1];
-	pid_t parent = getpid(), pid;
-	int pipefd[2], n, status, ret = 0;
-	va_list ap;
+	snprintf(err, err_len, "'%s': %s", fmt, a->err == -EINVAL ?
+		 "a value is empty or holds a space (it would not stay one argument)" :
+		 a->n ? "command too long" : "empty command");
+	return a->err ? a->err : -EINVAL;
+}
 
-	va_start(ap, fmt);
-	if (vsnprintf(cmd, sizeof(cmd), fmt, ap) >= (int)sizeof(cmd)) {
-		va_end(ap);
-		snprintf(err, err_len, "command too long: '%.60s...'", cmd);
-		return -E2BIG;
-	}
-	va_end(ap);
-	memcpy(words, cmd, strlen(cmd) + 1);
-	n = runcmd_words(words, argv, RUNCMD_WORDS + 1);
-	if (n <= 0) {
-		snprintf(err, err_len, "'%s': %s", cmd, n ? "too many words" : "empty command");
-		return -EINVAL;
-	}
+int runcmd_argv(char *err, size_t err_len, const struct argv *a)
+{
+	char cmd[RUNCMD_LEN], out[RUNCMD_OUT];
+	pid_t parent = getpid(), pid;
+	int pipefd[2], status, ret = 0;
+
+	if (a->err || !a->n)
+		return bad_argv(a, a->n ? a->v[0] : "", err, err_len);
+	argv_text(a, cmd, sizeof(cmd));
 	log_info("run: %s\n", cmd);
 	if (pipe2(pipefd, O_CLOEXEC)) {
 		ret = -errno;
@@ -106,7 +91,7 @@ int runcmd(char *err, size_t err_len, const char *fmt, ...)
 	}
 	pid = fork();
 	if (pid == 0)
-		runcmd_exec(argv, -1, pipefd[1], parent);
+		runcmd_exec(a->v, -1, pipefd[1], parent);
 	close(pipefd[1]);
 	if (pid < 0) {
 		ret = -errno;
@@ -133,4 +118,18 @@ int runcmd(char *err, size_t err_len, const char *fmt, ...)
 out:
 	close(pipefd[0]);
 	return ret;
+}
+
+int runcmd(char *err, size_t err_len, const char *fmt, ...)
+{
+	struct argv a;
+	va_list ap;
+
+	argv_init(&a);
+	va_start(ap, fmt);
+	argv_vwords(&a, fmt, ap);
+	va_end(ap);
+	if (a.err)
+		return bad_argv(&a, fmt, err, err_len);
+	return runcmd_argv(err, err_len, &a);
 }
