@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dplab/names.h"
 #include "cli.h"
 #include "pacing.h"
 #include "packet.h"
@@ -255,14 +256,27 @@ static const struct option long_opts[] = {
 	{ "dst-port", 1, NULL, 'O' }, { "dst-mac", 1, NULL, 'E' }, { NULL, 0, NULL, 0 },
 };
 
+/* An interface or namespace name, checked before it is used: arg, or NULL after saying why. */
+static const char *name_arg(int c, const char *arg)
+{
+	const char *why = c == 'i' || c == 'I' ? dplab_ifname_invalid(arg) :
+			  dplab_netns_invalid(arg);
+
+	if (!why)
+		return arg;
+	fprintf(stderr, "dplab-pktgen: --%s '%s': %s\n", c == 'i' ? "iface" : c == 'I' ?
+		"rx-iface" : c == 'n' ? "netns" : "rx-netns", arg, why);
+	return NULL;
+}
+
 /* One option c with its argument into o: 0, -EINVAL (a bad value) or -ERANGE (said why). */
 static int set_opt(int c, const char *arg, struct pg_opts *o, bool *lcore_given)
 {
 	switch (c) {
-	case 'i': o->iface = arg; return 0;
-	case 'n': o->netns = arg; return 0;
-	case 'I': o->rx_iface = arg; return 0;
-	case 'N': o->rx_netns = arg; return 0;
+	case 'i': return (o->iface = name_arg(c, arg)) ? 0 : -ERANGE;
+	case 'n': return (o->netns = name_arg(c, arg)) ? 0 : -ERANGE;
+	case 'I': return (o->rx_iface = name_arg(c, arg)) ? 0 : -ERANGE;
+	case 'N': return (o->rx_netns = name_arg(c, arg)) ? 0 : -ERANGE;
 	case 'j': o->json = arg; return 0;
 	case 'P': o->allow_physical = true; return 0;
 	case 'F': o->reflect = true; return 0;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <rte_mempool.h>
 #include <rte_pci.h>
 
+#include "dplab/names.h"
 #include "port.h"
 
 #define PG_RX_DESC 1024
@@ -32,7 +34,7 @@ static bool had_run_dir;	/* /var/run/dpdk was there before us */
 
 int pg_netns_enter(const char *name)
 {
-	char path[128];
+	char path[PATH_MAX];
 	int fd, err = 0;
 
 	if (origin_ns < 0) {
@@ -40,7 +42,10 @@ int pg_netns_enter(const char *name)
 		if (origin_ns < 0)
 			return -errno;
 	}
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if (dplab_netns_invalid(name))
+		return -EINVAL;		/* never a path outside /run/netns */
+	if (snprintf(path, sizeof(path), "/run/netns/%s", name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

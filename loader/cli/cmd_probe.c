@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "util/log.h"
+#include "dplab/names.h"
 #include "util/netns.h"
 #include "probe/probe.h"
 
@@ -80,6 +81,7 @@ static int parse_args(int argc, char **argv, struct probe_opts *o)
 static int check_inputs(const struct probe_opts *o)
 {
 	struct probe_kernel k;
+	const char *why;
 	int i;
 
 	if (geteuid() != 0) {
@@ -88,9 +90,9 @@ static int check_inputs(const struct probe_opts *o)
 		return -EPERM;
 	}
 	for (i = 0; i < o->n_ifaces; i++) {
-		if (strlen(o->ifaces[i]) >= IF_NAMESIZE) {
-			fprintf(stderr, "dplab probe: interface name '%s' is longer than %d characters\n",
-				o->ifaces[i], IF_NAMESIZE - 1);
+		why = dplab_ifname_invalid(o->ifaces[i]);
+		if (why) {
+			fprintf(stderr, "dplab probe: interface '%s': %s\n", o->ifaces[i], why);
 			return -EINVAL;
 		}
 		if (!if_nametoindex(o->ifaces[i])) {
@@ -158,6 +160,11 @@ int cmd_probe(int argc, char **argv)
 	err = parse_args(argc, argv, &o);
 	if (err)
 		return opts_exit_code(err);
+	if (o.netns && dplab_netns_invalid(o.netns)) {
+		fprintf(stderr, "dplab probe: --netns '%s': %s\n", o.netns,
+			dplab_netns_invalid(o.netns));
+		return EXIT_BAD_INPUT;
+	}
 	if (geteuid() == 0 && o.netns) {
 		err = netns_enter(o.netns, &saved_ns);
 		if (err) {

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "dplab/names.h"
 #include "util/netns.h"
 
 int netns_enter(const char *name, int *saved)
@@ -18,6 +19,9 @@ int netns_enter(const char *name, int *saved)
 	char path[PATH_MAX];
 	int fd, err = 0;
 
+	*saved = -1;
+	if (dplab_netns_invalid(name))
+		return -EINVAL;		/* never a path outside /run/netns */
 	*saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (*saved < 0)
 		return -errno;
@@ -50,6 +54,8 @@ bool netns_exists(const char *name)
 {
 	char path[PATH_MAX];
 
+	if (dplab_netns_invalid(name))
+		return false;
 	snprintf(path, sizeof(path), "/run/netns/%s", name);
 	return !access(path, F_OK);
 }
@@ -59,6 +65,8 @@ int netns_is_current(const char *name)
 	struct stat named, current;
 	char path[PATH_MAX];
 
+	if (dplab_netns_invalid(name))
+		return -EINVAL;
 	snprintf(path, sizeof(path), "/run/netns/%s", name);
 	if (stat(path, &named) || stat("/proc/thread-self/ns/net", &current))
 		return -errno;

@@ -175,6 +175,11 @@ START_TEST(test_guard_bypasses_refused)
 	snprintf(args, sizeof(args), "--iface a --netns %s --rx-iface 'b=1' --rate 1000 "
 		 "--duration 1", ns);
 	expect_refusal(pg, args, 1, "--rx-iface 'b=1'");
+	/* Names checked before use: a namespace is never a path out of /run/netns. */
+	expect_refusal(pg, "--iface a --netns ../../proc/1/ns/net --rate 1000 --duration 1", 2,
+		       "--netns '../../proc/1/ns/net': a network namespace name holds no '/'");
+	expect_refusal(pg, "--iface abcdefghijklmnopq --rate 1000 --duration 1", 2,
+		       "longer than an interface name can be");
 	snprintf(args, sizeof(args), "--iface tun0 --netns %s --rate 1000 --duration 1", ns);
 	expect_refusal(pg, args, 1, "tun0 (driver tun) is not a virtual interface");
 	snprintf(args, sizeof(args), "--receive --iface tun0 --netns %s --duration 1", ns);

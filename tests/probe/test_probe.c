@@ -282,6 +282,13 @@ START_TEST(test_bad_input_exit_2)
 				"%s probe --netns %s lo'", test_dplab_path(), ns), 2);
 	ck_assert_msg(strstr(out, "bpffs"), "message: %s", out);
 	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe", test_dplab_path()), 2);
+	/* Names are checked before use: never a path out of /run/netns, never cut. */
+	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --netns ../../proc/1/ns/net lo",
+				test_dplab_path()), 2);
+	ck_assert_msg(strstr(out, "holds no '/'"), "message: %s", out);
+	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --netns %s 'lo:x' "
+				"abcdefghijklmnopq", test_dplab_path(), ns), 2);
+	ck_assert_msg(strstr(out, "'lo:x'"), "message: %s", out);
 	testns_delete(ns);
 }
 END_TEST
