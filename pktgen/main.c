@@ -162,7 +162,9 @@ static int start_ports(const struct pg_opts *o, const char *prog, struct ports *
 	char rx_args[96];
 	int err = 0;
 
-	pg_eal_args_build(&ea, prog, o->lcore, o->pmd, both, has_rx(p) && !rx_apart ? 2 : 1);
+	err = pg_eal_args_build(&ea, prog, o->lcore, o->pmd, both, has_rx(p) && !rx_apart ? 2 : 1);
+	if (err)
+		return err;
 	if (ea.no_huge)
 		fprintf(out, "note: no hugepages reserved (/proc/sys/vm/nr_hugepages is 0): "
 			"running with --no-huge%s\n",
@@ -175,7 +177,8 @@ static int start_ports(const struct pg_opts *o, const char *prog, struct ports *
 	p->eal = true;
 	if (rx_apart) {
 		err = p->rx.netns ? pg_netns_enter(p->rx.netns) : pg_netns_restore();
-		pg_vdev_args(o->pmd, p->rx.iface, rx_args, sizeof(rx_args));
+		if (!err)
+			err = pg_vdev_args(o->pmd, p->rx.iface, rx_args, sizeof(rx_args));
 		if (!err)
 			err = rte_vdev_init(p->rx.dev, rx_args);
 		if (err) {

@@ -120,12 +120,12 @@ const char *pg_pmd_name(enum pg_pmd pmd)
 	return pmd == PG_PMD_AF_XDP ? "net_af_xdp" : "net_af_packet";
 }
 
-void pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len)
+int pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len)
 {
-	if (pmd == PG_PMD_AF_XDP)
-		snprintf(buf, len, "iface=%s,start_queue=0,queue_count=1", iface);
-	else
-		snprintf(buf, len, "iface=%s,qpairs=1", iface);
+	int n = snprintf(buf, len, pmd == PG_PMD_AF_XDP ? "iface=%s,start_queue=0,queue_count=1" :
+			 "iface=%s,qpairs=1", iface);
+
+	return n < 0 || n >= len ? -E2BIG : 0;
 }
 
 int pg_port_name(struct pg_port *p, enum pg_pmd pmd, int index)
@@ -133,8 +133,8 @@ int pg_port_name(struct pg_port *p, enum pg_pmd pmd, int index)
 	struct rte_pci_addr addr;
 
 	if (!p->pci) {
-		snprintf(p->dev, sizeof(p->dev), "%s%d", pg_pmd_name(pmd), index);
-		return 0;
+		return snprintf(p->dev, sizeof(p->dev), "%s%d", pg_pmd_name(pmd), index) <
+		       (int)sizeof(p->dev) ? 0 : -E2BIG;
 	}
 	if (rte_pci_addr_parse(p->pci, &addr))
 		return -EINVAL;
@@ -145,12 +145,16 @@ int pg_port_name(struct pg_port *p, enum pg_pmd pmd, int index)
 static void add(struct pg_eal_args *ea, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
-	if (ea->argc >= PG_EAL_MAX_ARGS - 1)
+	if (ea->argc >= PG_EAL_MAX_ARGS - 1) {
+		ea->overflow = true;
 		return;
+	}
 	va_start(ap, fmt);
-	vsnprintf(ea->buf[ea->argc], sizeof(ea->buf[0]), fmt, ap);
+	n = vsnprintf(ea->buf[ea->argc], sizeof(ea->buf[0]), fmt, ap);
 	va_end(ap);
+	ea->overflow |= n < 0 || n >= (int)sizeof(ea->buf[0]);
 	ea->argv[ea->argc] = ea->buf[ea->argc];
 	ea->argv[++ea->argc] = NULL;
 }
@@ -169,8 +173,8 @@ static bool have_hugepages(void)
 	return n > 0;
 }
 
-void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, unsigned int lcore,
-		       enum pg_pmd pmd, struct pg_port *const *ports, int n)
+int pg_eal_args_build(struct pg_eal_args *ea, const char *prog, unsigned int lcore,
+		      enum pg_pmd pmd, struct pg_port *const *ports, int n)
 {
 	bool pci = false;
 	char devargs[96];
@@ -178,6 +182,7 @@ void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, unsigned int lc
 
 	had_run_dir = !access("/var/run/dpdk", F_OK);
 	ea->argc = 0;
+	ea->overflow = false;
 	add(ea, "%s", prog);
 	add(ea, "-l%u", lcore);
 	for (i = 0; i < n; i++)
@@ -206,16 +211,23 @@ void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, unsigned int lc
 			add(ea, "-a%s", ports[i]->dev);
 			continue;
 		}
-		pg_vdev_args(pmd, ports[i]->iface, devargs, sizeof(devargs));
+		ea->overflow |= pg_vdev_args(pmd, ports[i]->iface, devargs, sizeof(devargs)) < 0;
 		add(ea, "--vdev=%s,%s", ports[i]->dev, devargs);
 	}
+	if (!ea->overflow)
+		return 0;
+	fprintf(stderr, "dplab-pktgen: EAL arguments: one does not fit its buffer (a name too "
+		"long?): refusing to start with a cut argument\n");
+	return -E2BIG;
 }
 
 void pg_eal_runtime_dir_remove(void)
 {
 	char dir[128];
 
-	snprintf(dir, sizeof(dir), "/var/run/dpdk/dplab-pktgen-%ld", (long)getpid());
+	if (snprintf(dir, sizeof(dir), "/var/run/dpdk/dplab-pktgen-%ld", (long)getpid()) >=
+	    (int)sizeof(dir))
+		return;
 	/* Only when empty; the parent only if we made it and it is empty. */
 	if (!rmdir(dir) && !had_run_dir)
 		rmdir("/var/run/dpdk");
@@ -240,7 +252,8 @@ int pg_port_start(struct pg_port *p, unsigned int nb_mbufs)
 			strerror(-err));
 		return err;
 	}
-	snprintf(name, sizeof(name), "pool_%s", p->dev);
+	if (snprintf(name, sizeof(name), "pool_%s", p->dev) >= (int)sizeof(name))
+		return -ENAMETOOLONG;
 	p->pool = rte_pktmbuf_pool_create(name, nb_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					  rte_eth_dev_socket_id(p->port_id));
 	if (!p->pool) {

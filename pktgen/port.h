@@ -18,6 +18,7 @@ struct pg_eal_args {
 	char *argv[PG_EAL_MAX_ARGS];
 	char buf[PG_EAL_MAX_ARGS][128];
 	bool no_huge;		/* no hugepages reserved: --no-huge */
+	bool overflow;		/* an argument did not fit: not to be used */
 };
 
 struct pg_port {
@@ -54,8 +55,8 @@ static inline const char *pg_port_what(const struct pg_port *p)
 
 /* "net_af_packet" or "net_af_xdp". */
 const char *pg_pmd_name(enum pg_pmd pmd);
-/* The devargs of a vdev on iface ("iface=a,qpairs=1"). */
-void pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len);
+/* The devargs of a vdev on iface ("iface=a,qpairs=1"); -E2BIG if they do not fit. */
+int pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len);
 
 /*
  * Name the port's ethdev: the vdev net_af_<pmd><index> on p->iface, or
@@ -69,8 +70,8 @@ int pg_port_name(struct pg_port *p, enum pg_pmd pmd, int index);
  * a --vdev for each interface port, an allow-list entry (-a) for each PCI
  * port and no PCI scan when there is none; EAL's one lcore runs on CPU lcore.
  */
-void pg_eal_args_build(struct pg_eal_args *ea, const char *prog, unsigned int lcore,
-		       enum pg_pmd pmd, struct pg_port *const *ports, int n);
+int pg_eal_args_build(struct pg_eal_args *ea, const char *prog, unsigned int lcore,
+		      enum pg_pmd pmd, struct pg_port *const *ports, int n);
 /* Remove the empty runtime directory EAL made (after rte_eal_cleanup). */
 void pg_eal_runtime_dir_remove(void);
 

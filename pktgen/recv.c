@@ -125,7 +125,9 @@ int pg_receive_main(const struct pg_opts *o, const char *prog, volatile int *sto
 	err = pg_guard(o, &rx, 0, &physical);
 	if (err)
 		return err;
-	pg_eal_args_build(&ea, prog, o->lcore, o->pmd, ports, 1);
+	err = pg_eal_args_build(&ea, prog, o->lcore, o->pmd, ports, 1);
+	if (err)
+		return err;
 	if (rte_eal_init(ea.argc, ea.argv) < 0) {
 		fprintf(stderr, "dplab-pktgen: EAL init: %s\n", rte_strerror(rte_errno));
 		pg_eal_runtime_dir_remove();

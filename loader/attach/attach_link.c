@@ -19,6 +19,7 @@
 
 #include "attach/attach_int.h"
 #include "util/log.h"
+#include "util/fmt.h"
 
 /* mkdir -p of the directory that holds path; 0 or -errno. */
 static int mkdir_parents(const char *path)
@@ -58,7 +59,10 @@ int link_pin_prepare(const char *pin, char *why, size_t len)
 		snprintf(why, len, "creating the directory of pin %s: %s", pin, errno_name(err));
 		return err;
 	}
-	snprintf(dir, sizeof(dir), "%s", pin);
+	if (fmt_fit(dir, sizeof(dir), "%s", pin)) {
+		snprintf(why, len, "pin %s: name too long", pin);
+		return -ENAMETOOLONG;
+	}
 	slash = strrchr(dir, '/');
 	if (!slash)
 		snprintf(dir, sizeof(dir), ".");

@@ -17,6 +17,7 @@
 #include "cluster/cluster.h"
 #include "util/log.h"
 #include "cluster/stack.h"
+#include "util/fmt.h"
 
 #define DEFAULT_TOPOLOGY "topologies/two-node.topo"
 
@@ -303,13 +304,13 @@ int cmd_down(int argc, char **argv)
 				TOPO_NAME - 1);
 			return EXIT_BAD_INPUT;
 		}
-		snprintf(name, sizeof(name), "%s", o.topology);
+		fmt_fit(name, sizeof(name), "%s", o.topology);
 	} else {
 		c = cluster_alloc("down");
 		if (!c)
 			return EXIT_FAILURE;
 		ret = cluster_open(NULL, c, err, sizeof(err));
-		snprintf(name, sizeof(name), "%s", c->t.name);
+		fmt_fit(name, sizeof(name), "%s", c->t.name);
 		free(c);
 		if (ret) {
 			printf("dplab down: nothing is up\n");

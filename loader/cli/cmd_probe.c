@@ -20,6 +20,7 @@
 #include "dplab/names.h"
 #include "util/netns.h"
 #include "probe/probe.h"
+#include "util/fmt.h"
 
 #define PROBE_JSON_SCHEMA "dplab.probe/1"
 
@@ -123,7 +124,7 @@ static int probe_one(const char *ifname, const struct probe_opts *o, struct prob
 			ifname, strerror(-err));
 		return err;
 	}
-	snprintf(r->facts.netns, sizeof(r->facts.netns), "%s", o->netns ? o->netns : "");
+	fmt_fit(r->facts.netns, sizeof(r->facts.netns), "%s", o->netns ? o->netns : "");
 	if (!o->read_only) {
 		sigemptyset(&block);
 		sigaddset(&block, SIGINT);

@@ -22,6 +22,7 @@
 #include "run/run_cluster.h"
 #include "run/run_report.h"
 #include "run/run_results.h"
+#include "util/fmt.h"
 
 #define APPLY_SECS 1.0		/* planned time of a knob change, for estimates */
 
@@ -401,8 +402,11 @@ static int find_binaries(struct run_ctx *x)
 	if (n <= 0)
 		return -errno;
 	x->self[n] = 0;
-	snprintf(dir, sizeof(dir), "%s", x->self);
-	snprintf(x->pktgen, sizeof(x->pktgen), "%s/dplab-pktgen", dirname(dir));
+	if (fmt_fit(dir, sizeof(dir), "%s", x->self) ||
+	    fmt_fit(x->pktgen, sizeof(x->pktgen), "%s/dplab-pktgen", dirname(dir))) {
+		fprintf(stderr, "dplab run: %s: the directory's name is too long\n", x->self);
+		return -ENAMETOOLONG;
+	}
 	if (access(x->pktgen, X_OK)) {
 		fprintf(stderr, "dplab run: %s: %s (make builds it)\n", x->pktgen, strerror(errno));
 		return -ENOENT;
@@ -419,7 +423,7 @@ static int prepare(struct run_ctx *x, const struct run_opts *o, char *out, size_
 		fprintf(stderr, "dplab run: %s\n", err);
 		return -EINVAL;
 	}
-	snprintf(state, sizeof(state), "/run/dplab/%s", x->t.name);
+	fmt_fit(state, sizeof(state), "/run/dplab/%s", x->t.name);
 	if (!access(state, F_OK)) {
 		fprintf(stderr, "dplab run: topology %s is up already; dplab run builds its own "
 			"(dplab down --topology %s first)\n", x->t.name, x->t.name);

@@ -20,6 +20,7 @@
 #include "util/log.h"
 #include "util/netns.h"
 #include "topo/topo.h"
+#include "util/fmt.h"
 
 #define TOPO_JSON_SCHEMA "dplab.topo/1"
 #define EXIT_INTERRUPTED 130
@@ -163,9 +164,9 @@ static int topo_down_cmd(const char *file_or_name, const struct topo_opts *o)
 			fprintf(stderr, "dplab topo down: %s\n", err);
 			return EXIT_BAD_INPUT;
 		}
-		snprintf(name, sizeof(name), "%s", t.name);
+		fmt_fit(name, sizeof(name), "%s", t.name);
 	} else if (topo_name_valid(file_or_name)) {
-		snprintf(name, sizeof(name), "%s", file_or_name);
+		fmt_fit(name, sizeof(name), "%s", file_or_name);
 	} else {
 		fprintf(stderr, "dplab topo down: '%s' is neither a topology file nor a topology "
 			"name\n", file_or_name);

@@ -14,24 +14,34 @@
 #include "util/netns.h"
 #include "cluster/services.h"
 #include "cluster/stack.h"
+#include "util/fmt.h"
 
 /* The only topology with state under /run/dplab, into name. */
 static int only_topology(char *name, size_t len, char *err, size_t err_len)
 {
 	struct dirent *de;
 	int found = 0;
+	bool foreign = false;
 	DIR *d = opendir(DPLAB_RUN_DIR);
 
-	if (d) {
-		while ((de = readdir(d)))
-			if (de->d_name[0] != '.' && !found++)
-				snprintf(name, len, "%.*s", (int)len - 1, de->d_name);
-		closedir(d);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		/* Not a topology's name: never cut or taken as one. */
+		if (!topo_name_valid(de->d_name) || fmt_fit(name, len, "%s", de->d_name))
+			foreign = true;
+		found++;
 	}
-	if (found == 1)
+	if (d)
+		closedir(d);
+	if (found == 1 && !foreign)
 		return 0;
-	snprintf(err, err_len, found ? "%d topologies are up: name one with --topology" :
-		 "no topology is up (dplab up first)", found);
+	if (foreign)
+		snprintf(err, err_len, "%s holds an entry that is not a topology's: name one with "
+			 "--topology", DPLAB_RUN_DIR);
+	else
+		snprintf(err, err_len, found ? "%d topologies are up: name one with --topology" :
+			 "no topology is up (dplab up first)", found);
 	return -ENOENT;
 }
 

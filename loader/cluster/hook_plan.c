@@ -118,8 +118,7 @@ static void socket_lb(struct builder *b, const struct knobs *k, int node)
 
 	if (k->service_lb != SERVICE_LB_SOCKET)
 		return;
-	snprintf(cgroup, sizeof(cgroup), "%s/%s/%s", DPLAB_CGROUP_DIR, b->t->name,
-		 b->t->nodes[node].name);
+	topo_cgroup_path(b->t->name, b->t->nodes[node].name, cgroup, sizeof(cgroup));
 	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
 		add(b, node, FEAT_SOCK_LB, hooks[i].prog, hooks[i].hook, cgroup, false);
 }

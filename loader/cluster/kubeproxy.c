@@ -12,6 +12,7 @@
 #include "util/cidr.h"
 #include "cluster/iptables.h"
 #include "cluster/kubeproxy.h"
+#include "util/fmt.h"
 
 #define KUBE_CHAIN_LEN 29	/* iptables' chain name limit, with the NUL */
 #define KUBE_HASH_LEN 16
@@ -71,7 +72,7 @@ static void endpoint(const struct topo *t, const struct topo_service *svc, int b
 {
 	char ip[INET_ADDRSTRLEN];
 
-	snprintf(buf, ENDPOINT_LEN, "%s:%u", addr_str(t->pods[svc->backends[b].pod].ip, ip),
+	fmt_fit(buf, ENDPOINT_LEN, "%s:%u", addr_str(t->pods[svc->backends[b].pod].ip, ip),
 		 svc->target_port);
 }
 
@@ -79,7 +80,7 @@ static void sep_chain(const struct kube_svc *ks, const char *ep, chain_name_t bu
 {
 	char key[SVC_PORT_NAME + ENDPOINT_LEN + 8];
 
-	snprintf(key, sizeof(key), "%s/%s/%s", ks->port_name, ks->proto, ep);
+	fmt_fit(key, sizeof(key), "%s/%s/%s", ks->port_name, ks->proto, ep);
 	hashed_chain("KUBE-SEP-", key, buf);
 }
 
@@ -92,11 +93,13 @@ static int kube_svc_init(const struct topo *t, const struct svc_instance *inst,
 
 	memset(ks, 0, sizeof(*ks));
 	ks->inst = inst;
-	if (inst->filler)
-		snprintf(ks->port_name, sizeof(ks->port_name), "dplab/%s-%d:%u", svc->name,
-			 inst->index, svc->port);
-	else
-		snprintf(ks->port_name, sizeof(ks->port_name), "dplab/%s:%u", svc->name, svc->port);
+	/* The chains are named after this: two services must never share one. */
+	if (inst->filler ? fmt_fit(ks->port_name, sizeof(ks->port_name), "dplab/%s-%d:%u",
+				   svc->name, inst->index, svc->port) :
+	    fmt_fit(ks->port_name, sizeof(ks->port_name), "dplab/%s:%u", svc->name, svc->port)) {
+		snprintf(err, err_len, "service %s: its kube-proxy port name is too long", svc->name);
+		return -ENAMETOOLONG;
+	}
 	if (svc->proto != IPPROTO_TCP && svc->proto != IPPROTO_UDP) {
 		snprintf(err, err_len, "service %s: protocol %u: kube-proxy rules are for tcp "
 			 "and udp", svc->name, svc->proto);
@@ -111,7 +114,7 @@ static int kube_svc_init(const struct topo *t, const struct svc_instance *inst,
 		}
 	}
 	addr_str(inst->vip, ks->vip);
-	snprintf(key, sizeof(key), "%s/%s", ks->port_name, ks->proto);
+	fmt_fit(key, sizeof(key), "%s/%s", ks->port_name, ks->proto);
 	hashed_chain("KUBE-SVC-", key, ks->svc_chain);
 	hashed_chain("KUBE-EXT-", key, ks->ext_chain);
 	ks->nodeport = !inst->filler && svc->nodeport;

@@ -18,6 +18,7 @@
 #include "util/netns.h"
 #include "util/runcmd.h"
 #include "cluster/stack.h"
+#include "util/fmt.h"
 
 #define VXLAN_OVERHEAD 50
 
@@ -225,7 +226,7 @@ int stack_bandwidth_manager(const struct knobs *k, char *err, size_t err_len)
 
 	if (k->bandwidth_manager == BANDWIDTH_MANAGER_OFF)
 		return 0;
-	snprintf(ns, sizeof(ns), "dplab-fqcheck-%d", getpid());
+	fmt_fit(ns, sizeof(ns), "dplab-fqcheck-%d", getpid());
 	ret = runcmd(why, sizeof(why), "ip netns add %s", ns);
 	if (!ret)
 		ret = runcmd(why, sizeof(why), "tc -n %s qdisc add dev lo root fq", ns);

@@ -13,6 +13,7 @@
 #include "feature/feature_int.h"
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/fmt.h"
 
 static const struct {
 	const char *name;
@@ -63,7 +64,8 @@ int feature_prog_fd(const struct topo *t, int node, enum feature_id f, const cha
 	int fd;
 
 	feature_dir(t, node, f, dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/progs/%s", dir, prog);
+	if (fmt_fit(path, sizeof(path), "%s/progs/%s", dir, prog))
+		return -ENAMETOOLONG;
 	fd = bpf_obj_get(path);
 	return fd < 0 ? -errno : fd;
 }

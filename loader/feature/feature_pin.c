@@ -11,6 +11,7 @@
 
 #include "feature/feature_int.h"
 #include "util/fsutil.h"
+#include "util/fmt.h"
 
 static const char *pin_name(const struct bpf_map *map)
 {
@@ -29,8 +30,8 @@ static int pin_programs(struct bpf_object *obj, const char *dir, char *err, size
 	bpf_object__for_each_program(prog, obj) {
 		if (!bpf_program__autoload(prog))
 			continue;
-		snprintf(path, sizeof(path), "%s/progs/%s", dir, bpf_program__name(prog));
-		rc = bpf_program__pin(prog, path);
+		rc = fmt_fit(path, sizeof(path), "%s/progs/%s", dir, bpf_program__name(prog)) ?:
+		     bpf_program__pin(prog, path);
 		if (rc)
 			return feature_fail(err, err_len, rc, "pinning program %s at %s",
 					    bpf_program__name(prog), path);
@@ -45,8 +46,8 @@ static int pin_maps(struct bpf_object *obj, const char *dir, char *err, size_t e
 	int rc;
 
 	bpf_object__for_each_map(map, obj) {
-		snprintf(path, sizeof(path), "%s/maps/%s", dir, pin_name(map));
-		rc = bpf_map__pin(map, path);
+		rc = fmt_fit(path, sizeof(path), "%s/maps/%s", dir, pin_name(map)) ?:
+		     bpf_map__pin(map, path);
 		if (rc)
 			return feature_fail(err, err_len, rc, "pinning map %s at %s",
 					    bpf_map__name(map), path);
@@ -62,10 +63,10 @@ int feature_pin_object(struct bpf_object *obj, const char *dir, char *err, size_
 	rc = rm_tree(dir, failed, sizeof(failed));
 	if (rc)
 		return feature_fail(err, err_len, rc, "removing the previous pin %s", failed);
-	snprintf(sub, sizeof(sub), "%s/progs", dir);
+	fmt_fit(sub, sizeof(sub), "%s/progs", dir);
 	rc = mkdir_p(sub, 0755);
 	if (!rc) {
-		snprintf(sub, sizeof(sub), "%s/maps", dir);
+		fmt_fit(sub, sizeof(sub), "%s/maps", dir);
 		rc = mkdir_p(sub, 0755);
 	}
 	if (rc) {

@@ -19,6 +19,7 @@
 #include "feature/feature_int.h"
 #include "util/log.h"
 #include "dplab/counters.h"
+#include "util/fmt.h"
 
 static const char *const counter_names[DPLAB_CNT_MAX] = DPLAB_COUNTER_NAMES;
 
@@ -122,7 +123,7 @@ json_t *feature_stats(const struct topo *t, int node, enum feature_id f)
 	int rc;
 
 	feature_dir(t, node, f, dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/maps", dir);
+	fmt_fit(path, sizeof(path), "%s/maps", dir);
 	d = opendir(path);
 	if (!d)
 		return NULL;
@@ -131,7 +132,7 @@ json_t *feature_stats(const struct topo *t, int node, enum feature_id f)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/maps/%s", dir, de->d_name);
+		fmt_fit(path, sizeof(path), "%s/maps/%s", dir, de->d_name);
 		rc = map_stats(path, de->d_name, maps, counters);
 		if (rc)
 			log_warn("feature %s of node %s: map %s: %s (%s)\n", feature_name(f),

@@ -23,6 +23,7 @@
 #include "probe/probe.h"
 #include "probe/probe_trials.h"
 #include "probe.skel.h"
+#include "util/fmt.h"
 
 #define XDP_PROG_NAME "xdp_pass"
 #define LIBXDP_BPFFS_DEFAULT "/sys/fs/bpf"
@@ -50,7 +51,7 @@ static void state_read(struct libxdp_state *s)
 	while ((de = readdir(d)) && s->n < STATE_MAX_ENTRIES) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		snprintf(s->name[s->n++], NAME_MAX + 1, "%s", de->d_name);
+		fmt_fit(s->name[s->n++], NAME_MAX + 1, "%s", de->d_name);
 	}
 	closedir(d);
 }
@@ -87,13 +88,13 @@ static void state_clean_up(const struct libxdp_state *before, int ifindex,
 	after = calloc(1, sizeof(*after));
 	if (!after)
 		return;
-	snprintf(after->dir, sizeof(after->dir), "%s", before->dir);
+	fmt_fit(after->dir, sizeof(after->dir), "%s", before->dir);
 	state_read(after);
-	snprintf(prefix, sizeof(prefix), "dispatch-%d-", ifindex);
+	fmt_fit(prefix, sizeof(prefix), "dispatch-%d-", ifindex);
 	for (i = 0; i < after->n; i++) {
 		if (state_has(before, after->name[i]))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", after->dir, after->name[i]);
+		fmt_fit(path, sizeof(path), "%s/%s", after->dir, after->name[i]);
 		if (strncmp(after->name[i], prefix, strlen(prefix))) {
 			log_warn("probe: %s appeared during the libxdp trial; not ours, left alone\n",
 				 path);
@@ -197,8 +198,8 @@ void probe_trial_libxdp(const struct trial_env *env, struct probe_trial *t)
 		goto out;
 	}
 	bpffs = secure_getenv("LIBXDP_BPFFS") ?: LIBXDP_BPFFS_DEFAULT;
-	snprintf(state[0].dir, sizeof(state[0].dir), "%s/xdp", bpffs);
-	snprintf(state[1].dir, sizeof(state[1].dir), "%s/xdp", LIBXDP_RUNDIR);
+	fmt_fit(state[0].dir, sizeof(state[0].dir), "%s/xdp", bpffs);
+	fmt_fit(state[1].dir, sizeof(state[1].dir), "%s/xdp", LIBXDP_RUNDIR);
 	for (i = 0; i < 2; i++)
 		state_read(&state[i]);
 

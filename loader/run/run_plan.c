@@ -12,6 +12,7 @@
 
 #include "util/fsutil.h"
 #include "run/run_plan.h"
+#include "util/fmt.h"
 
 #define DEFAULT_TOPOLOGY "topologies/two-node.topo"
 #define MAX_WORDS 32
@@ -125,7 +126,7 @@ static int sweep_arg(char *arg, struct plan_spec *s, char *why, size_t len)
 	*eq++ = 0;
 	for (v = strtok_r(eq, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
 		knobs_default(&k);
-		snprintf(probe, sizeof(probe), "%s=%s", arg, v);
+		fmt_fit(probe, sizeof(probe), "%s=%s", arg, v);
 		if (strcmp(arg, "service_lb") && strcmp(arg, "services")) {
 			snprintf(why, len, "sweep over '%s': only service_lb and services", arg);
 			return -EINVAL;
@@ -187,10 +188,12 @@ DIRECTIVE(d_word)
 		snprintf(why, len, "%s: want one word", w[0]);
 		return -EINVAL;
 	}
-	if (!strcmp(w[0], "name"))
-		snprintf(p->name, sizeof(p->name), "%s", w[1]);
-	else
-		snprintf(p->topology, sizeof(p->topology), "%s", w[1]);
+	if (!strcmp(w[0], "name") ? fmt_fit(p->name, sizeof(p->name), "%s", w[1]) :
+	    fmt_fit(p->topology, sizeof(p->topology), "%s", w[1])) {
+		snprintf(why, len, "%s: longer than %zu characters", w[0],
+			 (!strcmp(w[0], "name") ? sizeof(p->name) : sizeof(p->topology)) - 1);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -284,7 +287,10 @@ DIRECTIVE(d_config)
 		snprintf(why, len, "config: want NAME [preset=X] KNOB=VALUE...");
 		return -EINVAL;
 	}
-	snprintf(s->extra[s->n_extra].name, RUN_NAME_LEN, "%s", w[1]);
+	if (fmt_fit(s->extra[s->n_extra].name, RUN_NAME_LEN, "%s", w[1])) {
+		snprintf(why, len, "config: a name longer than %d characters", RUN_NAME_LEN - 1);
+		return -EINVAL;
+	}
 	knobs_default(&s->extra[s->n_extra].k);
 	for (i = 2; i < n; i++)
 		if (config_word(w[1], w[i], &s->extra[s->n_extra].k, why, len))
@@ -381,10 +387,10 @@ static int add_isolation(struct run_plan *p, bool on, unsigned int knobs_mask,
 		else
 			snprintf(value, sizeof(value), "%s", alternative[i]);
 		k = base;
-		snprintf(assignment, sizeof(assignment), "%s=%s", knob_name(i), value);
-		if (knobs_assign(&k, assignment, NULL, err, sizeof(err)))
+		if (fmt_fit(assignment, sizeof(assignment), "%s=%s", knob_name(i), value) ||
+		    knobs_assign(&k, assignment, NULL, err, sizeof(err)) ||
+		    fmt_fit(name, sizeof(name), "%c+%s", from, assignment))
 			return -EINVAL;	/* the alternative table is wrong */
-		snprintf(name, sizeof(name), "%c+%s", from, assignment);
 		c = add(p, name, on ? G_ISOLATE_ON : G_ISOLATE_OFF, &k, workloads);
 		if (!c)
 			return -E2BIG;
@@ -394,7 +400,7 @@ static int add_isolation(struct run_plan *p, bool on, unsigned int knobs_mask,
 		snprintf(c->value, sizeof(c->value), "%s", value);
 	}
 	/* The baseline again: how far the machine drifted over the group. */
-	snprintf(name, sizeof(name), "%c again", from);
+	fmt_fit(name, sizeof(name), "%c again", from);
 	c = add(p, name, on ? G_ISOLATE_ON : G_ISOLATE_OFF, &base, workloads);
 	if (!c)
 		return -E2BIG;
@@ -414,11 +420,13 @@ static int add_sweep(struct run_plan *p, const struct plan_spec *s)
 		first = -1;
 		for (j = 0; j < s->n_counts; j++) {
 			knobs_default(&k);
-			snprintf(assignment, sizeof(assignment), "service_lb=%s", s->sweep_lbs[i]);
-			knobs_assign(&k, assignment, NULL, err, sizeof(err));
+			if (fmt_fit(assignment, sizeof(assignment), "service_lb=%s",
+				    s->sweep_lbs[i]) ||
+			    knobs_assign(&k, assignment, NULL, err, sizeof(err)) ||
+			    fmt_fit(name, sizeof(name), "%s services=%u", s->sweep_lbs[i],
+				    s->sweep_n[j]))
+				return -EINVAL;	/* checked when parsed */
 			k.services = s->sweep_n[j];
-			snprintf(name, sizeof(name), "%s services=%u", s->sweep_lbs[i],
-				 s->sweep_n[j]);
 			c = add(p, name, G_SWEEP, &k, s->sweep_workloads);
 			if (!c)
 				return -E2BIG;

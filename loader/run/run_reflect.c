@@ -21,6 +21,7 @@
 #include "run/run.h"
 
 #include "reflector.skel.h"
+#include "util/fmt.h"
 
 static struct reflector_bpf *refl;
 
@@ -61,22 +62,22 @@ int run_endpoints_find(struct run_ctx *x, char *err, size_t err_len)
 		snprintf(err, err_len, "topology %s: needs a TCP service with backends", t->name);
 		return -EINVAL;
 	}
-	snprintf(e->src_ns, sizeof(e->src_ns), "%s", t->pods[e->src_pod].ns);
-	snprintf(e->dst_ns, sizeof(e->dst_ns), "%s", t->pods[e->dst_pod].ns);
+	fmt_fit(e->src_ns, sizeof(e->src_ns), "%s", t->pods[e->src_pod].ns);
+	fmt_fit(e->dst_ns, sizeof(e->dst_ns), "%s", t->pods[e->dst_pod].ns);
 	pod_path(t, e->src_pod, e->src, sizeof(e->src));
 	pod_path(t, e->dst_pod, e->dst, sizeof(e->dst));
 	addr_str(t->pods[e->src_pod].ip, e->src_ip);
 	addr_str(t->pods[e->dst_pod].ip, e->dst_ip);
-	snprintf(e->vip, sizeof(e->vip), "%s:%u", addr_str(s->vip, addr), s->port);
+	fmt_fit(e->vip, sizeof(e->vip), "%s:%u", addr_str(s->vip, addr), s->port);
 	e->server_port = s->target_port;
 	for (i = 0; i < s->n_backends; i++)
 		pod_path(t, s->backends[i].pod, e->servers[e->n_servers++], sizeof(e->servers[0]));
 	node = t->pods[s->backends[0].pod].node;
 	if (s->nodeport)
-		snprintf(e->nodeport, sizeof(e->nodeport), "%s:%u",
+		fmt_fit(e->nodeport, sizeof(e->nodeport), "%s:%u",
 			 addr_str(t->nodes[node].underlay.addr, addr), s->nodeport);
 	if (t->n_externals)
-		snprintf(e->external, sizeof(e->external), "%s", t->externals[0].name);
+		fmt_fit(e->external, sizeof(e->external), "%s", t->externals[0].name);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "util/fsutil.h"
 #include "run/run_report.h"
 #include "run/run_report_int.h"
+#include "util/fmt.h"
 
 #define MAX_ATTACH 128
 
@@ -242,7 +243,11 @@ int run_report_write(json_t *results, const char *dir, char *err, size_t err_len
 		snprintf(err, err_len, "report for %s: out of memory", dir);
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/charts", dir);
+	ret = fmt_fit(path, sizeof(path), "%s/charts", dir);
+	if (ret) {
+		snprintf(err, err_len, "%s: the output directory's name is too long", dir);
+		goto out;
+	}
 	ret = mkdir_p(path, 0755);
 	if (ret) {
 		snprintf(err, err_len, "%s: cannot create directory: %s", path, strerror(-ret));
@@ -251,12 +256,12 @@ int run_report_write(json_t *results, const char *dir, char *err, size_t err_len
 	ret = rr_charts_write(&d, dir, charts, err, err_len);
 	if (ret)
 		goto out;
-	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	ret = rr_csv_write(&d, path, err, err_len);
+	ret = fmt_fit(path, sizeof(path), "%s/results.csv", dir) ?:
+	      rr_csv_write(&d, path, err, err_len);
 	if (ret)
 		goto out;
-	snprintf(path, sizeof(path), "%s/report.md", dir);
-	ret = write_md(&d, charts, path, err, err_len);
+	ret = fmt_fit(path, sizeof(path), "%s/report.md", dir) ?:
+	      write_md(&d, charts, path, err, err_len);
 out:
 	free(charts);
 	return ret;

@@ -11,6 +11,7 @@
 
 #include "run/run_report_int.h"
 #include "run/svg.h"
+#include "util/fmt.h"
 
 #define MAX_ROWS 64
 #define LABEL 96
@@ -56,7 +57,11 @@ static int chart(const char *dir, const char *file, const char *label,
 	FILE *f;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/charts/%s", dir, file);
+	ret = fmt_fit(path, sizeof(path), "%s/charts/%s", dir, file);
+	if (ret) {
+		snprintf(err, err_len, "%s/charts/%s: name too long", dir, file);
+		return ret;
+	}
 	ret = rr_create(path, &f, err, err_len);
 	if (ret)
 		return ret;
@@ -93,7 +98,7 @@ static int scenario_charts(const struct rr_doc *d, const char *dir, struct rr_ch
 		for (s = 0; s < 5; s++)
 			points_from_result(&p, s, rr_scenario_config(d, letters[s]), m);
 		snprintf(title, sizeof(title), "%s (%s), scenarios A–E", m->label, m->unit);
-		snprintf(file, sizeof(file), "scenarios_%s.svg", m->id);
+		fmt_fit(file, sizeof(file), "scenarios_%s.svg", m->id);
 		ret = chart(dir, file, title, svg_bar_chart, &c, out, err, err_len);
 		if (ret)
 			return ret;
@@ -160,7 +165,7 @@ static int impact_charts(const struct rr_doc *d, const char *dir, const char *gr
 		snprintf(title, sizeof(title), "%s: each knob switched %s %s", m->label,
 			 !strcmp(base, "A") ? "on from" : "off from", base);
 		snprintf(axis, sizeof(axis), "change of the median vs %s, %%", base);
-		snprintf(file, sizeof(file), "%s_%s.svg", prefix, m->id);
+		fmt_fit(file, sizeof(file), "%s_%s.svg", prefix, m->id);
 		ret = chart(dir, file, title, svg_hbar_chart, &c, out, err, err_len);
 		if (ret)
 			return ret;
@@ -202,7 +207,7 @@ static int sweep_charts(const struct rr_doc *d, const char *dir, struct rr_chart
 				points_from_result(&p[j], k,
 						   rr_sweep_config(d, modes[j], counts[k]), m);
 		snprintf(title, sizeof(title), "%s (%s) vs number of services", m->label, m->unit);
-		snprintf(file, sizeof(file), "sweep_%s.svg", m->id);
+		fmt_fit(file, sizeof(file), "sweep_%s.svg", m->id);
 		ret = chart(dir, file, title, svg_line_chart, &c, out, err, err_len);
 		if (ret)
 			return ret;

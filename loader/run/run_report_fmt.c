@@ -14,6 +14,7 @@
 #include "cluster/knobs.h"
 #include "run/run_metrics.h"
 #include "run/run_report_fmt.h"
+#include "util/fmt.h"
 
 const char *rr_str(json_t *obj, const char *key)
 {
@@ -427,7 +428,10 @@ int rr_create(const char *path, FILE **f, char *err, size_t err_len)
 {
 	char tmp[4096];
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (fmt_fit(tmp, sizeof(tmp), "%s.tmp", path)) {
+		snprintf(err, err_len, "%s: name too long", path);
+		return -ENAMETOOLONG;
+	}
 	*f = fopen(tmp, "w");
 	if (!*f) {
 		int ret = -errno;
@@ -443,7 +447,7 @@ int rr_commit(FILE *f, const char *path, char *err, size_t err_len)
 	int bad = ferror(f), ret = 0;
 	char tmp[4096];
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fmt_fit(tmp, sizeof(tmp), "%s.tmp", path);
 	if (fclose(f) || bad) {
 		ret = bad ? -EIO : -errno;
 		snprintf(err, err_len, "%s: writing failed: %s", tmp, strerror(-ret));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "run/run_report_fmt.h"
+#include "util/fmt.h"
 
 #define MAX_COLS (RR_MAX_METRICS + 2)
 
@@ -283,7 +284,7 @@ void rr_write_scenarios(FILE *f, const struct rr_view *v)
 	}
 	scenario_knobs(f, v->doc[0]);
 	for (i = 0; i < nm; i++) {
-		snprintf(file, sizeof(file), "scenarios_%s.svg", v->doc[0]->metrics[idx[i]].id);
+		fmt_fit(file, sizeof(file), "scenarios_%s.svg", v->doc[0]->metrics[idx[i]].id);
 		rr_embed(f, v, file);
 	}
 	fprintf(f, "\n");
@@ -397,7 +398,7 @@ static void impact_table(FILE *f, const struct rr_view *v, const char *group, co
 	}
 	drift_rows(f, v, group, idx, nm);
 	for (i = 0; i < nm; i++) {
-		snprintf(file, sizeof(file), "%s_%s.svg", chart_prefix,
+		fmt_fit(file, sizeof(file), "%s_%s.svg", chart_prefix,
 			 v->doc[0]->metrics[idx[i]].id);
 		rr_embed(f, v, file);
 	}
@@ -467,7 +468,7 @@ void rr_write_sweep(FILE *f, const struct rr_view *v)
 			}
 			row_emit(f, &r);
 		}
-		snprintf(file, sizeof(file), "sweep_%s.svg", m->id);
+		fmt_fit(file, sizeof(file), "sweep_%s.svg", m->id);
 		rr_embed(f, v, file);
 		fprintf(f, "\n");
 	}

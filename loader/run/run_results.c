@@ -11,6 +11,7 @@
 #include "cluster/knobs.h"
 #include "run/run_metrics.h"
 #include "run/run_results.h"
+#include "util/fmt.h"
 
 #define MAX_SAMPLES 64
 
@@ -226,7 +227,7 @@ int run_results_save(json_t *doc, const char *dir)
 	char path[4096], *text;
 	int err;
 
-	snprintf(path, sizeof(path), "%s/results.json", dir);
+	fmt_fit(path, sizeof(path), "%s/results.json", dir);
 	run_results_summarize(doc);
 	text = json_dumps(doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
 	if (!text)

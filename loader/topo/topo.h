@@ -159,7 +159,10 @@ const char *topo_cgroup_root(void);
 
 /*
  * topo_state.c: DPLAB_RUN_DIR/<name>/ holds a topology's state; its file
- * "topology" is the file `up` built from.
+ * "topology" is the file `up` built from.  Names are topology names (at
+ * most TOPO_NAME - 1 bytes, checked by the parser), so these paths fit a
+ * PATH_MAX buffer; one that would not comes back as "" (fmt_fit), which
+ * no open finds, never as a cut path.
  */
 void topo_state_dir(const char *name, char *buf, size_t len);
 /* DPLAB_RUN_DIR/<name>/<file> */

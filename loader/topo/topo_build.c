@@ -25,6 +25,7 @@
 #include "util/netns.h"
 #include "util/runcmd.h"
 #include "topo/topo.h"
+#include "util/fmt.h"
 
 #define VXLAN_PORT 4789
 #define CMD_ERR 768
@@ -105,10 +106,11 @@ static int sysctl_set(struct build *b, const char *ns, const char *path, const c
 	char file[PATH_MAX];
 	int saved, fd, ret;
 
+	if (fmt_fit(file, sizeof(file), "/proc/sys/%s", path))
+		return fail(b, -ENAMETOOLONG, "sysctl %s: name too long", path);
 	ret = netns_enter(ns, &saved);
 	if (ret)
 		return fail(b, ret, "entering namespace %s: %s", ns, strerror(-ret));
-	snprintf(file, sizeof(file), "/proc/sys/%s", path);
 	fd = open(file, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, value, strlen(value)) != (ssize_t)strlen(value))
 		ret = errno ? -errno : -EIO;
@@ -197,7 +199,7 @@ static int make_cgroup(struct build *b, const char *node)
 	struct statfs fs;
 	int ret;
 
-	snprintf(mount, sizeof(mount), "%s", DPLAB_CGROUP_DIR);
+	fmt_fit(mount, sizeof(mount), "%s", DPLAB_CGROUP_DIR);
 	*strrchr(mount, '/') = '\0';
 	if (statfs(mount, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC)
 		return fail(b, -ENOTSUP, "%s is not a cgroup v2 file system, and none is mounted "

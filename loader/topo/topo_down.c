@@ -22,6 +22,7 @@
 #include "util/netns.h"
 #include "util/runcmd.h"
 #include "topo/topo.h"
+#include "util/fmt.h"
 
 #define NETNS_RUN_DIR "/run/netns"
 #define ERR_LEN 768
@@ -83,12 +84,17 @@ static int delete_namespaces(const char *name, char *err, size_t err_len)
 			 strerror(-first));
 		return first;
 	}
-	len = snprintf(prefix, sizeof(prefix), "dplab-%s-", name);
+	if (fmt_fit(prefix, sizeof(prefix), "dplab-%s-", name)) {
+		closedir(dir);
+		snprintf(err, err_len, "'%s': name too long", name);
+		return -ENAMETOOLONG;
+	}
+	len = strlen(prefix);
 	others = topo_others_up(name, &n_others);
 	while ((d = readdir(dir))) {
 		if (strncmp(d->d_name, prefix, len) || topo_ns_claimed(others, n_others, d->d_name))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, d->d_name);
+		fmt_fit(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, d->d_name);
 		umount2(path, MNT_DETACH);
 		if (unlink(path) && errno != ENOENT) {
 			int ret = -errno;
@@ -110,7 +116,7 @@ static void cgroup_pids(const char *dir, char *buf, size_t len)
 	size_t used = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fmt_fit(path, sizeof(path), "%s/cgroup.procs", dir);
 	buf[0] = '\0';
 	f = fopen(path, "r");
 	while (f && used < len && fgets(pid, sizeof(pid), f)) {
@@ -153,7 +159,7 @@ static int remove_cgroups(const char *name, char *err, size_t err_len)
 	while ((d = readdir(dir))) {
 		if (d->d_type != DT_DIR || !strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", top, d->d_name);
+		fmt_fit(sub, sizeof(sub), "%s/%s", top, d->d_name);
 		keep(&first, remove_cgroup(sub, why, sizeof(why)), err, err_len, why);
 	}
 	closedir(dir);
@@ -169,7 +175,7 @@ static int remove_dir(const char *base, const char *name, const char *what, char
 	char path[PATH_MAX], failed[256];
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/%s", base, name);
+	fmt_fit(path, sizeof(path), "%s/%s", base, name);
 	ret = rm_tree(path, failed, sizeof(failed));
 	if (ret)
 		snprintf(err, err_len, "removing %s %s: %s", what, failed, strerror(-ret));

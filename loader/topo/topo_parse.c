@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "topo/topo_parse.h"
+#include "util/fmt.h"
 
 #define MTU_DEFAULT 1500
 #define VNI_MAX 16777215
@@ -181,8 +182,10 @@ int topo_parse(const char *path, struct topo *t, char *err, size_t err_len)
 	int ret;
 
 	memset(t, 0, sizeof(*t));
-	if (!realpath(path, t->file))
-		snprintf(t->file, sizeof(t->file), "%s", path);
+	if (!realpath(path, t->file) && fmt_fit(t->file, sizeof(t->file), "%s", path)) {
+		snprintf(err, err_len, "%.64s...: the file's name is too long", path);
+		return -ENAMETOOLONG;
+	}
 	f = fopen(path, "r");
 	if (!f) {
 		ret = -errno;

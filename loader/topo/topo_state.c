@@ -16,6 +16,7 @@
 
 #include "util/fsutil.h"
 #include "topo/topo.h"
+#include "util/fmt.h"
 
 #define CGROUP_ROOT_FALLBACK "/sys/fs/cgroup"
 
@@ -30,27 +31,27 @@ const char *topo_cgroup_root(void)
 	f = setmntent("/proc/self/mounts", "r");
 	while (f && !root[0] && (m = getmntent(f)))
 		if (!strcmp(m->mnt_type, "cgroup2"))
-			snprintf(root, sizeof(root), "%s/dplab", m->mnt_dir);
+			fmt_fit(root, sizeof(root), "%s/dplab", m->mnt_dir);
 	if (f)
 		endmntent(f);
 	if (!root[0])
-		snprintf(root, sizeof(root), "%s/dplab", CGROUP_ROOT_FALLBACK);
+		fmt_fit(root, sizeof(root), "%s/dplab", CGROUP_ROOT_FALLBACK);
 	return root;
 }
 
 void topo_cgroup_path(const char *topo, const char *node, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s%s%s", DPLAB_CGROUP_DIR, topo, node ? "/" : "", node ? node : "");
+	fmt_fit(buf, len, "%s/%s%s%s", DPLAB_CGROUP_DIR, topo, node ? "/" : "", node ? node : "");
 }
 
 void topo_state_dir(const char *name, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s", DPLAB_RUN_DIR, name);
+	fmt_fit(buf, len, "%s/%s", DPLAB_RUN_DIR, name);
 }
 
 void topo_state_path(const char *name, const char *file, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s/%s", DPLAB_RUN_DIR, name, file);
+	fmt_fit(buf, len, "%s/%s/%s", DPLAB_RUN_DIR, name, file);
 }
 
 int topo_state_save(const struct topo *t, char *err, size_t err_len)

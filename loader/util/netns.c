@@ -13,6 +13,7 @@
 
 #include "dplab/names.h"
 #include "util/netns.h"
+#include "util/fmt.h"
 
 int netns_enter(const char *name, int *saved)
 {
@@ -25,7 +26,10 @@ int netns_enter(const char *name, int *saved)
 	*saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (*saved < 0)
 		return -errno;
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if (fmt_fit(path, sizeof(path), "/run/netns/%s", name)) {
+		err = -ENAMETOOLONG;
+		goto out;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
@@ -56,7 +60,7 @@ bool netns_exists(const char *name)
 
 	if (dplab_netns_invalid(name))
 		return false;
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fmt_fit(path, sizeof(path), "/run/netns/%s", name);
 	return !access(path, F_OK);
 }
 
@@ -67,7 +71,7 @@ int netns_is_current(const char *name)
 
 	if (dplab_netns_invalid(name))
 		return -EINVAL;
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fmt_fit(path, sizeof(path), "/run/netns/%s", name);
 	if (stat(path, &named) || stat("/proc/thread-self/ns/net", &current))
 		return -errno;
 	return named.st_dev == current.st_dev && named.st_ino == current.st_ino;
