@@ -97,6 +97,11 @@ START_TEST(test_malformed_plans)
 		{ "scenarios A\nconfig x routing=ospf\n", "t.plan:2: config x" },
 		{ "frobnicate 1\n", "unknown directive 'frobnicate'" },
 		{ "# nothing\n", "nothing to measure" },
+		/* Never cut into a shorter name (two configurations could then share one). */
+		{ "scenarios A\nconfig x_123456789_123456789_123456789_123456789_123456789_123456789_"
+		  "123 routing=native\n", "t.plan:2: config: a name longer than 63 characters" },
+		{ "name n_123456789_123456789_123456789_123456789_123456789_123456789_123\n"
+		  "scenarios A\n", "t.plan:1: name: longer than" },
 	};
 	static struct run_plan p;
 	char err[512];
