@@ -88,6 +88,37 @@ void probe_nl_close(struct probe_nl *nl)
 }
 
 /*
+ * The error of a failed mnl_cb_run(): the kernel's errno from an
+ * NLMSG_ERROR, when it is one (a recorded or hostile message may carry any
+ * int there), else -EPROTO.
+ */
+static int nl_error(void)
+{
+	return errno > 0 && errno < 4096 ? -errno : -EPROTO;
+}
+
+/*
+ * Every message's length fits what is left of buf: libmnl's walk trusts
+ * nlmsg_len (a length near 4 GiB is negative as an int, aligns to 0 and
+ * the walk never advances), so a buffer not straight from the kernel is
+ * checked first.
+ */
+static bool msgs_fit(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh;
+	size_t off = 0, step;
+
+	while (len - off >= sizeof(*nlh)) {
+		nlh = (const void *)((const char *)buf + off);
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off)
+			return false;
+		step = NLMSG_ALIGN(nlh->nlmsg_len);
+		off += step < len - off ? step : len - off;
+	}
+	return true;
+}
+
+/*
  * Send one request and run cb on every answer until NLMSG_DONE (dump) or
  * the ACK (NLM_F_ACK request).  0 or negative errno (the kernel's on
  * NLMSG_ERROR).
@@ -108,10 +139,10 @@ static int nl_talk(struct probe_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		if (n < 0)
 			return -errno;
 		errno = 0;
-		ret = mnl_cb_run(buf, n, seq, nl->portid, cb, data);
+		ret = msgs_fit(buf, n) ? mnl_cb_run(buf, n, seq, nl->portid, cb, data) : -1;
 	} while (ret > MNL_CB_STOP);
 	if (ret < 0)
-		return errno ? -errno : -EPROTO;
+		return nl_error();
 	return 0;
 }
 
@@ -139,6 +170,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg))
+		return MNL_CB_ERROR;
 	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), attr_cb, &t) < 0)
 		return MNL_CB_ERROR;
 
@@ -212,6 +245,8 @@ static int tc_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWQDISC && nlh->nlmsg_type != RTM_NEWTFILTER)
 		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*tcm))
+		return MNL_CB_ERROR;	/* too short to hold its tcmsg */
 	if (m->ifindex && tcm->tcm_ifindex != m->ifindex)
 		return MNL_CB_OK;
 	/* A filter dump sends a chain head (handle 0) before each filter. */
@@ -253,4 +288,32 @@ int probe_nl_count_filters(struct probe_nl *nl, int ifindex, __u32 parent,
 		return err;
 	*count = m.count;
 	return 0;
+}
+
+/*
+ * The same callbacks over messages already received (recorded replies, the
+ * fuzzer): sequence and port are not checked.
+ */
+int probe_nl_parse_link(const void *buf, size_t len, struct probe_nl_link *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (!msgs_fit(buf, len))
+		return -EPROTO;
+	errno = 0;
+	return mnl_cb_run(buf, len, 0, 0, link_cb, l) < 0 ? nl_error() : 0;
+}
+
+int probe_nl_parse_tc(const void *buf, size_t len, int ifindex, const char *kind,
+		      __u32 *count)
+{
+	struct tc_match m = { .ifindex = ifindex, .kind = kind };
+	int ret;
+
+	*count = 0;
+	if (!msgs_fit(buf, len))
+		return -EPROTO;
+	errno = 0;
+	ret = mnl_cb_run(buf, len, 0, 0, tc_cb, &m);
+	*count = m.count;
+	return ret < 0 ? nl_error() : 0;
 }

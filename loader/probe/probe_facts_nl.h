@@ -48,4 +48,14 @@ int probe_nl_has_qdisc(struct probe_nl *nl, int ifindex, const char *kind,
 int probe_nl_count_filters(struct probe_nl *nl, int ifindex, __u32 parent,
 			   const char *kind, __u32 *count);
 
+/*
+ * The parsing alone, over a buffer of received messages (what the queries
+ * above run on each reply): link facts, or the qdiscs/filters of kind on
+ * ifindex (0: any).  0 or negative errno; a message too short for its
+ * header is -EPROTO/-EINVAL, never read past.
+ */
+int probe_nl_parse_link(const void *buf, size_t len, struct probe_nl_link *l);
+int probe_nl_parse_tc(const void *buf, size_t len, int ifindex, const char *kind,
+		      __u32 *count);
+
 #endif /* DPLAB_LOADER_PROBE_FACTS_NL_H */
