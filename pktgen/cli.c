@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,14 +82,20 @@ void pg_usage(FILE *f)
 		"                   trials as JSON (docs/pktgen-json.md)\n");
 }
 
-/* Parse a positive number; false if it is not one. */
+/* Parse a positive finite number ("inf" is none: no unbounded run); false if it is not one. */
 static bool num(const char *s, double *out)
 {
 	char *end;
 
 	errno = 0;
 	*out = strtod(s, &end);
-	return !errno && end != s && !*end && *out > 0;
+	return !errno && end != s && !*end && *out > 0 && isfinite(*out);
+}
+
+/* v (positive, from num()) is a whole number up to max: tested before any cast. */
+static bool whole(double v, double max)
+{
+	return v <= max && v == floor(v);
 }
 
 /* "1000" pps or "0.5%" of the failing rate. */
@@ -153,22 +160,22 @@ static int numeric(int c, const char *arg, struct pg_opts *o)
 		o->search = true;
 		break;
 	case 'M':
-		if (v != (int)v || v > PG_NDR_MAX_TRIALS)
+		if (!whole(v, PG_NDR_MAX_TRIALS))
 			return -EINVAL;
 		o->max_iter = v;
 		break;
 	case 's':
-		if (v < 64 || v > 1518 || v != (unsigned)v)
+		if (v < 64 || !whole(v, 1518))
 			return -EINVAL;
 		o->size = v;
 		break;
 	case 'f':
-		if (v > 65535 || v != (unsigned)v)
+		if (!whole(v, 65535))
 			return -EINVAL;
 		o->flows = v;
 		break;
 	case 'c':
-		if (v != (unsigned)v)
+		if (!whole(v, 65535))
 			return -EINVAL;
 		if (v >= sysconf(_SC_NPROCESSORS_ONLN)) {
 			fprintf(stderr, "dplab-pktgen: --lcore %s: this machine has %ld CPUs "
@@ -206,7 +213,7 @@ static bool address(int c, const char *arg, struct pg_opts *o)
 		*(c == 'A' ? &o->src_ip : &o->dst_ip) = ntohl(in.s_addr);
 		return true;
 	case 'O':
-		if (!num(arg, &v) || v > 65535 || v != (uint16_t)v)
+		if (!num(arg, &v) || !whole(v, 65535))
 			return false;
 		o->dst_port = (uint16_t)v;
 		return true;
@@ -359,7 +366,7 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o)
 	while ((c = getopt_long(argc, argv, "", long_opts, &li)) != -1) {
 		if (c == 'h') {
 			pg_usage(stdout);
-			exit(EXIT_SUCCESS);
+			return PG_OPTS_HELP;
 		}
 		if (c == '?')	/* getopt has already named the unknown option */
 			goto usage;

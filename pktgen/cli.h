@@ -41,7 +41,11 @@ struct pg_opts {
 };
 
 void pg_usage(FILE *f);
-/* 0, or -EINVAL after telling stderr why. */
+#define PG_OPTS_HELP 1	/* --help: usage printed, nothing to run */
+/*
+ * 0, PG_OPTS_HELP, or -EINVAL after telling stderr why.  It never exits,
+ * so it can be called again (getopt's state: optind = 0 first).
+ */
 int pg_opts_parse(int argc, char **argv, struct pg_opts *o);
 /* After --max-rate is known: fill the search bounds; -EINVAL if bad. */
 int pg_opts_search_bounds(struct pg_opts *o);

@@ -251,8 +251,9 @@ int main(int argc, char **argv)
 	FILE *out;
 	int err;
 
-	if (pg_opts_parse(argc, argv, &o))
-		return 2;
+	err = pg_opts_parse(argc, argv, &o);
+	if (err)
+		return err == PG_OPTS_HELP ? EXIT_SUCCESS : 2;
 	/*
 	 * From here on a signal only asks to stop: EAL init and port setup
 	 * run to their end, and the cleanup removes what they made (the
