@@ -78,14 +78,17 @@ static void parse_link(const struct nlmsghdr *nlh, struct link *l)
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 }, *info[IFLA_INFO_MAX + 1] = { 0 };
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 
-	mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, tb);
+	*l = (struct link){ 0 };
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi) ||
+	    mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, tb) < 0)
+		return;
 	*l = (struct link){ .ifindex = ifi->ifi_index, .link = attr_int(tb[IFLA_LINK], 0),
 			    .master = attr_int(tb[IFLA_MASTER], 0),
 			    .link_nsid = attr_int(tb[IFLA_LINK_NETNSID], NO_NSID) };
-	if (tb[IFLA_IFNAME])
+	if (tb[IFLA_IFNAME] && !mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING))
 		snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
 	if (tb[IFLA_LINKINFO] && mnl_attr_parse_nested(tb[IFLA_LINKINFO], info_cb, info) >= 0 &&
-	    info[IFLA_INFO_KIND])
+	    info[IFLA_INFO_KIND] && !mnl_attr_validate(info[IFLA_INFO_KIND], MNL_TYPE_NUL_STRING))
 		snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(info[IFLA_INFO_KIND]));
 }
 

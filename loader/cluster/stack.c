@@ -6,6 +6,7 @@
  * Each apply function takes the cluster from whatever it is to `want`,
  * and can run again: adds are replaces, removals of what is gone are fine.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -132,6 +133,8 @@ static int read_line(const char *path, char *buf, size_t len)
 		return -errno;
 	if (!fgets(buf, len, f))
 		ret = -EIO;	/* empty: buf holds nothing read */
+	else if (!strchr(buf, '\n') && fgetc(f) != EOF)
+		ret = -E2BIG;	/* longer than buf: never cut */
 	fclose(f);
 	if (!ret)
 		buf[strcspn(buf, "\n")] = '\0';
@@ -179,12 +182,27 @@ static int allow_congestion(const struct topo *t, const char *cc, char *err, siz
 	return ret;
 }
 
+int stack_read_saved_cc(const char *path, char *buf, size_t len)
+{
+	int ret = read_line(path, buf, len);
+	const char *c;
+
+	if (ret)
+		return ret;
+	/* Algorithm names ([a-z0-9_]) one space apart: nothing else reaches the sysctl. */
+	for (c = buf; *c; c++)
+		if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_' ||
+		      (*c == ' ' && c > buf && c[1] && c[1] != ' ')))
+			return -EINVAL;
+	return c == buf ? -EINVAL : 0;
+}
+
 void stack_restore_host(const char *topo)
 {
 	char saved[PATH_MAX], allowed[256];
 
 	topo_state_path(topo, SAVED_CC, saved, sizeof(saved));
-	if (!read_line(saved, allowed, sizeof(allowed)))
+	if (!stack_read_saved_cc(saved, allowed, sizeof(allowed)))
 		write_line(ALLOWED_CC, allowed);
 }
 

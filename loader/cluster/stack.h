@@ -18,6 +18,12 @@ int stack_iptables(const struct topo *t, const struct knobs *k, const struct svc
 int stack_congestion(const struct topo *t, const struct knobs *k, char *err, size_t err_len);
 /* Give the host back what stack_congestion() changed (before topo_down). */
 void stack_restore_host(const char *topo);
+/*
+ * The host's allowed algorithms as saved in the state file path (the first
+ * line): 0, or -EINVAL when it is not names one space apart, -E2BIG when
+ * longer than buf; only a valid list is written back to the host.
+ */
+int stack_read_saved_cc(const char *path, char *buf, size_t len);
 /* bandwidth_manager=on: -EOPNOTSUPP "unsupported here, because ..." without fq. */
 int stack_bandwidth_manager(const struct knobs *k, char *err, size_t err_len);
 
