@@ -98,7 +98,7 @@ static int nl_error(void)
 }
 
 /*
- * Every message's length fits what is left of buf: libmnl's walk trusts
+ * Every message, padded, fits what is left of buf: libmnl's walk trusts
  * nlmsg_len (a length near 4 GiB is negative as an int, aligns to 0 and
  * the walk never advances), so a buffer not straight from the kernel is
  * checked first.
@@ -112,8 +112,11 @@ static bool msgs_fit(const void *buf, size_t len)
 		nlh = (const void *)((const char *)buf + off);
 		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off)
 			return false;
-		step = NLMSG_ALIGN(nlh->nlmsg_len);
-		off += step < len - off ? step : len - off;
+		/* Padded to the end too: libmnl reads attributes up to the padded length. */
+		step = NLMSG_ALIGN((size_t)nlh->nlmsg_len);
+		if (step > len - off)
+			return false;
+		off += step;
 	}
 	return true;
 }

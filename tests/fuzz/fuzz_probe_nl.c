@@ -4,7 +4,7 @@
  * every reply goes through).  The first byte picks the parser (bit 0:
  * RTM_NEWLINK or a qdisc/filter dump; bit 1: kind "bpf" or "clsact"; the
  * rest: the ifindex to match, 0 any), the rest is a buffer of messages,
- * copied to an aligned buffer as a socket read gives it.  Seeds: replies
+ * copied to an aligned buffer of exactly their size.  Seeds: replies
  * recorded on this machine (tests/fuzz/record_nl.py): a veth with XDP,
  * lo, a bridge, clsact with bpf filters.
  */
@@ -13,17 +13,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint32_t buf[16384];	/* 64 KiB, 4-byte aligned like a recv buffer */
 	struct probe_nl_link l;
+	uint32_t *buf;		/* exactly the messages, aligned: ASan sees any read past them */
 	__u32 count;
 
-	if (!size || size - 1 > sizeof(buf))
+	if (!size)
 		return 0;
+	buf = malloc(size - 1 ? size - 1 : 1);
+	if (!buf)
+		abort();
 	memcpy(buf, data + 1, size - 1);
 	if (data[0] & 1)
 		probe_nl_parse_tc(buf, size - 1, data[0] >> 2, data[0] & 2 ? "bpf" : "clsact",
 				  &count);
 	else
 		probe_nl_parse_link(buf, size - 1, &l);
+	free(buf);
 	return 0;
 }
