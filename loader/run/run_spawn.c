@@ -29,7 +29,7 @@ int run_child_start(struct run_child *c, const struct argv *a)
 
 	memset(c, 0, sizeof(*c));
 	c->out_fd = -1;
-	if (a->err || !a->n)
+	if (argv_error(a))
 		return a->err ? a->err : -EINVAL;
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;

@@ -68,8 +68,7 @@ static int ip(struct build *b, const char *fmt, ...)
 	argv_vwords(&a, fmt, ap);
 	va_end(ap);
 	if (a.err)
-		return fail(b, a.err, "'ip %s': %s", fmt, a.err == -EINVAL ? "a value is empty or "
-			    "holds a space" : "command too long");
+		return fail(b, a.err, "'ip %s': %s", fmt, argv_error(&a));
 	ret = runcmd_argv(why, sizeof(why), &a);
 	return ret ? fail(b, ret, "%s", why) : 0;
 }

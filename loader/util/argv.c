@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* A child's argv, word by word (argv.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,45 +14,6 @@ void argv_init(struct argv *a)
 	a->v[0] = NULL;
 }
 
-static void push(struct argv *a, const char *word, size_t len)
-{
-	char *w = a->store + a->used;
-
-	if (a->err)
-		return;
-	if (a->n == ARGV_MAX || a->used + len + 1 > sizeof(a->store)) {
-		a->err = -E2BIG;
-		return;
-	}
-	memcpy(w, word, len);
-	w[len] = '\0';
-	a->used += len + 1;
-	a->v[a->n++] = w;
-	a->v[a->n] = NULL;
-}
-
-static void vadd(struct argv *a, const char *fmt, va_list ap)
-{
-	char word[ARGV_STORE];
-	int n = vsnprintf(word, sizeof(word), fmt, ap);
-
-	if (n < 0 || (size_t)n >= sizeof(word)) {
-		if (!a->err)
-			a->err = -E2BIG;
-		return;
-	}
-	push(a, word, n);
-}
-
-void argv_add(struct argv *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vadd(a, fmt, ap);
-	va_end(ap);
-}
-
 /* Words of s at single spaces (empty words kept, so they can be counted). */
 static int count_words(const char *s)
 {
@@ -62,32 +24,56 @@ static int count_words(const char *s)
 	return n;
 }
 
-void argv_vwords(struct argv *a, const char *fmt, va_list ap)
+/*
+ * Print fmt into the store and take it as one word, or (split) as the
+ * words at its spaces - as many as fmt has, none empty.
+ */
+static void vformat(struct argv *a, bool split, const char *fmt, va_list ap)
 {
-	char text[ARGV_STORE], *w, *end;
-	int n = vsnprintf(text, sizeof(text), fmt, ap);
+	char *w = a->store + a->used, *next;
+	size_t room = sizeof(a->store) - a->used;
+	int n;
 
 	if (a->err)
 		return;
-	if (n < 0 || (size_t)n >= sizeof(text)) {
+	n = vsnprintf(w, room, fmt, ap);
+	if (n < 0 || (size_t)n >= room) {
 		a->err = -E2BIG;
 		return;
 	}
 	/* A value with a space (or an empty one) changes the count: refuse. */
-	if (count_words(text) != count_words(fmt)) {
+	if (split && count_words(w) != count_words(fmt)) {
 		a->err = -EINVAL;
 		return;
 	}
-	for (w = text; ; w = end + 1) {
-		end = strchrnul(w, ' ');
-		if (end == w) {
+	a->used += n + 1;
+	for (; w; w = next) {
+		next = split ? strchr(w, ' ') : NULL;
+		if (next)
+			*next++ = '\0';
+		if (split && !*w)
 			a->err = -EINVAL;
+		else if (a->n == ARGV_MAX)
+			a->err = -E2BIG;
+		if (a->err)
 			return;
-		}
-		push(a, w, end - w);
-		if (!*end)
-			return;
+		a->v[a->n++] = w;
+		a->v[a->n] = NULL;
 	}
+}
+
+void argv_add(struct argv *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat(a, false, fmt, ap);
+	va_end(ap);
+}
+
+void argv_vwords(struct argv *a, const char *fmt, va_list ap)
+{
+	vformat(a, true, fmt, ap);
 }
 
 void argv_words(struct argv *a, const char *fmt, ...)
@@ -95,8 +81,15 @@ void argv_words(struct argv *a, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	argv_vwords(a, fmt, ap);
+	vformat(a, true, fmt, ap);
 	va_end(ap);
+}
+
+const char *argv_error(const struct argv *a)
+{
+	return a->err == -EINVAL ? "a value is empty or holds a space (it would not stay one "
+				   "argument)" : a->err ? "command too long" :
+	       a->n ? NULL : "empty command";
 }
 
 const char *argv_text(const struct argv *a, char *buf, size_t len)

@@ -30,6 +30,9 @@ void argv_add(struct argv *a, const char *fmt, ...) __attribute__((format(printf
 void argv_words(struct argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void argv_vwords(struct argv *a, const char *fmt, va_list ap);
 
+/* Why a cannot be run (a->err, or no word at all), or NULL when it can. */
+const char *argv_error(const struct argv *a);
+
 /* The command as one line for messages (words with a space in quotes). */
 const char *argv_text(const struct argv *a, char *buf, size_t len);
 

@@ -65,12 +65,10 @@ static void collect(int fd, char *out, size_t len)
 	out[used] = '\0';
 }
 
-/* Say why a could not be built; -errno. */
-static int bad_argv(const struct argv *a, const char *fmt, char *err, size_t err_len)
+/* Say why a cannot be run, naming what it was built from; -errno. */
+static int bad_argv(const struct argv *a, const char *what, char *err, size_t err_len)
 {
-	snprintf(err, err_len, "'%s': %s", fmt, a->err == -EINVAL ?
-		 "a value is empty or holds a space (it would not stay one argument)" :
-		 a->n ? "command too long" : "empty command");
+	snprintf(err, err_len, "'%s': %s", what, argv_error(a));
 	return a->err ? a->err : -EINVAL;
 }
 
@@ -80,7 +78,7 @@ int runcmd_argv(char *err, size_t err_len, const struct argv *a)
 	pid_t parent = getpid(), pid;
 	int pipefd[2], status, ret = 0;
 
-	if (a->err || !a->n)
+	if (argv_error(a))
 		return bad_argv(a, a->n ? a->v[0] : "", err, err_len);
 	argv_text(a, cmd, sizeof(cmd));
 	log_info("run: %s\n", cmd);
