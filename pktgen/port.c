@@ -23,6 +23,7 @@
 #include <rte_mempool.h>
 #include <rte_pci.h>
 
+#include "dplab/fmt.h"
 #include "dplab/names.h"
 #include "port.h"
 
@@ -44,7 +45,7 @@ int pg_netns_enter(const char *name)
 	}
 	if (dplab_netns_invalid(name))
 		return -EINVAL;		/* never a path outside /run/netns */
-	if (snprintf(path, sizeof(path), "/run/netns/%s", name) >= (int)sizeof(path))
+	if (fmt_fit(path, sizeof(path), "/run/netns/%s", name))
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -122,10 +123,8 @@ const char *pg_pmd_name(enum pg_pmd pmd)
 
 int pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len)
 {
-	int n = snprintf(buf, len, pmd == PG_PMD_AF_XDP ? "iface=%s,start_queue=0,queue_count=1" :
-			 "iface=%s,qpairs=1", iface);
-
-	return n < 0 || n >= len ? -E2BIG : 0;
+	return fmt_fit(buf, len, pmd == PG_PMD_AF_XDP ? "iface=%s,start_queue=0,queue_count=1" :
+		       "iface=%s,qpairs=1", iface);
 }
 
 int pg_port_name(struct pg_port *p, enum pg_pmd pmd, int index)
@@ -133,8 +132,7 @@ int pg_port_name(struct pg_port *p, enum pg_pmd pmd, int index)
 	struct rte_pci_addr addr;
 
 	if (!p->pci) {
-		return snprintf(p->dev, sizeof(p->dev), "%s%d", pg_pmd_name(pmd), index) <
-		       (int)sizeof(p->dev) ? 0 : -E2BIG;
+		return fmt_fit(p->dev, sizeof(p->dev), "%s%d", pg_pmd_name(pmd), index);
 	}
 	if (rte_pci_addr_parse(p->pci, &addr))
 		return -EINVAL;
@@ -145,16 +143,14 @@ int pg_port_name(struct pg_port *p, enum pg_pmd pmd, int index)
 static void add(struct pg_eal_args *ea, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (ea->argc >= PG_EAL_MAX_ARGS - 1) {
 		ea->overflow = true;
 		return;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(ea->buf[ea->argc], sizeof(ea->buf[0]), fmt, ap);
+	ea->overflow |= vfmt_fit(ea->buf[ea->argc], sizeof(ea->buf[0]), fmt, ap) < 0;
 	va_end(ap);
-	ea->overflow |= n < 0 || n >= (int)sizeof(ea->buf[0]);
 	ea->argv[ea->argc] = ea->buf[ea->argc];
 	ea->argv[++ea->argc] = NULL;
 }
@@ -225,8 +221,7 @@ void pg_eal_runtime_dir_remove(void)
 {
 	char dir[128];
 
-	if (snprintf(dir, sizeof(dir), "/var/run/dpdk/dplab-pktgen-%ld", (long)getpid()) >=
-	    (int)sizeof(dir))
+	if (fmt_fit(dir, sizeof(dir), "/var/run/dpdk/dplab-pktgen-%ld", (long)getpid()))
 		return;
 	/* Only when empty; the parent only if we made it and it is empty. */
 	if (!rmdir(dir) && !had_run_dir)
@@ -252,7 +247,7 @@ int pg_port_start(struct pg_port *p, unsigned int nb_mbufs)
 			strerror(-err));
 		return err;
 	}
-	if (snprintf(name, sizeof(name), "pool_%s", p->dev) >= (int)sizeof(name))
+	if (fmt_fit(name, sizeof(name), "pool_%s", p->dev))
 		return -ENAMETOOLONG;
 	p->pool = rte_pktmbuf_pool_create(name, nb_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					  rte_eth_dev_socket_id(p->port_id));

@@ -55,7 +55,7 @@ static inline const char *pg_port_what(const struct pg_port *p)
 
 /* "net_af_packet" or "net_af_xdp". */
 const char *pg_pmd_name(enum pg_pmd pmd);
-/* The devargs of a vdev on iface ("iface=a,qpairs=1"); -E2BIG if they do not fit. */
+/* The devargs of a vdev on iface ("iface=a,qpairs=1"); -ENAMETOOLONG if they do not fit. */
 int pg_vdev_args(enum pg_pmd pmd, const char *iface, char *buf, int len);
 
 /*

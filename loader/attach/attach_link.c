@@ -19,7 +19,7 @@
 
 #include "attach/attach_int.h"
 #include "util/log.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 /* mkdir -p of the directory that holds path; 0 or -errno. */
 static int mkdir_parents(const char *path)

@@ -17,7 +17,7 @@
 #include "cluster/cluster.h"
 #include "util/log.h"
 #include "cluster/stack.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define DEFAULT_TOPOLOGY "topologies/two-node.topo"
 

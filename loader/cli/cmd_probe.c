@@ -20,7 +20,7 @@
 #include "dplab/names.h"
 #include "util/netns.h"
 #include "probe/probe.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define PROBE_JSON_SCHEMA "dplab.probe/1"
 

@@ -22,7 +22,7 @@
 #include "run/run_cluster.h"
 #include "run/run_report.h"
 #include "run/run_results.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define APPLY_SECS 1.0		/* planned time of a knob change, for estimates */
 

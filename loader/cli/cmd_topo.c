@@ -20,7 +20,7 @@
 #include "util/log.h"
 #include "util/netns.h"
 #include "topo/topo.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define TOPO_JSON_SCHEMA "dplab.topo/1"
 #define EXIT_INTERRUPTED 130

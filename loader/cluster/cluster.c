@@ -14,7 +14,7 @@
 #include "util/netns.h"
 #include "cluster/services.h"
 #include "cluster/stack.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 /* The only topology with state under /run/dplab, into name. */
 static int only_topology(char *name, size_t len, char *err, size_t err_len)

@@ -12,7 +12,7 @@
 #include "util/cidr.h"
 #include "cluster/iptables.h"
 #include "cluster/kubeproxy.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define KUBE_CHAIN_LEN 29	/* iptables' chain name limit, with the NUL */
 #define KUBE_HASH_LEN 16

@@ -19,7 +19,7 @@
 #include "util/netns.h"
 #include "util/runcmd.h"
 #include "cluster/stack.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define VXLAN_OVERHEAD 50
 

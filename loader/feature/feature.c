@@ -13,7 +13,7 @@
 #include "feature/feature_int.h"
 #include "util/fsutil.h"
 #include "util/log.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 static const struct {
 	const char *name;

@@ -11,7 +11,7 @@
 
 #include "feature/feature_int.h"
 #include "util/fsutil.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 static const char *pin_name(const struct bpf_map *map)
 {

@@ -19,7 +19,7 @@
 #include "feature/feature_int.h"
 #include "util/log.h"
 #include "dplab/counters.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 static const char *const counter_names[DPLAB_CNT_MAX] = DPLAB_COUNTER_NAMES;
 

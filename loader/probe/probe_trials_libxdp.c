@@ -23,7 +23,7 @@
 #include "probe/probe.h"
 #include "probe/probe_trials.h"
 #include "probe.skel.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define XDP_PROG_NAME "xdp_pass"
 #define LIBXDP_BPFFS_DEFAULT "/sys/fs/bpf"

@@ -12,7 +12,7 @@
 
 #include "util/fsutil.h"
 #include "run/run_plan.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define DEFAULT_TOPOLOGY "topologies/two-node.topo"
 #define MAX_WORDS 32

@@ -21,7 +21,7 @@
 #include "run/run.h"
 
 #include "reflector.skel.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 static struct reflector_bpf *refl;
 

@@ -14,7 +14,7 @@
 #include "util/fsutil.h"
 #include "run/run_report.h"
 #include "run/run_report_int.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define MAX_ATTACH 128
 

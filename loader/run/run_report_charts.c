@@ -11,7 +11,7 @@
 
 #include "run/run_report_int.h"
 #include "run/svg.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define MAX_ROWS 64
 #define LABEL 96

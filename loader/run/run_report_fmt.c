@@ -14,7 +14,7 @@
 #include "cluster/knobs.h"
 #include "run/run_metrics.h"
 #include "run/run_report_fmt.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 const char *rr_str(json_t *obj, const char *key)
 {

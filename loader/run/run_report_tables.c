@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "run/run_report_fmt.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define MAX_COLS (RR_MAX_METRICS + 2)
 

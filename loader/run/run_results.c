@@ -11,7 +11,7 @@
 #include "cluster/knobs.h"
 #include "run/run_metrics.h"
 #include "run/run_results.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define MAX_SAMPLES 64
 

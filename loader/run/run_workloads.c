@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "dplab/fmt.h"
 #include "run/run.h"
 
 #define SLACK_S 20	/* on top of a workload's planned time before it is killed */
@@ -86,7 +87,7 @@ static void pktgen_argv(struct run_ctx *x, enum run_workload w, struct argv *a, 
 	const struct run_endpoints *e = &x->ep;
 
 	argv_init(a);
-	if (snprintf(file, file_len, "%s/pktgen.json", x->tmp) >= (int)file_len)
+	if (fmt_fit(file, file_len, "%s/pktgen.json", x->tmp))
 		a->err = -ENAMETOOLONG;
 	argv_add(a, "%s", x->pktgen);
 	argv_words(a, "--netns %s --iface eth0 --src-ip %s --dst-ip %s --dst-mac %s --size 64",

@@ -25,7 +25,7 @@
 #include "util/netns.h"
 #include "util/runcmd.h"
 #include "topo/topo.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define VXLAN_PORT 4789
 #define CMD_ERR 768

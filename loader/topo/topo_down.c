@@ -22,7 +22,7 @@
 #include "util/netns.h"
 #include "util/runcmd.h"
 #include "topo/topo.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define NETNS_RUN_DIR "/run/netns"
 #define ERR_LEN 768

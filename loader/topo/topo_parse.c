@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "topo/topo_parse.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define MTU_DEFAULT 1500
 #define VNI_MAX 16777215

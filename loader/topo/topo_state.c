@@ -16,7 +16,7 @@
 
 #include "util/fsutil.h"
 #include "topo/topo.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 #define CGROUP_ROOT_FALLBACK "/sys/fs/cgroup"
 

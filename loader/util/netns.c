@@ -13,7 +13,7 @@
 
 #include "dplab/names.h"
 #include "util/netns.h"
-#include "util/fmt.h"
+#include "dplab/fmt.h"
 
 int netns_enter(const char *name, int *saved)
 {
