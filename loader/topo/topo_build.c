@@ -194,12 +194,13 @@ static int make_uplink(struct build *b, const char *ns, const char *port, const 
 /* The node's cgroup (socket LB): on the cgroup v2 hierarchy only. */
 static int make_cgroup(struct build *b, const char *node)
 {
+	const char *root = DPLAB_CGROUP_DIR, *slash = strrchr(root, '/');
 	char path[PATH_MAX], mount[PATH_MAX];
 	struct statfs fs;
 	int ret;
 
-	fmt_fit(mount, sizeof(mount), "%s", DPLAB_CGROUP_DIR);
-	*strrchr(mount, '/') = '\0';
+	/* The cgroup2 mount: root without its last component ("" never matches). */
+	fmt_fit(mount, sizeof(mount), "%.*s", slash ? (int)(slash - root) : 0, root);
 	if (statfs(mount, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC)
 		return fail(b, -ENOTSUP, "%s is not a cgroup v2 file system, and none is mounted "
 			    "elsewhere (/proc/self/mounts): mount -t cgroup2 none %s", mount,

@@ -172,13 +172,14 @@ static int remove_cgroups(const char *name, char *err, size_t err_len)
 static int remove_dir(const char *base, const char *name, const char *what, char *err,
 		      size_t err_len)
 {
-	char path[PATH_MAX], failed[256];
+	char path[PATH_MAX], failed[256] = "";
 	int ret;
 
-	fmt_fit(path, sizeof(path), "%s/%s", base, name);
-	ret = rm_tree(path, failed, sizeof(failed));
+	ret = fmt_fit(path, sizeof(path), "%s/%s", base, name) ?: rm_tree(path, failed,
+									  sizeof(failed));
 	if (ret)
-		snprintf(err, err_len, "removing %s %s: %s", what, failed, strerror(-ret));
+		snprintf(err, err_len, "removing %s %s: %s", what, failed[0] ? failed : name,
+			 strerror(-ret));
 	rmdir(base);
 	return ret;
 }
