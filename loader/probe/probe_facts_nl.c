@@ -110,15 +110,30 @@ static bool msgs_fit(const void *buf, size_t len)
 
 	while (len - off >= sizeof(*nlh)) {
 		nlh = (const void *)((const char *)buf + off);
-		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off)
-			return false;
-		/* Padded to the end too: libmnl reads attributes up to the padded length. */
-		step = NLMSG_ALIGN((size_t)nlh->nlmsg_len);
-		if (step > len - off)
+		/*
+		 * Padded too: libmnl reads attributes up to the padded length.
+		 * Aligned in size_t: NLMSG_ALIGN's mask is 32 bits, so a length
+		 * near 4 GiB would align to 0.
+		 */
+		step = ((size_t)nlh->nlmsg_len + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1);
+		if (nlh->nlmsg_len < sizeof(*nlh) || step > len - off)
 			return false;
 		off += step;
 	}
 	return true;
+}
+
+/* cb over every message of buf (checked first): MNL_CB_* (>= 0) or -errno. */
+static int nl_run(const void *buf, size_t len, unsigned int seq, unsigned int portid,
+		  mnl_cb_t cb, void *data)
+{
+	int ret;
+
+	if (!msgs_fit(buf, len))
+		return -EPROTO;
+	errno = 0;
+	ret = mnl_cb_run(buf, len, seq, portid, cb, data);
+	return ret < 0 ? nl_error() : ret;
 }
 
 /*
@@ -141,12 +156,9 @@ static int nl_talk(struct probe_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 		if (n < 0)
 			return -errno;
-		errno = 0;
-		ret = msgs_fit(buf, n) ? mnl_cb_run(buf, n, seq, nl->portid, cb, data) : -1;
+		ret = nl_run(buf, n, seq, nl->portid, cb, data);
 	} while (ret > MNL_CB_STOP);
-	if (ret < 0)
-		return nl_error();
-	return 0;
+	return ret < 0 ? ret : 0;
 }
 
 static void link_xdp(const struct nlattr *nest, struct probe_nl_link *l)
@@ -299,11 +311,11 @@ int probe_nl_count_filters(struct probe_nl *nl, int ifindex, __u32 parent,
  */
 int probe_nl_parse_link(const void *buf, size_t len, struct probe_nl_link *l)
 {
+	int ret;
+
 	memset(l, 0, sizeof(*l));
-	if (!msgs_fit(buf, len))
-		return -EPROTO;
-	errno = 0;
-	return mnl_cb_run(buf, len, 0, 0, link_cb, l) < 0 ? nl_error() : 0;
+	ret = nl_run(buf, len, 0, 0, link_cb, l);
+	return ret < 0 ? ret : 0;
 }
 
 int probe_nl_parse_tc(const void *buf, size_t len, int ifindex, const char *kind,
@@ -312,11 +324,7 @@ int probe_nl_parse_tc(const void *buf, size_t len, int ifindex, const char *kind
 	struct tc_match m = { .ifindex = ifindex, .kind = kind };
 	int ret;
 
-	*count = 0;
-	if (!msgs_fit(buf, len))
-		return -EPROTO;
-	errno = 0;
-	ret = mnl_cb_run(buf, len, 0, 0, tc_cb, &m);
+	ret = nl_run(buf, len, 0, 0, tc_cb, &m);
 	*count = m.count;
-	return ret < 0 ? nl_error() : 0;
+	return ret < 0 ? ret : 0;
 }
