@@ -19,6 +19,25 @@
 
 #include "workload/tcpload_int.h"
 
+/* ----------------------------------------------------------------- pacing */
+
+/*
+ * Wait until the monotonic time t (or a signal): sleep until SPIN_NS
+ * before it, then spin, as a sleeping thread wakes up late by about that
+ * much here and the lateness would count as latency.
+ */
+static void sleep_until(uint64_t t)
+{
+	uint64_t wake = t > SPIN_NS ? t - SPIN_NS : 0;
+	struct timespec ts = { .tv_sec = wake / NSEC, .tv_nsec = wake % NSEC };
+
+	while (!tl_stop && tl_now_ns() < wake &&
+	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+	while (!tl_stop && tl_now_ns() < t)
+		;
+}
+
 /* ---------------------------------------------------------------- connect */
 
 struct conn_worker {
@@ -86,23 +105,21 @@ static void *conn_loop(void *arg)
 	return NULL;
 }
 
-int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel,
-	       struct tl_connect_result *r, char *err, size_t err_len)
+/* The closed loop: `parallel` threads of conn_loop, their samples into all. */
+static int connect_threads(const struct tl_addr *to, double duration_s, unsigned parallel,
+			   struct tl_connect_result *r, struct tl_samples *all,
+			   char *err, size_t err_len)
 {
-	struct tl_samples all = { .max = TL_MAX_SAMPLES };
 	struct conn_worker *w, *first = NULL;
 	unsigned i, started = 0;
 	uint64_t start;
 	int ret = 0;
 
-	memset(r, 0, sizeof(*r));
-	read_port_sysctls(r);
 	w = calloc(parallel, sizeof(*w));
 	if (!w) {
 		snprintf(err, err_len, "out of memory");
 		return -ENOMEM;
 	}
-	tl_raise_nofile();
 	start = tl_now_ns();
 	for (i = 0; i < parallel; i++) {
 		w[i].to = to;
@@ -123,32 +140,49 @@ int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel,
 	if (ret)
 		goto out;
 	for (i = 0; i < parallel; i++)
-		all.n += w[i].lat.n;
-	tl_samples_reserve(&all, all.n);
-	all.n = 0;
+		all->n += w[i].lat.n;
+	tl_samples_reserve(all, all->n);
+	all->n = 0;
 	for (i = 0; i < parallel; i++) {
-		size_t n = w[i].lat.n < all.cap - all.n ? w[i].lat.n : all.cap - all.n;
+		size_t n = w[i].lat.n < all->cap - all->n ? w[i].lat.n : all->cap - all->n;
 
 		if (n)	/* a worker with no sample has no buffer (memcpy from NULL is UB) */
-			memcpy(all.ns + all.n, w[i].lat.ns, n * sizeof(*all.ns));
-		all.n += n;
+			memcpy(all->ns + all->n, w[i].lat.ns, n * sizeof(*all->ns));
+		all->n += n;
 		r->connections += w[i].ok;
 		r->failures += w[i].failed;
 		r->unfinished += w[i].unfinished;
 		if (w[i].failed && (!first || w[i].first_err_at < first->first_err_at))
 			first = &w[i];
 	}
-	tl_lat_summary(&all, &r->lat);
-	r->conn_per_s = r->elapsed_s > 0 ? r->connections / r->elapsed_s : 0;
-	r->first_errno = first ? first->first_err :
-			 !r->connections && r->unfinished ? EINPROGRESS : 0;
-	if (r->first_errno)
-		snprintf(r->first_error, sizeof(r->first_error), "%s", tl_err_text(r->first_errno));
+	r->first_errno = first ? first->first_err : 0;
 out:
 	for (i = 0; i < parallel; i++)
 		free(w[i].lat.ns);
-	free(all.ns);
 	free(w);
+	return ret;
+}
+
+int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel,
+	       struct tl_connect_result *r, char *err, size_t err_len)
+{
+	struct tl_samples all = { .max = TL_MAX_SAMPLES };
+	int ret = 0;
+
+	memset(r, 0, sizeof(*r));
+	read_port_sysctls(r);
+	tl_raise_nofile();
+	ret = connect_threads(to, duration_s, parallel, r, &all, err, err_len);
+	if (!ret) {
+		tl_lat_summary(&all, &r->lat);
+		r->conn_per_s = r->elapsed_s > 0 ? r->connections / r->elapsed_s : 0;
+		if (!r->first_errno && !r->connections && r->unfinished)
+			r->first_errno = EINPROGRESS;
+		if (r->first_errno)
+			snprintf(r->first_error, sizeof(r->first_error), "%s",
+				 tl_err_text(r->first_errno));
+	}
+	free(all.ns);
 	return ret;
 }
 
@@ -189,23 +223,6 @@ static void rr_fail(struct tl_rr_result *r, const char *op, int err)
 	r->errors++;
 	if (!r->first_error[0])
 		snprintf(r->first_error, sizeof(r->first_error), "%s: %s", op, tl_err_text(err));
-}
-
-/*
- * Wait until the monotonic time t (or a signal): sleep until SPIN_NS
- * before it, then spin, as a sleeping thread wakes up late by about that
- * much here and the lateness would count as latency.
- */
-static void sleep_until(uint64_t t)
-{
-	uint64_t wake = t > SPIN_NS ? t - SPIN_NS : 0;
-	struct timespec ts = { .tv_sec = wake / NSEC, .tv_nsec = wake % NSEC };
-
-	while (!tl_stop && tl_now_ns() < wake &&
-	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-	while (!tl_stop && tl_now_ns() < t)
-		;
 }
 
 /* One request/reply exchange on fd by the deadline; 0 or -errno, *op what failed. */
