@@ -49,7 +49,8 @@ static const struct opt tcpload_table[] = {
 				 "seconds, above 0, at most 86400", struct opts, duration,
 				 .min = 0, .max = MAX_DURATION, .above_min = true),
 	[ROW_RATE] = OPT_ROW("rate", 0, OPT_DOUBLE, "R",
-			     "rr: requests per second, above 0, at most 1000000",
+			     "rr: requests per second; connect: connections per second\n"
+			     "(one thread, no --parallel N > 1); above 0, at most 1000000",
 			     struct opts, rate, .min = 0, .max = MAX_RATE, .above_min = true),
 	[ROW_PARALLEL] = OPT_UINT_ENTRY("parallel", 0, "N",
 					"connect: loops in parallel, 1..256 (default 1)",
@@ -62,7 +63,7 @@ static const struct opt tcpload_table[] = {
 /* The options each mode takes, and those it needs. */
 static const unsigned takes[] = {
 	[MODE_SERVE] = O_PORT | O_DURATION | O_JSON,
-	[MODE_CONNECT] = O_TO | O_DURATION | O_PARALLEL | O_JSON,
+	[MODE_CONNECT] = O_TO | O_DURATION | O_RATE | O_PARALLEL | O_JSON,
 	[MODE_RR] = O_TO | O_RATE | O_DURATION | O_JSON,
 };
 static const unsigned needs[] = {
@@ -74,14 +75,18 @@ static const unsigned needs[] = {
 static const struct opt_cmd tcpload_cmd = {
 	.name = "dplab tcpload",
 	.usage = "dplab tcpload serve --port P [--duration S] [--json]\n"
-		 "       dplab tcpload connect --to IP:PORT --duration S [--parallel N] [--json]\n"
+		 "       dplab tcpload connect --to IP:PORT --duration S [--parallel N | --rate R]\n"
+		 "                             [--json]\n"
 		 "       dplab tcpload rr --to IP:PORT --rate R --duration S [--json]",
 	.description =
 		"  serve         echo server of 64-byte requests on 0.0.0.0:P (0: a free port);\n"
 		"                prints \"listening on :P\" once ready, runs --duration S\n"
 		"                seconds or until SIGINT/SIGTERM\n"
 		"  connect       connect + close in a loop for S seconds (N loops in parallel,\n"
-		"                default 1): connections per second, failures, connect latency\n"
+		"                default 1): connections per second, failures, connect latency;\n"
+		"                with --rate, one connect every 1/R s, latency from its\n"
+		"                scheduled time to connect() returning (a slow connect delays\n"
+		"                the next ones: their latency shows it)\n"
 		"  rr            a 64-byte request every 1/R s over one connection for S\n"
 		"                seconds: latency from each request's scheduled send time to\n"
 		"                its whole reply, so a stall shows as latency\n",
@@ -110,6 +115,17 @@ static int check_given(const struct opts *o, const char *mode, unsigned long lon
 	return 0;
 }
 
+/* What connect's options say together; 0 or -EINVAL (said on stderr). */
+static int check_connect(const struct opts *o, const char *name, unsigned long long given)
+{
+	if ((given & O_RATE) && o->parallel > 1) {
+		fprintf(stderr, "%s: --rate and --parallel %u exclude each other (--rate runs "
+			"one thread)\n", name, o->parallel);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The options after the mode; 0, or OPTS_HELP / OPTS_ERROR. */
 static int parse(int argc, char **argv, struct opts *o)
 {
@@ -129,7 +145,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	else if (o->to_arg && tl_addr_parse(o->to_arg, &o->to))
 		fprintf(stderr, "%s: --to '%s': an IPv4 address and port, like 10.96.0.10:80\n",
 			name, o->to_arg);
-	else if (!check_given(o, mode, given))
+	else if (!check_given(o, mode, given) &&
+		 (o->mode != MODE_CONNECT || !check_connect(o, name, given)))
 		return 0;
 	opts_usage(&cmd, stderr);
 	return OPTS_ERROR;
@@ -180,6 +197,42 @@ static int run_serve(const struct opts *o)
 	return EXIT_SUCCESS;
 }
 
+static json_t *connect_json(const struct opts *o, unsigned parallel,
+			    const struct tl_connect_result *r)
+{
+	bool rate = o->rate > 0;
+
+	return json_pack("{s:s,s:s,s:s,s:o,s:f,s:i,s:o,s:I,s:I,s:I,s:s?,s:f,s:f,s:o,s:o,s:o}",
+			 "tool", "dplab tcpload", "mode", "connect", "to", o->to.text,
+			 "rate", rate ? json_real(o->rate) : json_null(),
+			 "duration_s", o->duration, "parallel", (int)parallel,
+			 "scheduled", rate ? json_integer((json_int_t)r->scheduled) : json_null(),
+			 "connections", (json_int_t)r->connections,
+			 "failures", (json_int_t)r->failures,
+			 "unfinished", (json_int_t)r->unfinished,
+			 "first_error", r->first_error[0] ? r->first_error : NULL,
+			 "elapsed_s", r->elapsed_s, "conn_per_s", r->conn_per_s,
+			 "connect_us", lat_json(&r->lat),
+			 "tcp_tw_reuse", r->tcp_tw_reuse >= 0 ?
+			 json_integer(r->tcp_tw_reuse) : json_null(),
+			 "local_port_range", r->port_lo >= 0 ?
+			 json_pack("[i,i]", r->port_lo, r->port_hi) : json_null());
+}
+
+static void connect_text(const struct opts *o, const struct tl_connect_result *r)
+{
+	if (o->rate > 0)
+		printf("connect %s: %lu connects due at %g/s\n", o->to.text, r->scheduled,
+		       o->rate);
+	printf("connect %s: %lu connections in %.2f s (%.1f/s), %lu failures%s%s, "
+	       "%lu cut off by the end\n", o->to.text, r->connections, r->elapsed_s,
+	       r->conn_per_s, r->failures, r->failures ? ", the first: " : "",
+	       r->failures ? r->first_error : "", r->unfinished);
+	printf("connect us%s: p50 %.1f p90 %.1f p99 %.1f max %.1f mean %.1f (%lu samples)\n",
+	       o->rate > 0 ? " from the scheduled time" : "", r->lat.p50, r->lat.p90,
+	       r->lat.p99, r->lat.max, r->lat.mean, r->lat.samples);
+}
+
 static int run_connect(const struct opts *o)
 {
 	unsigned parallel = o->parallel ? o->parallel : 1;
@@ -187,34 +240,16 @@ static int run_connect(const struct opts *o)
 	char err[256];
 	int rc;
 
-	if (tl_connect(&o->to, o->duration, parallel, &r, err, sizeof(err))) {
+	if (tl_connect(&o->to, o->duration, parallel, o->rate, &r, err, sizeof(err))) {
 		fprintf(stderr, "dplab tcpload connect: %s: %s\n", o->to.text, err);
 		return EXIT_FAILURE;
 	}
 	if (o->json) {
-		rc = emit(json_pack("{s:s,s:s,s:s,s:f,s:i,s:I,s:I,s:I,s:s?,s:f,s:f,s:o,s:o,s:o}",
-				    "tool", "dplab tcpload", "mode", "connect", "to", o->to.text,
-				    "duration_s", o->duration, "parallel", (int)parallel,
-				    "connections", (json_int_t)r.connections,
-				    "failures", (json_int_t)r.failures,
-				    "unfinished", (json_int_t)r.unfinished,
-				    "first_error", r.first_error[0] ? r.first_error : NULL,
-				    "elapsed_s", r.elapsed_s, "conn_per_s", r.conn_per_s,
-				    "connect_us", lat_json(&r.lat),
-				    "tcp_tw_reuse", r.tcp_tw_reuse >= 0 ?
-				    json_integer(r.tcp_tw_reuse) : json_null(),
-				    "local_port_range", r.port_lo >= 0 ?
-				    json_pack("[i,i]", r.port_lo, r.port_hi) : json_null()), false);
+		rc = emit(connect_json(o, parallel, &r), false);
 		if (rc)
 			return rc;
 	} else {
-		printf("connect %s: %lu connections in %.2f s (%.1f/s), %lu failures%s%s, "
-		       "%lu cut off by the end\n", o->to.text, r.connections, r.elapsed_s,
-		       r.conn_per_s, r.failures, r.failures ? ", the first: " : "",
-		       r.failures ? r.first_error : "", r.unfinished);
-		printf("connect us: p50 %.1f p90 %.1f p99 %.1f max %.1f mean %.1f "
-		       "(%lu samples)\n", r.lat.p50, r.lat.p90, r.lat.p99, r.lat.max,
-		       r.lat.mean, r.lat.samples);
+		connect_text(o, &r);
 	}
 	if (r.connections)
 		return EXIT_SUCCESS;

@@ -15,6 +15,13 @@
  * (TIME_WAIT ports older than 1 s are reused; loopback only with 2, the
  * default).  The result carries both sysctls.
  *
+ * connect --rate: open loop in one thread.  Connect k is due at start +
+ * k / rate; it starts when due, or at once when the previous one returned
+ * late, and its latency is from the due time to connect() returning, so
+ * a slow connect delays the ones behind it and shows in their latency
+ * (as in rr).  A connect waits at most until TL_GRACE_S after the run;
+ * one due and not started by then is unfinished.  Paced like rr.
+ *
  * rr: request k is due at start + k / rate.  It is sent when due, or at
  * once when the previous reply came late, and its latency is from the due
  * time to the last byte of its reply: a stall delays the requests behind

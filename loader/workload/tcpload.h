@@ -5,7 +5,9 @@
  *   serve    an echo server of fixed 64-byte requests on 0.0.0.0:PORT,
  *            one thread, epoll, every connection non-blocking;
  *   connect  a connect + close loop (N of them in parallel threads):
- *            connections per second and connect latency;
+ *            connections per second and connect latency; or, open loop,
+ *            connects due at a fixed rate (one thread), latency measured
+ *            from each connect's due time;
  *   rr       request/response over one persistent connection at a fixed
  *            rate, latency measured from each request's scheduled send
  *            time (no coordinated omission).
@@ -48,6 +50,7 @@ struct tl_serve_result {
 };
 
 struct tl_connect_result {
+	uint64_t scheduled;		/* --rate: connects due in the run; else 0 */
 	uint64_t connections;		/* connect() succeeded */
 	uint64_t failures;		/* failed before the end of the run */
 	uint64_t unfinished;		/* still connecting when the run ended */
@@ -83,8 +86,12 @@ void tl_signals_install(void);
 int tl_serve(uint16_t port, double duration_s, struct tl_serve_result *r,
 	     char *err, size_t err_len);
 
-/* The connect + close loop, parallel threads; 0 or -errno (err set). */
-int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel,
+/*
+ * The connect + close loop: rate 0, `parallel` threads as fast as they
+ * can; rate > 0 (parallel must be 1), connect k due at start + k / rate
+ * in one thread (see tcpload.c).  0 or -errno (err set).
+ */
+int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel, double rate,
 	       struct tl_connect_result *r, char *err, size_t err_len);
 
 /*

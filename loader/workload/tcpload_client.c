@@ -163,7 +163,64 @@ out:
 	return ret;
 }
 
-int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel,
+/* How many k are due within the run: (uint64_t)(k * period) < span_ns. */
+static uint64_t due_count(double period, uint64_t span_ns)
+{
+	uint64_t k = (uint64_t)(span_ns / period);
+
+	while (k && (uint64_t)((k - 1) * period) >= span_ns)
+		k--;
+	while ((uint64_t)(k * period) < span_ns)
+		k++;
+	return k;
+}
+
+/*
+ * The open loop (tcpload.c): connect k due at start + k / rate, one
+ * thread, latency from the due time; samples into lat.
+ */
+static void connect_at_rate(const struct tl_addr *to, double rate, double duration_s,
+			    struct tl_connect_result *r, struct tl_samples *lat)
+{
+	uint64_t start, end, hard, due, k, total, took, last = 0, stop_at;
+	double period = 1e9 / rate;
+	int fd;
+
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);	/* no 50 us of slack on wake-ups */
+	start = tl_now_ns();
+	end = start + tl_secs_ns(duration_s);
+	hard = end + tl_secs_ns(TL_GRACE_S);
+	total = due_count(period, end - start);
+	tl_samples_reserve(lat, total);
+	for (k = 0; k < total && !tl_stop; k++) {
+		due = start + (uint64_t)(k * period);
+		if (tl_now_ns() >= hard)
+			break;		/* the rest are unfinished */
+		sleep_until(due);
+		if (tl_stop)
+			break;
+		fd = tl_connect_by(to, hard, &took);
+		last = tl_now_ns();
+		if (fd >= 0) {
+			close(fd);
+			r->connections++;
+			tl_samples_add(lat, last - due);
+		} else if (fd == -EINTR && tl_stop) {
+			break;
+		} else if (fd == -EINPROGRESS) {
+			r->unfinished++;
+		} else if (!r->failures++) {
+			r->first_errno = -fd;
+		}
+	}
+	/* A signal: what was due before it; else every k due in the run. */
+	r->scheduled = tl_stop ? k : total;
+	r->unfinished += r->scheduled - k;
+	stop_at = tl_stop ? tl_now_ns() : end;
+	r->elapsed_s = ((last > stop_at ? last : stop_at) - start) / 1e9;
+}
+
+int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel, double rate,
 	       struct tl_connect_result *r, char *err, size_t err_len)
 {
 	struct tl_samples all = { .max = TL_MAX_SAMPLES };
@@ -172,7 +229,10 @@ int tl_connect(const struct tl_addr *to, double duration_s, unsigned parallel,
 	memset(r, 0, sizeof(*r));
 	read_port_sysctls(r);
 	tl_raise_nofile();
-	ret = connect_threads(to, duration_s, parallel, r, &all, err, err_len);
+	if (rate > 0)
+		connect_at_rate(to, rate, duration_s, r, &all);
+	else
+		ret = connect_threads(to, duration_s, parallel, r, &all, err, err_len);
 	if (!ret) {
 		tl_lat_summary(&all, &r->lat);
 		r->conn_per_s = r->elapsed_s > 0 ? r->connections / r->elapsed_s : 0;

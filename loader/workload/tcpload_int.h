@@ -20,7 +20,7 @@
 #define ACCEPT_BATCH 64
 #define CONN_BUF (16 * TL_REQ_SIZE)
 #define FIRST_SAMPLES 4096
-#define SPIN_NS (300 * 1000ull)	/* rr: spin this long before a request is due */
+#define SPIN_NS (300 * 1000ull)	/* rr, connect --rate: spin this long before due */
 
 /* Our own error codes beside errno values. */
 #define ERR_EOF 10001			/* the peer closed the connection */

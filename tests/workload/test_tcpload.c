@@ -9,6 +9,8 @@
  *                     connections made and none failed, about 200
  *                     requests answered and no error, percentiles ordered;
  *                     the server reports on SIGTERM and exits 0;
+ *   connect_rate      connect --rate 2000 for 1 s: 2000 scheduled, about
+ *                     as many connections, latency from the due times;
  *   bad_arguments     exit 2, naming the option;
  *   closed_port       connect and rr to a bound port nobody listens on:
  *                     exit 1, the message names the address and the errno.
@@ -25,6 +27,7 @@
 #include "lib/testns.h"
 
 #define RATE 200
+#define CONN_RATE 2000
 
 static json_t *load(const char *path)
 {
@@ -60,28 +63,49 @@ static void assert_ordered(json_t *j, const char *sect)
 	}
 }
 
-START_TEST(test_serve_connect_rr)
+/* /tmp/dplab-tcpload-PID-what, for one test's files. */
+static void tmp_path(char *buf, size_t len, const char *what)
 {
-	char log[64], cj[64], rj[64], out[8192];
-	double requests;
-	json_t *c, *r;
+	snprintf(buf, len, "/tmp/dplab-tcpload-%d-%s", getpid(), what);
+}
+
+/*
+ * `tcpload serve --port 0 --duration 5` in the background (in netns ns
+ * when not NULL), then the shell commands client, which find the port in
+ * $p and run dplab as `$x $d` (x: "ip netns exec NS" or nothing); then
+ * SIGTERM to the server.  Asserts that the client and the server exited
+ * 0 and the server printed its summary; their output goes to out.
+ */
+static void with_server(char *out, size_t len, const char *ns, const char *client)
+{
+	char log[64];
 	int rc;
 
-	snprintf(log, sizeof(log), "/tmp/dplab-tcpload-%d.log", getpid());
-	snprintf(cj, sizeof(cj), "/tmp/dplab-tcpload-%d-connect.json", getpid());
-	snprintf(rj, sizeof(rj), "/tmp/dplab-tcpload-%d-rr.json", getpid());
-	rc = sh_out(out, sizeof(out), 1,
-		    "(%1$s tcpload serve --port 0 --duration 5 >%2$s 2>&1 & s=$!; i=0; "
-		    "while ! grep -q '^listening on :' %2$s && [ $i -lt 50 ]; do sleep 0.1; "
-		    "i=$((i+1)); done; p=$(sed -n 's/^listening on ://p' %2$s); "
-		    "%1$s tcpload connect --to 127.0.0.1:$p --duration 1 --json >%3$s; c=$?; "
-		    "%1$s tcpload rr --to 127.0.0.1:$p --rate %5$d --duration 1 --json >%4$s; "
-		    "r=$?; kill -TERM $s; wait $s; w=$?; cat %2$s; rm -f %2$s; "
-		    "echo \"exit: connect $c rr $r serve $w\"; "
-		    "[ $c -eq 0 ] && [ $r -eq 0 ] && [ $w -eq 0 ])",
-		    test_dplab_path(), log, cj, rj, RATE);
+	tmp_path(log, sizeof(log), "serve.log");
+	rc = sh_out(out, len, 1,
+		    "(x='%1$s%2$s'; d=%3$s; $x $d tcpload serve --port 0 --duration 5 >%4$s 2>&1 & "
+		    "s=$!; i=0; while ! grep -q '^listening on :' %4$s && [ $i -lt 50 ]; do "
+		    "sleep 0.1; i=$((i+1)); done; p=$(sed -n 's/^listening on ://p' %4$s); "
+		    "(%5$s); c=$?; kill -TERM $s; wait $s; w=$?; cat %4$s; rm -f %4$s; "
+		    "echo \"exit: client $c serve $w\"; [ $c -eq 0 ] && [ $w -eq 0 ])",
+		    ns ? "ip netns exec " : "", ns ? ns : "", test_dplab_path(), log, client);
 	ck_assert_msg(rc == 0, "tcpload failed (%d):\n%s", rc, out);
 	ck_assert_msg(strstr(out, "served "), "no summary from the server:\n%s", out);
+}
+
+START_TEST(test_serve_connect_rr)
+{
+	char cj[64], rj[64], client[512], out[8192];
+	double requests;
+	json_t *c, *r;
+
+	tmp_path(cj, sizeof(cj), "connect.json");
+	tmp_path(rj, sizeof(rj), "rr.json");
+	snprintf(client, sizeof(client),
+		 "$x $d tcpload connect --to 127.0.0.1:$p --duration 1 --json >%s && "
+		 "$x $d tcpload rr --to 127.0.0.1:$p --rate %d --duration 1 --json >%s",
+		 cj, RATE, rj);
+	with_server(out, sizeof(out), NULL, client);
 
 	c = load(cj);
 	ck_assert_str_eq(json_string_value(json_object_get(c, "mode")), "connect");
@@ -92,6 +116,8 @@ START_TEST(test_serve_connect_rr)
 	ck_assert_msg(num(c, NULL, "conn_per_s") > 0, "no rate");
 	ck_assert_double_eq(num(c, "connect_us", "samples"), num(c, NULL, "connections"));
 	assert_ordered(c, "connect_us");
+	ck_assert(json_is_null(json_object_get(c, "rate")));
+	ck_assert(json_is_null(json_object_get(c, "scheduled")));
 	json_decref(c);
 
 	r = load(rj);
@@ -107,6 +133,35 @@ START_TEST(test_serve_connect_rr)
 	ck_assert_double_eq(num(r, "latency_us", "samples"), requests);
 	assert_ordered(r, "latency_us");
 	json_decref(r);
+}
+END_TEST
+
+START_TEST(test_connect_rate)
+{
+	char cj[64], client[256], out[8192];
+	double sched, conns;
+	json_t *c;
+
+	tmp_path(cj, sizeof(cj), "rate.json");
+	snprintf(client, sizeof(client), "$x $d tcpload connect --to 127.0.0.1:$p --rate %d "
+		 "--duration 1 --json >%s", CONN_RATE, cj);
+	with_server(out, sizeof(out), NULL, client);
+	c = load(cj);
+	sched = num(c, NULL, "scheduled");
+	conns = num(c, NULL, "connections");
+	ck_assert_double_eq(num(c, NULL, "rate"), CONN_RATE);
+	ck_assert_msg(sched >= CONN_RATE - 1 && sched <= CONN_RATE + 1,
+		      "%.0f scheduled at %d/s for 1 s", sched, CONN_RATE);
+	ck_assert_msg(conns >= sched * 0.95 && conns <= sched, "%.0f connections of %.0f "
+		      "scheduled: %s", conns, sched,
+		      json_string_value(json_object_get(c, "first_error")));
+	ck_assert_double_eq(conns + num(c, NULL, "failures") + num(c, NULL, "unfinished"), sched);
+	ck_assert_double_eq(num(c, "connect_us", "samples"), conns);
+	assert_ordered(c, "connect_us");
+	ck_assert_msg(num(c, NULL, "conn_per_s") >= CONN_RATE * 0.9 &&
+		      num(c, NULL, "conn_per_s") <= CONN_RATE * 1.1, "%.1f connections/s",
+		      num(c, NULL, "conn_per_s"));
+	json_decref(c);
 }
 END_TEST
 
@@ -126,8 +181,9 @@ START_TEST(test_bad_arguments)
 	expect("flood --to 127.0.0.1:80", 2, "unknown mode 'flood'");
 	expect("connect --to 127.0.0.1 --duration 1", 2, "--to '127.0.0.1'");
 	expect("connect --to 127.0.0.1:80", 2, "--duration is required");
-	expect("connect --to 127.0.0.1:80 --duration 1 --rate 5", 2,
-	       "--rate is not an option of connect");
+	expect("serve --port 0 --rate 5", 2, "--rate is not an option of serve");
+	expect("connect --to 127.0.0.1:80 --duration 1 --rate 10 --parallel 2", 2,
+	       "--rate and --parallel 2 exclude each other");
 	expect("rr --to 127.0.0.1:80 --duration 1", 2, "--rate is required");
 	expect("rr --to 127.0.0.1:80 --duration 1 --rate 0", 2, "--rate: '0' is not a number");
 	expect("serve --port 70000", 2, "--port: '70000' is not a number");
@@ -168,6 +224,7 @@ static Suite *tcpload_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_serve_connect_rr);
+	tcase_add_test(tc, test_connect_rate);
 	tcase_add_test(tc, test_bad_arguments);
 	tcase_add_test(tc, test_closed_port);
 	suite_add_tcase(s, tc);
