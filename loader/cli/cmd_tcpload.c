@@ -6,6 +6,7 @@
  * Exit 0 when something succeeded, 1 when nothing did (or the server could
  * not start), EXIT_BAD_INPUT for bad arguments.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,14 +31,19 @@ struct opts {
 	struct tl_addr to;
 	unsigned port, parallel;
 	double duration, rate;
+	const char *ports_arg;		/* --local-ports as given, parsed into: */
+	int port_lo, port_hi;
 	bool json;
 };
 
 /* The rows of the option table; O_* are their bits in opts_parse()'s given. */
-enum { ROW_PORT, ROW_TO, ROW_DURATION, ROW_RATE, ROW_PARALLEL, ROW_JSON, N_ROWS };
+enum {
+	ROW_PORT, ROW_TO, ROW_DURATION, ROW_RATE, ROW_PARALLEL, ROW_LOCAL_PORTS, ROW_JSON, N_ROWS
+};
 enum {
 	O_PORT = 1 << ROW_PORT, O_TO = 1 << ROW_TO, O_DURATION = 1 << ROW_DURATION,
-	O_RATE = 1 << ROW_RATE, O_PARALLEL = 1 << ROW_PARALLEL, O_JSON = 1 << ROW_JSON,
+	O_RATE = 1 << ROW_RATE, O_PARALLEL = 1 << ROW_PARALLEL,
+	O_LOCAL_PORTS = 1 << ROW_LOCAL_PORTS, O_JSON = 1 << ROW_JSON,
 };
 
 static const struct opt tcpload_table[] = {
@@ -49,12 +55,17 @@ static const struct opt tcpload_table[] = {
 				 "seconds, above 0, at most 86400", struct opts, duration,
 				 .min = 0, .max = MAX_DURATION, .above_min = true),
 	[ROW_RATE] = OPT_ROW("rate", 0, OPT_DOUBLE, "R",
-			     "rr: requests per second; connect: connections per second\n"
-			     "(one thread, no --parallel N > 1); above 0, at most 1000000",
+			     "rr: requests per second; connect: connections per\n"
+			     "second (one thread, no --parallel N > 1);\n"
+			     "above 0, at most 1000000",
 			     struct opts, rate, .min = 0, .max = MAX_RATE, .above_min = true),
 	[ROW_PARALLEL] = OPT_UINT_ENTRY("parallel", 0, "N",
 					"connect: loops in parallel, 1..256 (default 1)",
 					struct opts, parallel, 1, TL_MAX_PARALLEL),
+	[ROW_LOCAL_PORTS] = OPT_STR_ENTRY("local-ports", 0, "LO-HI",
+					  "connect: first set net.ipv4.ip_local_port_range of\n"
+					  "this namespace to LO HI (1 <= LO < HI <= 65535)",
+					  struct opts, ports_arg),
 	[ROW_JSON] = OPT_FLAG_ENTRY("json", 0, "the result as JSON on stdout "
 				    "(docs/tcpload-json.md)", struct opts, json),
 	[N_ROWS] = OPT_END,
@@ -63,7 +74,7 @@ static const struct opt tcpload_table[] = {
 /* The options each mode takes, and those it needs. */
 static const unsigned takes[] = {
 	[MODE_SERVE] = O_PORT | O_DURATION | O_JSON,
-	[MODE_CONNECT] = O_TO | O_DURATION | O_RATE | O_PARALLEL | O_JSON,
+	[MODE_CONNECT] = O_TO | O_DURATION | O_RATE | O_PARALLEL | O_LOCAL_PORTS | O_JSON,
 	[MODE_RR] = O_TO | O_RATE | O_DURATION | O_JSON,
 };
 static const unsigned needs[] = {
@@ -75,8 +86,8 @@ static const unsigned needs[] = {
 static const struct opt_cmd tcpload_cmd = {
 	.name = "dplab tcpload",
 	.usage = "dplab tcpload serve --port P [--duration S] [--json]\n"
-		 "       dplab tcpload connect --to IP:PORT --duration S [--parallel N | --rate R]\n"
-		 "                             [--json]\n"
+		 "       dplab tcpload connect --to IP:PORT --duration S\n"
+		 "           [--parallel N | --rate R] [--local-ports LO-HI] [--json]\n"
 		 "       dplab tcpload rr --to IP:PORT --rate R --duration S [--json]",
 	.description =
 		"  serve         echo server of 64-byte requests on 0.0.0.0:P (0: a free port);\n"
@@ -115,12 +126,38 @@ static int check_given(const struct opts *o, const char *mode, unsigned long lon
 	return 0;
 }
 
+/* "LO-HI", 1 <= LO < HI <= 65535, into o->port_lo and o->port_hi; 0 or -EINVAL. */
+static int parse_ports(struct opts *o)
+{
+	const char *s = o->ports_arg;
+	unsigned long lo, hi;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	lo = strtoul(s, &end, 10);
+	if (errno || *end != '-' || !isdigit((unsigned char)end[1]))
+		return -EINVAL;
+	hi = strtoul(end + 1, &end, 10);
+	if (errno || *end || lo < 1 || lo >= hi || hi > 65535)
+		return -EINVAL;
+	o->port_lo = (int)lo;
+	o->port_hi = (int)hi;
+	return 0;
+}
+
 /* What connect's options say together; 0 or -EINVAL (said on stderr). */
-static int check_connect(const struct opts *o, const char *name, unsigned long long given)
+static int check_connect(struct opts *o, const char *name, unsigned long long given)
 {
 	if ((given & O_RATE) && o->parallel > 1) {
 		fprintf(stderr, "%s: --rate and --parallel %u exclude each other (--rate runs "
 			"one thread)\n", name, o->parallel);
+		return -EINVAL;
+	}
+	if (o->ports_arg && parse_ports(o)) {
+		fprintf(stderr, "%s: --local-ports '%s': LO-HI with 1 <= LO < HI <= 65535, "
+			"like 1024-65535\n", name, o->ports_arg);
 		return -EINVAL;
 	}
 	return 0;
@@ -202,7 +239,7 @@ static json_t *connect_json(const struct opts *o, unsigned parallel,
 {
 	bool rate = o->rate > 0;
 
-	return json_pack("{s:s,s:s,s:s,s:o,s:f,s:i,s:o,s:I,s:I,s:I,s:s?,s:f,s:f,s:o,s:o,s:o}",
+	return json_pack("{s:s,s:s,s:s,s:o,s:f,s:i,s:o,s:I,s:I,s:I,s:s?,s:f,s:f,s:o,s:o,s:o,s:o}",
 			 "tool", "dplab tcpload", "mode", "connect", "to", o->to.text,
 			 "rate", rate ? json_real(o->rate) : json_null(),
 			 "duration_s", o->duration, "parallel", (int)parallel,
@@ -216,7 +253,9 @@ static json_t *connect_json(const struct opts *o, unsigned parallel,
 			 "tcp_tw_reuse", r->tcp_tw_reuse >= 0 ?
 			 json_integer(r->tcp_tw_reuse) : json_null(),
 			 "local_port_range", r->port_lo >= 0 ?
-			 json_pack("[i,i]", r->port_lo, r->port_hi) : json_null());
+			 json_pack("[i,i]", r->port_lo, r->port_hi) : json_null(),
+			 "port_bound_per_s", r->port_bound_per_s >= 0 ?
+			 json_real(r->port_bound_per_s) : json_null());
 }
 
 static void connect_text(const struct opts *o, const struct tl_connect_result *r)
@@ -231,6 +270,9 @@ static void connect_text(const struct opts *o, const struct tl_connect_result *r
 	printf("connect us%s: p50 %.1f p90 %.1f p99 %.1f max %.1f mean %.1f (%lu samples)\n",
 	       o->rate > 0 ? " from the scheduled time" : "", r->lat.p50, r->lat.p90,
 	       r->lat.p99, r->lat.max, r->lat.mean, r->lat.samples);
+	if (r->port_bound_per_s >= 0)
+		printf("local ports %d-%d allow at most %.0f connections/s per destination\n",
+		       r->port_lo, r->port_hi, r->port_bound_per_s);
 }
 
 static int run_connect(const struct opts *o)
@@ -240,6 +282,10 @@ static int run_connect(const struct opts *o)
 	char err[256];
 	int rc;
 
+	if (o->ports_arg && tl_set_port_range(o->port_lo, o->port_hi, err, sizeof(err))) {
+		fprintf(stderr, "dplab tcpload connect: --local-ports %s: %s\n", o->ports_arg, err);
+		return EXIT_FAILURE;
+	}
 	if (tl_connect(&o->to, o->duration, parallel, o->rate, &r, err, sizeof(err))) {
 		fprintf(stderr, "dplab tcpload connect: %s: %s\n", o->to.text, err);
 		return EXIT_FAILURE;

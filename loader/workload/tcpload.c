@@ -13,7 +13,8 @@
  * local port range, connect() then searches longer for a free port and
  * at last fails (EADDRNOTAVAIL), unless net.ipv4.tcp_tw_reuse is 1 there
  * (TIME_WAIT ports older than 1 s are reused; loopback only with 2, the
- * default).  The result carries both sysctls.
+ * default).  The result carries both sysctls, and the rate the port range
+ * allows (tcpload.h).
  *
  * connect --rate: open loop in one thread.  Connect k is due at start +
  * k / rate; it starts when due, or at once when the previous one returned

@@ -60,6 +60,13 @@ struct tl_connect_result {
 	struct tl_lat lat;
 	/* This namespace's net.ipv4 sysctls behind the local ports; -1: unread */
 	int tcp_tw_reuse, port_lo, port_hi;
+	/*
+	 * Connections per second per destination the port range allows
+	 * with tcp_tw_reuse 1: (port_hi - port_lo + 1) / 2 (connect() takes
+	 * even ports first) per tcp_tw_reuse_delay (1000 ms when the kernel
+	 * has no such sysctl).  -1 when tcp_tw_reuse is not 1 or unread.
+	 */
+	double port_bound_per_s;
 };
 
 struct tl_rr_result {
@@ -85,6 +92,12 @@ void tl_signals_install(void);
  */
 int tl_serve(uint16_t port, double duration_s, struct tl_serve_result *r,
 	     char *err, size_t err_len);
+
+/*
+ * Set this namespace's net.ipv4.ip_local_port_range to lo hi (the
+ * kernel wants lo >= ip_unprivileged_port_start); 0 or -errno (err set).
+ */
+int tl_set_port_range(int lo, int hi, char *err, size_t err_len);
 
 /*
  * The connect + close loop: rate 0, `parallel` threads as fast as they

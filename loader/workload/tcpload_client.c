@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
@@ -64,17 +65,50 @@ static int read_ints(const char *path, int *v, int n)
 	return got;
 }
 
+#define PORT_RANGE "/proc/sys/net/ipv4/ip_local_port_range"
+#define TW_REUSE_DELAY_MS 1000		/* before tcp_tw_reuse_delay (Linux 6.14) */
+
 /* What decides how fast local ports come back (TIME_WAIT), for the report. */
 static void read_port_sysctls(struct tl_connect_result *r)
 {
-	int range[2];
+	int range[2], delay_ms = TW_REUSE_DELAY_MS;
 
 	r->tcp_tw_reuse = r->port_lo = r->port_hi = -1;
+	r->port_bound_per_s = -1;
 	read_ints("/proc/sys/net/ipv4/tcp_tw_reuse", &r->tcp_tw_reuse, 1);
-	if (read_ints("/proc/sys/net/ipv4/ip_local_port_range", range, 2) == 2) {
-		r->port_lo = range[0];
-		r->port_hi = range[1];
+	if (read_ints(PORT_RANGE, range, 2) != 2)
+		return;
+	r->port_lo = range[0];
+	r->port_hi = range[1];
+	read_ints("/proc/sys/net/ipv4/tcp_tw_reuse_delay", &delay_ms, 1);
+	if (r->tcp_tw_reuse == 1 && delay_ms > 0 && range[1] >= range[0])
+		r->port_bound_per_s = (double)((range[1] - range[0] + 1) / 2) * 1e3 / delay_ms;
+}
+
+int tl_set_port_range(int lo, int hi, char *err, size_t err_len)
+{
+	int fd = open(PORT_RANGE, O_WRONLY | O_CLOEXEC), ret = 0, min = -1;
+	char text[32];
+	ssize_t len;
+
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "%s: %s", PORT_RANGE, strerror(errno));
+		return ret;
 	}
+	len = snprintf(text, sizeof(text), "%d %d\n", lo, hi);
+	if (write(fd, text, len) != len)
+		ret = errno ? -errno : -EIO;
+	close(fd);
+	if (!ret)
+		return 0;
+	if (ret == -EINVAL && read_ints("/proc/sys/net/ipv4/ip_unprivileged_port_start",
+					&min, 1) == 1 && lo < min)
+		snprintf(err, err_len, "%s: %d %d: the kernel refuses a lowest port below "
+			 "net.ipv4.ip_unprivileged_port_start (%d here)", PORT_RANGE, lo, hi, min);
+	else
+		snprintf(err, err_len, "%s: %d %d: %s", PORT_RANGE, lo, hi, strerror(-ret));
+	return ret;
 }
 
 static void *conn_loop(void *arg)

@@ -11,12 +11,17 @@
  *                     the server reports on SIGTERM and exits 0;
  *   connect_rate      connect --rate 2000 for 1 s: 2000 scheduled, about
  *                     as many connections, latency from the due times;
+ *   local_ports       (root) in a throwaway netns with tcp_tw_reuse 1,
+ *                     connect --local-ports 1024-65535: the range is in
+ *                     force there and reported, port_bound_per_s is its
+ *                     formula, the runner's own range is unchanged;
  *   bad_arguments     exit 2, naming the option;
  *   closed_port       connect and rr to a bound port nobody listens on:
  *                     exit 1, the message names the address and the errno.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <jansson.h>
@@ -165,6 +170,54 @@ START_TEST(test_connect_rate)
 }
 END_TEST
 
+/* cat FILE in netns ns (NULL: here), into buf without the newline. */
+static void read_sysctl(const char *ns, const char *file, char *buf, size_t len)
+{
+	int rc = sh_out(buf, len, 1, "%s%s cat /proc/sys/net/ipv4/%s", ns ? "ip netns exec " : "",
+			ns ? ns : "", file);
+
+	ck_assert_msg(rc == 0, "%s: %s", file, buf);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+START_TEST(test_local_ports)
+{
+	char ns[TESTNS_NAME], cj[64], client[256], out[8192], before[64], after[64], buf[64];
+	json_t *c, *range;
+	double delay_ms = 1000;
+
+	need_root();
+	read_sysctl(NULL, "ip_local_port_range", before, sizeof(before));
+	ck_assert_int_eq(testns_create(ns), 0);
+	ck_assert_int_eq(sh("ip netns exec %1$s ip link set lo up && ip netns exec %1$s "
+			    "sysctl -qw net.ipv4.tcp_tw_reuse=1", ns), 0);
+	tmp_path(cj, sizeof(cj), "ports.json");
+	snprintf(client, sizeof(client), "$x $d tcpload connect --to 127.0.0.1:$p --rate 500 "
+		 "--duration 0.2 --local-ports 1024-65535 --json >%s", cj);
+	with_server(out, sizeof(out), ns, client);
+	read_sysctl(ns, "ip_local_port_range", buf, sizeof(buf));
+	ck_assert_msg(!strcmp(buf, "1024\t65535"), "range in the netns afterwards: '%s'", buf);
+	if (!access("/proc/sys/net/ipv4/tcp_tw_reuse_delay", F_OK)) {
+		read_sysctl(ns, "tcp_tw_reuse_delay", buf, sizeof(buf));
+		delay_ms = atof(buf);
+	}
+	testns_delete(ns);
+	read_sysctl(NULL, "ip_local_port_range", after, sizeof(after));
+	ck_assert_str_eq(after, before);
+
+	c = load(cj);
+	range = json_object_get(c, "local_port_range");
+	ck_assert_msg(json_array_size(range) == 2 &&
+		      json_integer_value(json_array_get(range, 0)) == 1024 &&
+		      json_integer_value(json_array_get(range, 1)) == 65535,
+		      "local_port_range is not [1024, 65535]");
+	ck_assert_double_eq(num(c, NULL, "tcp_tw_reuse"), 1);
+	ck_assert_double_eq_tol(num(c, NULL, "port_bound_per_s"), 32256 * 1000 / delay_ms, 1e-6);
+	ck_assert_msg(num(c, NULL, "connections") > 0, "no connection");
+	json_decref(c);
+}
+END_TEST
+
 /* Run `dplab tcpload ARGS`; assert its exit code and that its output names what. */
 static void expect(const char *args, int code, const char *what)
 {
@@ -184,6 +237,14 @@ START_TEST(test_bad_arguments)
 	expect("serve --port 0 --rate 5", 2, "--rate is not an option of serve");
 	expect("connect --to 127.0.0.1:80 --duration 1 --rate 10 --parallel 2", 2,
 	       "--rate and --parallel 2 exclude each other");
+	expect("connect --to 127.0.0.1:80 --duration 1 --local-ports 70000-80000", 2,
+	       "--local-ports '70000-80000'");
+	expect("connect --to 127.0.0.1:80 --duration 1 --local-ports 5000-4000", 2,
+	       "--local-ports '5000-4000'");
+	expect("connect --to 127.0.0.1:80 --duration 1 --local-ports abc", 2,
+	       "--local-ports 'abc'");
+	expect("rr --to 127.0.0.1:80 --rate 5 --duration 1 --local-ports 1024-65535", 2,
+	       "--local-ports is not an option of rr");
 	expect("rr --to 127.0.0.1:80 --duration 1", 2, "--rate is required");
 	expect("rr --to 127.0.0.1:80 --duration 1 --rate 0", 2, "--rate: '0' is not a number");
 	expect("serve --port 70000", 2, "--port: '70000' is not a number");
@@ -225,6 +286,7 @@ static Suite *tcpload_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_serve_connect_rr);
 	tcase_add_test(tc, test_connect_rate);
+	tcase_add_test(tc, test_local_ports);
 	tcase_add_test(tc, test_bad_arguments);
 	tcase_add_test(tc, test_closed_port);
 	suite_add_tcase(s, tc);
