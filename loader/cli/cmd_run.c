@@ -13,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
 
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -27,7 +26,6 @@
 #define APPLY_SECS 1.0		/* planned time of a knob change, for estimates */
 
 static volatile sig_atomic_t stop;
-static char *dp_keys[RUN_MAX_CONFIGS];	/* datapath_key() of each config applied */
 
 static void on_signal(int sig)
 {
@@ -42,7 +40,7 @@ struct run_opts {
 static const struct opt run_table[] = {
 	OPT_STR_ENTRY("plan", 0, "FILE", "a plan file (format: docs/run-plan.md)",
 		      struct run_opts, plan),
-	OPT_FLAG_ENTRY("quick", 0, "the quick built-in plan (or FILE once, with repeats 1)",
+	OPT_FLAG_ENTRY("quick", 0, "the quick built-in plan (or FILE with 2 pairs)",
 		       struct run_opts, quick),
 	OPT_STR_ENTRY("out", 0, "DIR", "where results go", struct run_opts, out),
 	OPT_FLAG_ENTRY("print-plan", 0, "print the plan's text and exit (a start for your own)",
@@ -94,30 +92,43 @@ static int load_plan(const struct run_opts *o, struct run_plan *p)
 		fprintf(stderr, "dplab run: %s\n", err);
 		return ret;
 	}
-	if (o->quick) {
+	if (o->quick && o->plan) {	/* the built-in quick plan says its own */
 		p->quick = true;
-		p->repeats = 1;
+		p->p.pairs = p->p.max_pairs = 2;
 	}
 	return 0;
 }
 
-static double config_secs(const struct run_plan *p, const struct run_config *c)
+/* Planned seconds of one visit of c (its workloads once, and the switch). */
+static double visit_secs(const struct run_plan *p, const struct run_config *c)
 {
-	double s = APPLY_SECS;
+	double s = APPLY_SECS + p->p.warmup_secs;
 	int w;
 
 	for (w = 0; w < W_COUNT; w++)
-		if (c->workloads & (1u << w))
-			s += p->repeats * run_workload_secs(&p->p, w);
+		if (c->workloads & (1u << w) && w != W_BPF)
+			s += run_workload_secs(&p->p, w);
 	return s;
+}
+
+/* Planned seconds of the first pass: pairs rounds of every group. */
+static double first_pass_secs(const struct run_plan *p)
+{
+	double s = 0;
+	int i;
+
+	for (i = 0; i < p->n_configs; i++)
+		s += visit_secs(p, &p->configs[i]) * (p->configs[i].baseline >= 0 ? 2 : 1) +
+		     (p->configs[i].workloads & (1u << W_BPF) ? run_workload_secs(&p->p, W_BPF) : 0);
+	return s * p->p.pairs;
 }
 
 static void dry_run(const struct run_plan *p)
 {
-	double total = 0;
 	int i, w;
 
-	printf("plan %s: %d configurations, %d repeats\n", p->name, p->n_configs, p->repeats);
+	printf("plan %s: %d configurations, %d pairs first (at most %d), budget %.0f s\n",
+	       p->name, p->n_configs, p->p.pairs, p->p.max_pairs, p->p.budget_secs);
 	for (i = 0; i < p->n_configs; i++) {
 		const struct run_config *c = &p->configs[i];
 
@@ -127,15 +138,17 @@ static void dry_run(const struct run_plan *p)
 			if (c->workloads & (1u << w))
 				printf(" %s", run_workload_names[w]);
 		printf("\n");
-		total += config_secs(p, c);
 	}
-	printf("planned measuring time: about %.0f s\n", total);
+	printf("first pass: about %.0f s; more pairs for undecided rows within the budget\n",
+	       first_pass_secs(p));
 }
 
-/* Progress: where we are, elapsed, what is left by the plan's own estimate. */
-struct progress {
-	double start, planned_total, planned_done;
-};
+/* Progress: round, visit, config and step, elapsed, what is left by estimate. */
+static struct {
+	double start, budget, guess;
+	int round, visit, n_visits, done, pass_left;
+	const char *config;
+} pg;
 
 static void fmt_secs(double s, char *buf, size_t len)
 {
@@ -145,243 +158,99 @@ static void fmt_secs(double s, char *buf, size_t len)
 		snprintf(buf, len, "%ds", (int)s);
 }
 
-static void progress_line(const struct progress *pg, const struct run_plan *p, int i,
-			  const char *what)
+static void progress(const char *what)
 {
-	double el = run_now_s() - pg->start, left;
+	double el = run_now_s() - pg.start, per = pg.done ? el / pg.done : pg.guess, left;
 	char e[16], l[16];
 
-	left = pg->planned_done > 0 ? el / pg->planned_done * (pg->planned_total -
-							       pg->planned_done) :
-				      pg->planned_total;
+	left = (pg.n_visits - pg.visit + pg.pass_left) * per;
+	if (left > pg.budget - el)
+		left = pg.budget > el ? pg.budget - el : 0;
 	fmt_secs(el, e, sizeof(e));
 	fmt_secs(left, l, sizeof(l));
-	printf("[%2d/%d] %-30s %-12s  %s elapsed, ~%s left\n", i + 1, p->n_configs,
-	       p->configs[i].name, what, e, l);
+	printf("[round %d, %3d/%d] %-30s %-9s %s elapsed, ~%s left\n", pg.round + 1,
+	       pg.visit + 1, pg.n_visits, pg.config, what, e, l);
 	fflush(stdout);
 }
 
 /*
- * What a configuration put in the datapath, as text: every attachment
- * (namespace, device, hook, program, mechanism) and the size of every
- * map.  Two configurations with equal keys run the same programs.
+ * Which configs the round visits: all in the first pass; then those with
+ * an undecided headline row (the knob's group visits its baseline too).
  */
-static char *datapath_key(json_t *st)
+static int choose(const struct run_ctx *x, int round, bool *active)
 {
-	json_t *a, *node, *feat, *m;
-	const char *nname, *fname, *mname;
-	size_t i, len = 0;
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, &len);
+	const struct run_plan *p = x->plan;
+	int i, n = 0;
 
-	if (!f)
-		return NULL;
-	json_array_foreach(json_object_get(st, "attachments"), i, a)
-		fprintf(f, "%s %s %s %s %s;",
-			json_string_value(json_object_get(a, "namespace")),
-			json_string_value(json_object_get(a, "device")),
-			json_string_value(json_object_get(a, "hook")),
-			json_string_value(json_object_get(a, "program")),
-			json_string_value(json_object_get(a, "mechanism")));
-	json_object_foreach(json_object_get(st, "nodes"), nname, node)
-		json_object_foreach(json_object_get(node, "features"), fname, feat)
-			json_object_foreach(json_object_get(feat, "maps"), mname, m)
-				fprintf(f, "%s/%s/%s:%lld;", nname, fname, mname,
-					json_integer_value(json_object_get(m, "max")));
-	fclose(f);
-	return buf;
+	for (i = 0; i < p->n_configs; i++) {
+		active[i] = !x->dropped[i] &&
+			    (round < p->p.pairs ||
+			     (p->configs[i].baseline >= 0 && run_results_undecided(x->cfg[i])));
+		n += active[i];
+	}
+	return n;
 }
 
-/* Each program once: one attached to several hooks is listed for each. */
-static void add_prog_id(struct run_ctx *x, json_int_t id)
+/* The rounds of visits; false when the run must stop (stop_reason set). */
+static bool rounds(struct run_ctx *x, struct run_schedule *s, const char *out, char *why,
+		   size_t why_len)
 {
+	static struct run_visit v[RUN_MAX_VISITS_ROUND];
+	const struct run_plan *p = x->plan;
+	bool active[RUN_MAX_CONFIGS];
+	char err[1024];
+	double el;
+	int r;
+
+	for (r = 0; r < p->p.max_pairs && !stop && choose(x, r, active); r++) {
+		pg.round = r;
+		pg.n_visits = run_schedule_round(s, active, r, v);
+		el = run_now_s() - pg.start;
+		if (r >= p->p.pairs && el + pg.n_visits * el / pg.done > p->p.budget_secs) {
+			run_results_note(x->doc, "more pairs for the undecided rows would not fit "
+					 "the time budget: stopped after round %d", r);
+			break;
+		}
+		pg.pass_left -= r < p->p.pairs ? pg.n_visits : 0;
+		for (pg.visit = 0; pg.visit < pg.n_visits && !stop; pg.visit++) {
+			if (x->dropped[v[pg.visit].config])
+				continue;
+			pg.config = p->configs[v[pg.visit].config].name;
+			switch (run_visit(x, &v[pg.visit], progress, err, sizeof(err))) {
+			case VISIT_FATAL:
+				snprintf(why, why_len, "%s", err);
+				return false;
+			case VISIT_DONE:
+				pg.done++;
+				break;
+			default:
+				break;
+			}
+			if (pg.visit % 8 == 7)
+				run_results_save(x->doc, out);
+		}
+		run_results_save(x->doc, out);
+	}
+	return !stop;
+}
+
+/* BPF time per packet of every config that asks for it, stats on only here. */
+static bool attribution(struct run_ctx *x)
+{
+	const struct run_plan *p = x->plan;
+	char err[1024];
 	int i;
 
-	for (i = 0; i < x->n_prog_ids; i++)
-		if (x->prog_ids[i] == id)
-			return;
-	if (id > 0 && x->n_prog_ids < 64)
-		x->prog_ids[x->n_prog_ids++] = id;
-}
-
-/* Attachments, program ids and kube-proxy rule counts of the status into cfg. */
-static void record_status(struct run_ctx *x, json_t *cfg, json_t *st)
-{
-	json_t *attach = json_object_get(st, "attachments"), *a, *node, *rules = json_object();
-	const char *name;
-	size_t i;
-
-	json_object_set(cfg, "attach", attach ? attach : json_array());
-	x->n_prog_ids = 0;
-	json_array_foreach(attach, i, a)
-		add_prog_id(x, json_integer_value(json_object_get(a, "prog_id")));
-	json_object_foreach(json_object_get(st, "nodes"), name, node)
-		json_object_set(rules, name, json_object_get(node, "kube_proxy_rules"));
-	json_object_set_new(cfg, "kube_proxy_rules", rules);
-}
-
-/* Tables that hold state, not a program's constants or counters. */
-static bool state_map(const char *name)
-{
-	static const char *const not_state[] = { "counters", "rodata", "bss", "data" };
-	unsigned int i;
-
-	for (i = 0; i < sizeof(not_state) / sizeof(not_state[0]); i++)
-		if (!strcmp(name, not_state[i]))
+	for (i = 0; i < p->n_configs && !stop; i++) {
+		if (x->dropped[i] || !(p->configs[i].workloads & (1u << W_BPF)))
+			continue;
+		pg.config = p->configs[i].name;
+		progress("bpf");
+		if (run_visit_bpf(x, i, err, sizeof(err)) == VISIT_FATAL)
 			return false;
-	return true;
-}
-
-/* State maps with entries after the workloads. */
-static void record_maps(json_t *cfg, json_t *st)
-{
-	json_t *maps = json_array(), *node, *feat, *m;
-	const char *nname, *fname, *mname;
-
-	json_object_foreach(json_object_get(st, "nodes"), nname, node)
-		json_object_foreach(json_object_get(node, "features"), fname, feat)
-			json_object_foreach(json_object_get(feat, "maps"), mname, m)
-				if (state_map(mname) &&
-				    json_integer_value(json_object_get(m, "entries")) > 0)
-					json_array_append_new(maps, json_pack("{s:s,s:s,s:s,s:O,s:O}",
-						"node", nname, "feature", fname, "map", mname,
-						"entries", json_object_get(m, "entries"),
-						"max", json_object_get(m, "max")));
-	json_object_set_new(cfg, "maps", maps);
-}
-
-/*
- * Knobs that act only through what is attached and how big the maps are
- * (not through the stack: routes, iptables, sysctls): where the datapath
- * stays the same, switching them changes nothing to measure.
- */
-static bool datapath_only_knob(int knob)
-{
-	return knob == KNOB_HOST_ROUTING || knob == KNOB_XDP_ATTACH ||
-	       knob == KNOB_TC_ATTACH || knob == KNOB_CT_MAX;
-}
-
-static void add_notes(json_t *cfg, const char *notes)
-{
-	json_t *arr = json_object_get(cfg, "notes");
-	char *copy = strdup(notes), *line, *save;
-
-	for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		while (*line == ' ')
-			line++;
-		if (*line)
-			json_array_append_new(arr, json_string(line));
 	}
-	free(copy);
-}
-
-/* Every repetition of every workload of config i. */
-static void measure(struct run_ctx *x, struct progress *pg, int i, json_t *cfg)
-{
-	const struct run_plan *p = x->plan;
-	const struct run_config *c = &p->configs[i];
-	double vals[M_COUNT];
-	char what[32], err[512];
-	int r, w, m, ret;
-
-	for (r = 0; r < p->repeats && !stop; r++) {
-		for (w = 0; w < W_COUNT && !stop; w++) {
-			if (!(c->workloads & (1u << w)))
-				continue;
-			snprintf(what, sizeof(what), "%s %d/%d", run_workload_names[w], r + 1,
-				 p->repeats);
-			progress_line(pg, p, i, what);
-			for (m = 0; m < M_COUNT; m++)
-				vals[m] = NAN;
-			ret = run_workload(x, w, vals, err, sizeof(err));
-			pg->planned_done += run_workload_secs(&p->p, w);
-			if (ret == -EINTR || stop)
-				break;
-			for (m = 0; m < M_COUNT; m++) {
-				if (run_metrics[m].workload != (enum run_workload)w)
-					continue;
-				if (!ret && isfinite(vals[m]))
-					run_results_sample(cfg, m, vals[m]);
-				else
-					run_results_error(cfg, m, ret ? err : "no value in the result");
-			}
-			if (ret)
-				fprintf(stderr, "  %s\n", err);
-		}
-	}
-}
-
-/* Take the cluster to config i and measure it; false when the run must stop. */
-static bool run_config(struct run_ctx *x, struct progress *pg, json_t *doc, int i,
-		       bool *up, char *stop_reason, size_t len)
-{
-	const struct run_plan *p = x->plan;
-	const struct run_config *c = &p->configs[i];
-	json_t *cfg = run_results_config(doc, p, c), *st;
-	char notes[2048], err[1024], why[600], *base_key;
-	double t0 = run_now_s();
-	int ret;
-
-	progress_line(pg, p, i, *up ? "set" : "up");
-	ret = run_cluster_apply(x, &c->k, !*up, notes, sizeof(notes), err, sizeof(err));
-	add_notes(cfg, notes);
-	pg->planned_done += APPLY_SECS;
-	if (ret == -EOPNOTSUPP) {
-		run_results_status(cfg, "unsupported", err);
-		printf("        %s\n", err);
-		goto skip;
-	}
-	if (ret && !*up) {
-		snprintf(stop_reason, len, "up: %.900s", err);
-		run_results_status(cfg, "failed", err);
-		return false;
-	}
-	if (ret) {
-		run_results_status(cfg, "failed", err);
-		fprintf(stderr, "        %s\n", err);
-		goto skip;
-	}
-	if (!*up) {
-		*up = true;
-		if (run_endpoints_gateway(x, err, sizeof(err)) ||
-		    run_workloads_start(x, err, sizeof(err))) {
-			snprintf(stop_reason, len, "%s", err);
-			run_results_status(cfg, "failed", err);
-			return false;
-		}
-	}
-	if (run_cluster_flush_conntrack(x, err, sizeof(err)))
-		add_notes(cfg, err);
-	st = run_cluster_status(x);
-	record_status(x, cfg, st);
-	free(dp_keys[i]);
-	dp_keys[i] = datapath_key(st);
-	json_decref(st);
-	base_key = c->baseline >= 0 ? dp_keys[c->baseline] : NULL;
-	if (base_key && dp_keys[i] && c->group != G_SWEEP && datapath_only_knob(c->knob)) {
-		if (!strcmp(dp_keys[i], base_key)) {
-			snprintf(why, sizeof(why), "%s=%s changes nothing in the datapath of %s%s%.*s",
-				 knob_name(c->knob), c->value, p->configs[c->baseline].name,
-				 notes[0] ? ": " : "", (int)strcspn(notes, "\n"), notes);
-			run_results_status(cfg, "no_change", why);
-			printf("        %s: not measured\n", why);
-			goto skip;
-		}
-	}
-	measure(x, pg, i, cfg);
-	st = run_cluster_status(x);
-	record_maps(cfg, st);
-	json_decref(st);
-	run_results_status(cfg, stop ? "interrupted" : "measured", NULL);
-	json_object_set_new(cfg, "seconds", json_real(run_now_s() - t0));
-	return !stop;
-skip:
-	pg->planned_done += config_secs(p, c) - APPLY_SECS;
-	json_object_set_new(cfg, "seconds", json_real(run_now_s() - t0));
 	return !stop;
 }
-
 static void default_out(char *buf, size_t len)
 {
 	char ts[32];
@@ -466,16 +335,78 @@ static int finish(struct run_ctx *x, json_t *doc, const char *out, const char *s
 	return ret;
 }
 
+/* Placement, softirq meter, visit order and the results document; 0 or -errno. */
+static int start(struct run_ctx *x, struct run_schedule *s, const char *out)
+{
+	const struct run_plan *p = x->plan;
+	char err[256];
+	int i, ret;
+
+	ret = run_cpus_place(&x->cpus, err, sizeof(err));
+	if (!ret)
+		ret = run_meter_start(err, sizeof(err));
+	if (!ret)
+		ret = run_schedule_init(s, p, p->p.seed);
+	if (ret) {
+		fprintf(stderr, "dplab run: %s\n", ret == -ENOMEM ? "out of memory" : err);
+		return ret;
+	}
+	x->current = -1;
+	x->doc = run_results_new(p, s->seed);
+	for (i = 0; i < p->n_configs; i++)
+		x->cfg[i] = run_results_config(x->doc, p, &p->configs[i]);
+	if (!x->cpus.split)
+		run_results_note(x->doc, "one CPU: the generator and the datapath share it");
+	pg.start = run_now_s();
+	pg.budget = p->p.budget_secs;
+	pg.pass_left = 0;
+	for (i = 0; i < s->n_groups; i++)
+		pg.pass_left += (2 * s->g[i].n + 1) * p->p.pairs;
+	pg.guess = first_pass_secs(p) / (pg.pass_left ? pg.pass_left : 1);
+	printf("dplab run: plan %s, %d configurations, %d pairs first (up to %d), seed %lu, "
+	       "generator on CPU %d, datapath on CPU %d; results in %s\n", p->name,
+	       p->n_configs, p->p.pairs, p->p.max_pairs, s->seed, x->cpus.gen, x->cpus.dp, out);
+	return 0;
+}
+
+static int run(struct run_ctx *x, const char *out)
+{
+	static struct run_schedule sched;
+	char stop_reason[1024] = "";
+	int i, ret;
+
+	if (start(x, &sched, out))
+		return EXIT_FAILURE;
+	if (rounds(x, &sched, out, stop_reason, sizeof(stop_reason)))
+		attribution(x);
+	if (stop && !stop_reason[0])
+		snprintf(stop_reason, sizeof(stop_reason), "interrupted");
+	if (stop)
+		printf("dplab run: interrupted; tearing the cluster down, keeping the results\n");
+	if (x->up)
+		json_object_set_new(x->doc, "machine", run_machine(x, &x->cpus));
+	run_meter_stop();
+	run_workloads_stop(x);
+	run_reflect_detach(x);
+	if (x->up || !access("/run/dplab", F_OK))
+		run_cluster_down(x);
+	if (!json_object_get(x->doc, "machine"))
+		json_object_set_new(x->doc, "machine", run_machine(x, &x->cpus));
+	ret = finish(x, x->doc, out, stop_reason[0] ? stop_reason : NULL);
+	json_decref(x->doc);
+	run_schedule_free(&sched);
+	for (i = 0; i < x->plan->n_configs; i++)
+		free(x->dp_key[i]);
+	return ret || stop_reason[0] ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct run_plan plan;
 	static struct run_ctx x;
 	struct run_opts o = { 0 };
-	char out[RUN_PATH], stop_reason[1024] = "";
-	struct progress pg = { 0 };
-	int i, stats_fd, ret;
-	bool up = false;
-	json_t *doc;
+	char out[RUN_PATH];
+	int ret;
 
 	ret = parse(argc, argv, &o);
 	if (ret)
@@ -501,36 +432,7 @@ int cmd_run(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	doc = run_results_new(&plan);
-	pg.start = run_now_s();
-	for (i = 0; i < plan.n_configs; i++)
-		pg.planned_total += config_secs(&plan, &plan.configs[i]);
-	printf("dplab run: plan %s, %d configurations x %d repeats, results in %s\n", plan.name,
-	       plan.n_configs, plan.repeats, out);
-	for (i = 0; i < plan.n_configs; i++) {
-		if (!run_config(&x, &pg, doc, i, &up, stop_reason, sizeof(stop_reason)))
-			break;
-		if (i == 0 || !json_object_get(doc, "machine"))
-			json_object_set_new(doc, "machine", run_machine(&x, stats_fd >= 0));
-		run_results_save(doc, out);
-	}
-	if (stop && !stop_reason[0])
-		snprintf(stop_reason, sizeof(stop_reason), "interrupted");
-	if (stop)
-		printf("dplab run: interrupted; tearing the cluster down, keeping the results\n");
-	run_workloads_stop(&x);
-	run_reflect_detach(&x);
-	if (up || !access("/run/dplab", F_OK))
-		run_cluster_down(&x);
-	if (!json_object_get(doc, "machine"))
-		json_object_set_new(doc, "machine", run_machine(&x, stats_fd >= 0));
-	ret = finish(&x, doc, out, stop_reason[0] ? stop_reason : NULL);
-	json_decref(doc);
-	if (stats_fd >= 0)
-		close(stats_fd);
-	for (i = 0; i < plan.n_configs; i++)
-		free(dp_keys[i]);
+	ret = run(&x, out);
 	run_plan_free(&plan);
-	return ret || stop_reason[0] ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ret;
 }

@@ -18,8 +18,10 @@
 #include <signal.h>
 #include <jansson.h>
 
+#include "run/run_cpu.h"
 #include "run/run_metrics.h"
 #include "run/run_plan.h"
+#include "run/run_schedule.h"
 #include "run/run_spawn.h"
 #include "topo/topo.h"
 
@@ -53,7 +55,36 @@ struct run_ctx {
 	unsigned int prog_ids[64];	/* dplab's programs attached now (status) */
 	int n_prog_ids;
 	volatile sig_atomic_t *stop;
+	struct run_cpus cpus;
+	bool up;			/* the topology is built */
+	int current;			/* config in force, -1 none */
+	json_t *doc;			/* results.json being built */
+	json_t *cfg[RUN_MAX_CONFIGS];	/* its config objects (borrowed) */
+	char *dp_key[RUN_MAX_CONFIGS];	/* what each config put in the datapath */
+	bool dropped[RUN_MAX_CONFIGS];	/* unsupported, no change or failed */
 };
+
+/* What a visit came to. */
+enum run_visit_result {
+	VISIT_DONE,		/* measured (some workloads may have failed) */
+	VISIT_DROPPED,		/* the config cannot be measured: see its status */
+	VISIT_STOPPED,		/* Ctrl-C */
+	VISIT_FATAL,		/* the cluster could not be built: stop the run */
+};
+
+/*
+ * One visit (run_visit.c): switch the cluster to the config (bringing it
+ * up the first time), steer RPS, empty conntrack and the BPF CT/NAT maps,
+ * warm up, then run each of its workloads once; if more than steal_max %
+ * of the CPU time was stolen meanwhile, measure again (twice at most).
+ * The visit is appended to results.json's "visits", its values also to
+ * the config's samples.  progress(what) is called before each step.
+ */
+enum run_visit_result run_visit(struct run_ctx *x, const struct run_visit *v,
+				void (*progress)(const char *what), char *err, size_t err_len);
+
+/* The attribution pass of config i: the stream with BPF stats on. */
+enum run_visit_result run_visit_bpf(struct run_ctx *x, int i, char *err, size_t err_len);
 
 /* Endpoints of the parsed topology; -EINVAL with err when it lacks one. */
 int run_endpoints_find(struct run_ctx *x, char *err, size_t err_len);
@@ -75,6 +106,9 @@ void run_workloads_stop(struct run_ctx *x);
  */
 int run_workload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT], char *err,
 		 size_t err_len);
+
+/* Warm-up before a visit's measurement: requests through the service VIP. */
+int run_workload_warmup(struct run_ctx *x, char *err, size_t err_len);
 
 /* The tc reflector on the dst pod's eth0, for the rtt workload. */
 int run_reflect_attach(const struct run_ctx *x, char *err, size_t err_len);

@@ -5,6 +5,8 @@
  * signals on its own), and the facts of the machine for the report.
  */
 #include <errno.h>
+#include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,11 +16,14 @@
 #include <sys/utsname.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
+#include <bpf/bpf.h>
 
 #include "util/netns.h"
 #include "run/run.h"
 #include "run/run_cluster.h"
+#include "util/platform.h"
 #include "util/runcmd.h"
+#include "dplab/fmt.h"
 
 #define CHANGE_TIMEOUT_S 300
 
@@ -121,6 +126,58 @@ int run_cluster_flush_conntrack(struct run_ctx *x, char *err, size_t err_len)
 	return rc;
 }
 
+/* Delete every entry of the LRU map pinned at path; entries deleted, or -errno. */
+static int empty_lru(const char *path)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	char key[256], next[256];
+	int fd = bpf_obj_get(path), n = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_get_info_by_fd(fd, &info, &len) || info.key_size > sizeof(key) ||
+	    (info.type != BPF_MAP_TYPE_LRU_HASH && info.type != BPF_MAP_TYPE_LRU_PERCPU_HASH)) {
+		close(fd);
+		return 0;
+	}
+	/* Always take the first key: deleting while walking could skip entries. */
+	while (!bpf_map_get_next_key(fd, NULL, next) && n < (int)info.max_entries * 2) {
+		memcpy(key, next, info.key_size);
+		if (bpf_map_delete_elem(fd, key))
+			break;
+		n++;
+	}
+	close(fd);
+	return n;
+}
+
+int run_cluster_flush_bpf(struct run_ctx *x, char *err, size_t err_len)
+{
+	char pattern[PATH_MAX];
+	glob_t g;
+	size_t i;
+	int rc, n = 0;
+
+	if (fmt_fit(pattern, sizeof(pattern), "/sys/fs/bpf/dplab/%s/*/*/maps/*", x->t.name)) {
+		snprintf(err, err_len, "BPF pins of %s: the path is too long", x->t.name);
+		return -ENAMETOOLONG;
+	}
+	if (glob(pattern, 0, NULL, &g))
+		return 0;	/* nothing pinned: no BPF datapath in force */
+	for (i = 0; i < g.gl_pathc; i++) {
+		rc = empty_lru(g.gl_pathv[i]);
+		if (rc < 0) {
+			snprintf(err, err_len, "emptying %s: %s", g.gl_pathv[i], strerror(-rc));
+			globfree(&g);
+			return rc;
+		}
+		n += rc;
+	}
+	globfree(&g);
+	return n;
+}
+
 json_t *run_cluster_status(struct run_ctx *x)
 {
 	struct run_child c;
@@ -189,9 +246,10 @@ static void cpu_model(char *buf, size_t len)
 		fclose(f);
 }
 
-json_t *run_machine(struct run_ctx *x, bool bpf_stats)
+json_t *run_machine(struct run_ctx *x, const struct run_cpus *cpus)
 {
-	char host[256] = "", cpu[160], drv[32], ipt[128] = "";
+	char host[256] = "", cpu[160], drv[32], ipt[128] = "", hv[32];
+	bool virt = platform_hypervisor(hv, sizeof(hv));
 	json_t *ports = json_array();
 	struct run_child c;
 	struct argv a;
@@ -218,8 +276,10 @@ json_t *run_machine(struct run_ctx *x, bool bpf_stats)
 	if (!run_child_run(&c, 10, NULL, &a))
 		run_child_message(&c, ipt, sizeof(ipt));
 	run_child_free(&c);
-	return json_pack("{s:s,s:s,s:s,s:i,s:s,s:o,s:s,s:b}", "hostname", host,
-			 "kernel", u.release, "cpu_model", cpu, "cpus",
+	return json_pack("{s:s,s:s,s:s,s:i,s:s,s:o,s:s,s:s,s:s?,s:{s:i,s:i,s:b}}",
+			 "hostname", host, "kernel", u.release, "cpu_model", cpu, "cpus",
 			 (int)sysconf(_SC_NPROCESSORS_ONLN), "topology", x->t.name, "ports", ports,
-			 "iptables", ipt, "bpf_stats", bpf_stats);
+			 "iptables", ipt, "bpf_stats", "attribution pass only",
+			 "hypervisor", virt ? hv : NULL, "placement", "generator_cpu", cpus->gen,
+			 "datapath_cpu", cpus->dp, "split", cpus->split);
 }

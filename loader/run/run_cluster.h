@@ -10,6 +10,7 @@
 #include "cluster/knobs.h"
 
 struct run_ctx;
+struct run_cpus;
 
 /*
  * Bring the topology up with k (first) or switch the running one to k.
@@ -27,11 +28,17 @@ int run_cluster_apply(struct run_ctx *x, const struct knobs *k, bool first, char
  * are then dropped until that entry times out.  0 or -errno with err.
  */
 int run_cluster_flush_conntrack(struct run_ctx *x, char *err, size_t err_len);
+/*
+ * Empty the BPF datapath's own conntrack and NAT tables (the LRU maps
+ * pinned under /sys/fs/bpf/dplab/TOPOLOGY), for the same reason.
+ * Entries deleted, or -errno with err.
+ */
+int run_cluster_flush_bpf(struct run_ctx *x, char *err, size_t err_len);
 /* `dplab status --json` of the cluster, or NULL. */
 json_t *run_cluster_status(struct run_ctx *x);
 void run_cluster_down(struct run_ctx *x);
 
-/* results.json's "machine". */
-json_t *run_machine(struct run_ctx *x, bool bpf_stats);
+/* results.json's "machine": kernel, CPUs, hypervisor (null: bare metal), placement. */
+json_t *run_machine(struct run_ctx *x, const struct run_cpus *cpus);
 
 #endif /* DPLAB_LOADER_RUN_CLUSTER_H */

@@ -4,24 +4,37 @@
 
 #include "run/run_metrics.h"
 
+#define SCORED ROLE_SCORED
+#define DESCR ROLE_DESCRIPTIVE
+
 const struct run_metric_def run_metrics[M_COUNT] = {
-	[M_UDP_NDR] = { "udp_ndr_pps", "UDP NDR", "pps", true, W_NDR },
-	[M_UDP_PDR] = { "udp_pdr_pps", "UDP PDR (0.1%)", "pps", true, W_PDR },
-	[M_UDP_LOSS] = { "udp_loss_pct", "UDP loss at fixed rate", "%", false, W_LOSS },
-	[M_RTT_P50] = { "rtt_p50_us", "RTT p50", "µs", false, W_RTT },
-	[M_RTT_P99] = { "rtt_p99_us", "RTT p99", "µs", false, W_RTT },
-	[M_RTT_P999] = { "rtt_p999_us", "RTT p99.9", "µs", false, W_RTT },
-	[M_TCP_GBPS] = { "tcp_gbps", "TCP throughput", "Gbit/s", true, W_TCP },
-	[M_CONN_RATE] = { "conn_per_s", "Connections via VIP", "conn/s", true, W_CONN },
-	[M_REQ_P50] = { "req_p50_us", "Request latency p50", "µs", false, W_REQ },
-	[M_REQ_P99] = { "req_p99_us", "Request latency p99", "µs", false, W_REQ },
-	[M_BPF_NS] = { "bpf_ns_per_pkt", "BPF time per packet", "ns", false, W_LOSS },
-	[M_NP_CONN] = { "nodeport_conn_per_s", "NodePort connections", "conn/s", true, W_NODEPORT },
+	[M_CPU_NS] = { "cpu_ns_per_pkt", "CPU cost per packet", "ns", false, W_STREAM, SCORED, true },
+	[M_OWD_P50] = { "owd_p50_us", "One-way latency p50", "µs", false, W_STREAM, SCORED, true },
+	[M_OWD_P99] = { "owd_p99_us", "One-way latency p99", "µs", false, W_STREAM, SCORED },
+	[M_UDP_LOSS] = { "udp_loss_pct", "Stream loss", "%", false, W_STREAM, DESCR },
+	[M_UDP_NDR] = { "udp_ndr_pps", "UDP NDR", "pps", true, W_NDR, SCORED },
+	[M_UDP_PDR] = { "udp_pdr_pps", "UDP PDR (0.1%)", "pps", true, W_PDR, SCORED },
+	[M_RTT_P50] = { "rtt_p50_us", "RTT p50", "µs", false, W_RTT, SCORED, true },
+	[M_RTT_P99] = { "rtt_p99_us", "RTT p99", "µs", false, W_RTT, SCORED },
+	[M_RTT_P999] = { "rtt_p999_us", "RTT p99.9", "µs", false, W_RTT, DESCR },
+	[M_TCP_GBPS] = { "tcp_gbps", "TCP throughput", "Gbit/s", true, W_TCP, SCORED },
+	[M_CONN_P50] = { "conn_p50_us", "Connect latency p50", "µs", false, W_CONN, SCORED, true },
+	[M_CONN_P99] = { "conn_p99_us", "Connect latency p99", "µs", false, W_CONN, SCORED },
+	[M_CONN_RATE] = { "conn_per_s", "Connections", "conn/s", true, W_CONN, DESCR },
+	[M_REQ_P50] = { "req_p50_us", "Request latency p50", "µs", false, W_REQ, SCORED },
+	[M_REQ_P99] = { "req_p99_us", "Request latency p99", "µs", false, W_REQ, SCORED },
+	[M_NP_P50] = { "nodeport_conn_p50_us", "NodePort connect p50", "µs", false, W_NODEPORT,
+		       SCORED },
+	[M_NP_P99] = { "nodeport_conn_p99_us", "NodePort connect p99", "µs", false, W_NODEPORT,
+		       SCORED },
+	[M_BPF_NS] = { "bpf_ns_per_pkt", "BPF time per packet", "ns", false, W_BPF,
+		       ROLE_ATTRIBUTION },
 };
 
 const char *const run_workload_names[W_COUNT] = {
-	[W_NDR] = "ndr", [W_PDR] = "pdr", [W_LOSS] = "loss", [W_RTT] = "rtt",
+	[W_NDR] = "ndr", [W_PDR] = "pdr", [W_STREAM] = "stream", [W_RTT] = "rtt",
 	[W_TCP] = "tcp", [W_CONN] = "conn", [W_REQ] = "req", [W_NODEPORT] = "nodeport",
+	[W_BPF] = "bpf",
 };
 
 int run_metric_find(const char *id)

@@ -42,12 +42,15 @@ static const struct {
 	double min, max;
 } params[] = {
 #define P(k, lo, hi) { #k, offsetof(struct run_params, k), false, lo, hi }
-	P(trial_secs, 0.05, 60), P(search_hi, 1000, 1e8), P(loss_rate, 1, 1e8),
-	P(loss_secs, 0.1, 600), P(rtt_rate, 1, 1e7), P(rtt_secs, 0.1, 600),
-	P(tcp_secs, 0.1, 600), P(conn_secs, 0.1, 600), P(req_rate, 1, 1e6),
-	P(req_secs, 0.1, 600),
+#define I(k, lo, hi) { #k, offsetof(struct run_params, k), true, lo, hi }
+	I(pairs, 2, 50), I(max_pairs, 2, 200), P(budget_secs, 10, 86400),
+	I(seed, 0, 2147483647), P(steal_max, 0.1, 100), P(warmup_secs, 0, 60),
+	P(trial_secs, 0.05, 60), P(search_hi, 1000, 1e8), I(search_iter, 1, 32),
+	P(stream_rate, 1, 1e8), P(stream_secs, 0.1, 600), P(rtt_rate, 1, 1e7),
+	P(rtt_secs, 0.1, 600), P(tcp_secs, 0.1, 600), P(conn_rate, 1, 1e6),
+	P(conn_secs, 0.1, 600), P(req_rate, 1, 1e6), P(req_secs, 0.1, 600),
 #undef P
-	{ "search_iter", offsetof(struct run_params, search_iter), true, 1, 32 },
+#undef I
 };
 
 /* What the expansion needs from the directives. */
@@ -90,7 +93,7 @@ static int workloads(char **w, int n, unsigned int *out, char *why, size_t len)
 	for (i = 0; i < n; i++) {
 		id = run_workload_find(w[i]);
 		if (id < 0) {
-			snprintf(why, len, "'%s' is not a workload (ndr pdr loss rtt tcp conn req "
+			snprintf(why, len, "'%s' is not a workload (ndr pdr stream rtt tcp conn req "
 				 "nodeport)", w[i]);
 			return -EINVAL;
 		}
@@ -169,7 +172,11 @@ static int param(char **w, int n, struct run_plan *p, char *why, size_t len)
 			*(double *)((char *)&p->p + params[i].offset) = v;
 		return 0;
 	}
-	snprintf(why, len, "unknown directive '%s'", w[0]);
+	if (!strcmp(w[0], "repeats"))
+		snprintf(why, len, "repeats: replaced by 'pairs N' (visits of each "
+			 "configuration, each between two visits of its baseline)");
+	else
+		snprintf(why, len, "unknown directive '%s'", w[0]);
 	return -EINVAL;
 }
 
@@ -192,16 +199,6 @@ DIRECTIVE(d_word)
 	    fmt_fit(p->topology, sizeof(p->topology), "%s", w[1])) {
 		snprintf(why, len, "%s: longer than %zu characters", w[0],
 			 (!strcmp(w[0], "name") ? sizeof(p->name) : sizeof(p->topology)) - 1);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-DIRECTIVE(d_repeats)
-{
-	p->repeats = n == 2 ? atoi(w[1]) : 0;
-	if (p->repeats < 1 || p->repeats > 20) {
-		snprintf(why, len, "repeats: want a number in 1..20");
 		return -EINVAL;
 	}
 	return 0;
@@ -304,7 +301,7 @@ static const struct {
 	int (*fn)(char **w, int n, struct run_plan *p, struct plan_spec *s, char *why,
 		  size_t len);
 } directives[] = {
-	{ "name", d_word }, { "topology", d_word }, { "repeats", d_repeats },
+	{ "name", d_word }, { "topology", d_word },
 	{ "metrics", d_metrics }, { "sweep_metrics", d_metrics },
 	{ "scenarios", d_scenarios }, { "isolate", d_isolate }, { "sweep", d_sweep },
 	{ "config", d_config },
@@ -399,13 +396,6 @@ static int add_isolation(struct run_plan *p, bool on, unsigned int knobs_mask,
 		c->knob = i;
 		snprintf(c->value, sizeof(c->value), "%s", value);
 	}
-	/* The baseline again: how far the machine drifted over the group. */
-	fmt_fit(name, sizeof(name), "%c again", from);
-	c = add(p, name, on ? G_ISOLATE_ON : G_ISOLATE_OFF, &base, workloads);
-	if (!c)
-		return -E2BIG;
-	c->scenario = from;
-	c->baseline = b;
 	return 0;
 }
 
@@ -443,6 +433,38 @@ static int add_sweep(struct run_plan *p, const struct plan_spec *s)
 	return 0;
 }
 
+/*
+ * Scenarios compare against A; A and E, where they are baselines, get a
+ * placebo: the baseline visited again and compared exactly like a knob.
+ */
+static int add_placebos(struct run_plan *p)
+{
+	int a = run_plan_find(p, "A"), i, b, n = p->n_configs;
+	char name[RUN_NAME_LEN];
+	struct run_config *c;
+	bool used;
+
+	for (i = 0; i < n && a >= 0; i++)
+		if (p->configs[i].group == G_SCENARIO && i != a)
+			p->configs[i].baseline = a;
+	for (b = 0; b < n; b++) {
+		if (p->configs[b].group != G_SCENARIO)
+			continue;
+		for (i = 0, used = false; i < n; i++)
+			used |= p->configs[i].baseline == b;
+		if (!used)
+			continue;
+		snprintf(name, sizeof(name), "%s placebo", p->configs[b].name);
+		c = add(p, name, G_PLACEBO, &p->configs[b].k, p->configs[b].workloads);
+		if (!c)
+			return -E2BIG;
+		c->scenario = p->configs[b].scenario;
+		c->baseline = b;
+		c->placebo = true;
+	}
+	return 0;
+}
+
 static int expand(struct run_plan *p, const struct plan_spec *s, char *why, size_t len)
 {
 	struct run_config *c;
@@ -460,6 +482,8 @@ static int expand(struct run_plan *p, const struct plan_spec *s, char *why, size
 		c = add(p, s->extra[i].name, G_CONFIG, &s->extra[i].k, s->workloads);
 		err = c ? 0 : -E2BIG;
 	}
+	if (err >= 0)
+		err = add_placebos(p);
 	if (err == -E2BIG)
 		snprintf(why, len, "more than %d configurations", RUN_MAX_CONFIGS);
 	else if (err < 0)
@@ -468,6 +492,8 @@ static int expand(struct run_plan *p, const struct plan_spec *s, char *why, size
 		snprintf(why, len, "sweep: needs both service_lb=... and services=...");
 	else if (!p->n_configs)
 		snprintf(why, len, "nothing to measure: no scenarios, isolate, sweep or config");
+	else if (p->p.max_pairs < p->p.pairs)
+		snprintf(why, len, "max_pairs %d is below pairs %d", p->p.max_pairs, p->p.pairs);
 	else
 		return 0;
 	return -EINVAL;
@@ -484,11 +510,12 @@ int run_plan_parse(const char *text, const char *file, struct run_plan *p, char 
 	memset(&s, 0, sizeof(s));
 	snprintf(p->name, sizeof(p->name), "unnamed");
 	snprintf(p->topology, sizeof(p->topology), "%s", DEFAULT_TOPOLOGY);
-	p->repeats = 3;
-	p->p = (struct run_params){ .trial_secs = 0.3, .search_iter = 7, .search_hi = 1e6,
-				    .loss_rate = 50000, .loss_secs = 1, .rtt_rate = 5000,
-				    .rtt_secs = 1, .tcp_secs = 1, .conn_secs = 1,
-				    .req_rate = 1000, .req_secs = 1 };
+	p->p = (struct run_params){ .pairs = 3, .max_pairs = 8, .budget_secs = 1200,
+				    .steal_max = 5, .warmup_secs = 0.3,
+				    .trial_secs = 0.3, .search_iter = 7, .search_hi = 1e6,
+				    .stream_rate = 50000, .stream_secs = 1, .rtt_rate = 5000,
+				    .rtt_secs = 1, .tcp_secs = 1, .conn_rate = 2000,
+				    .conn_secs = 1, .req_rate = 1000, .req_secs = 1 };
 	s.workloads = (1u << W_COUNT) - 1;
 	s.sweep_workloads = 1u << W_CONN | 1u << W_REQ;
 	copy = strdup(text);

@@ -19,17 +19,23 @@
 #define RUN_MAX_SWEEP 8
 #define RUN_NAME_LEN 64
 
-enum run_group { G_SCENARIO, G_ISOLATE_ON, G_ISOLATE_OFF, G_SWEEP, G_CONFIG };
+enum run_group { G_SCENARIO, G_ISOLATE_ON, G_ISOLATE_OFF, G_SWEEP, G_CONFIG, G_PLACEBO };
 
-/* How long and how hard each workload runs. */
+/* How the visits are scheduled, and how long and hard each workload runs. */
 struct run_params {
+	int pairs;			/* first pass: visits of every knob */
+	int max_pairs;			/* then more, for undecided rows, up to this */
+	double budget_secs;		/* the sequential rounds stop within this */
+	int seed;			/* of the visit order; 0: from the clock */
+	double steal_max;		/* % steal above which a visit is redone */
+	double warmup_secs;		/* traffic before each visit's measurement */
 	double trial_secs;		/* ndr/pdr: each search trial */
 	int search_iter;		/* ndr/pdr: trials at most */
 	double search_hi;		/* ndr/pdr: upper bound, pps */
-	double loss_rate, loss_secs;	/* loss: fixed offered rate */
+	double stream_rate, stream_secs;	/* stream: fixed offered rate */
 	double rtt_rate, rtt_secs;	/* rtt: reflected stream */
 	double tcp_secs;		/* iperf3 */
-	double conn_secs;		/* connect/close loop (conn, nodeport) */
+	double conn_rate, conn_secs;	/* connects at a fixed rate (conn, nodeport) */
 	double req_rate, req_secs;	/* request/response at a fixed rate */
 };
 
@@ -39,6 +45,7 @@ struct run_config {
 	char scenario;			/* preset it starts from; 0 for none */
 	int baseline;			/* index of the config compared against, -1 none */
 	int knob;			/* enum knob_id changed from the baseline, -1 none */
+	bool placebo;			/* the baseline again, compared like a knob */
 	char value[32];			/* that knob's value here */
 	char sweep_lb[16];		/* sweep: service_lb value */
 	unsigned int sweep_services;	/* sweep: services */
@@ -50,7 +57,6 @@ struct run_plan {
 	char name[RUN_NAME_LEN];
 	char topology[PATH_MAX];
 	bool quick;
-	int repeats;
 	struct run_params p;
 	int n_configs;
 	struct run_config configs[RUN_MAX_CONFIGS];

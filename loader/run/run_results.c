@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* results.json of `dplab run`: samples, summaries, effects (run_results.h). */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,7 @@ static json_t *knobs_text(const struct knobs *k)
 	return o;
 }
 
-json_t *run_results_new(const struct run_plan *p)
+json_t *run_results_new(const struct run_plan *p, unsigned long seed)
 {
 	json_t *doc, *knobs = json_array(), *scen = json_object(), *metrics = json_array();
 	char name[2] = { 0 }, err[128];
@@ -53,16 +54,23 @@ json_t *run_results_new(const struct run_plan *p)
 		json_object_set_new(scen, name, knobs_text(&k));
 	}
 	for (i = 0; i < M_COUNT; i++)
-		json_array_append_new(metrics, json_pack("{s:s,s:s,s:s,s:b,s:s}",
+		json_array_append_new(metrics, json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:b}",
 			"id", run_metrics[i].id, "label", run_metrics[i].label,
 			"unit", run_metrics[i].unit, "higher_better", run_metrics[i].higher_better,
-			"workload", run_workload_names[run_metrics[i].workload]));
-	doc = json_pack("{s:s,s:i,s:o,s:n,s:b,s:n,s:{s:s,s:b,s:i,s:s,s:s},s:o,s:o,s:o,s:[]}",
-			"tool", "dplab run", "schema", 1, "started", utc_now(), "finished",
+			"workload", run_workload_names[run_metrics[i].workload],
+			"role", run_metrics[i].role == ROLE_SCORED ? "scored" :
+				run_metrics[i].role == ROLE_ATTRIBUTION ? "attribution" :
+				"descriptive", "headline", run_metrics[i].headline));
+	doc = json_pack("{s:s,s:i,s:o,s:n,s:b,s:n,s:{s:s,s:b,s:i,s:i,s:f,s:I,s:s,s:s},"
+			"s:o,s:o,s:o,s:[],s:[],s:[]}",
+			"tool", "dplab run", "schema", 2, "started", utc_now(), "finished",
 			"complete", 0, "stop_reason",
-			"plan", "name", p->name, "quick", p->quick, "repeats", p->repeats,
-			"topology", p->topology, "text", p->text ? p->text : "",
-			"knobs", knobs, "scenarios", scen, "metrics", metrics, "configs");
+			"plan", "name", p->name, "quick", p->quick, "pairs", p->p.pairs,
+			"max_pairs", p->p.max_pairs, "budget_secs", p->p.budget_secs,
+			"seed", (json_int_t)seed, "topology", p->topology,
+			"text", p->text ? p->text : "",
+			"knobs", knobs, "scenarios", scen, "metrics", metrics, "configs", "visits",
+			"notes");
 	return doc;
 }
 
@@ -111,6 +119,28 @@ void run_results_error(json_t *cfg, int metric, const char *why)
 	json_array_append_new(json_object_get(result_of(cfg, metric), "errors"), json_string(why));
 }
 
+void run_results_visit(json_t *doc, const char *config, int round, bool baseline,
+		       double t, double steal_pct, int attempts, json_t *values, json_t *errors)
+{
+	json_array_append_new(json_object_get(doc, "visits"),
+			      json_pack("{s:s,s:i,s:b,s:f,s:o,s:i,s:o,s:o}", "config", config,
+					"round", round, "baseline", baseline, "t_s", t,
+					"steal_pct", isfinite(steal_pct) ? json_real(steal_pct) :
+					json_null(), "attempts", attempts, "values", values,
+					"errors", errors));
+}
+
+void run_results_note(json_t *doc, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_array_append_new(json_object_get(doc, "notes"), json_string(buf));
+}
+
 void run_results_status(json_t *cfg, const char *status, const char *reason)
 {
 	json_object_set_new(cfg, "status", json_string(status));
@@ -152,66 +182,16 @@ static void summarize_result(json_t *r)
 	json_object_set_new(r, "max", num_or_null(n ? v[n - 1] : NAN));
 }
 
-static json_t *find_config(json_t *doc, const char *name)
-{
-	json_t *cfg;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "configs"), i, cfg)
-		if (!strcmp(json_string_value(json_object_get(cfg, "name")), name))
-			return cfg;
-	return NULL;
-}
-
-static double get(json_t *r, const char *k)
-{
-	json_t *v = json_object_get(r, k);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-/* The effect of one metric: r against the baseline's b. */
-static json_t *effect(json_t *r, json_t *b, bool higher_better)
-{
-	double med = get(r, "median"), bmed = get(b, "median");
-	double lo = get(r, "min"), hi = get(r, "max"), blo = get(b, "min"), bhi = get(b, "max");
-	bool noise;
-
-	if (!isfinite(med) || !isfinite(bmed))
-		return NULL;
-	noise = lo <= bhi && blo <= hi;
-	return json_pack("{s:f,s:f,s:f,s:o,s:b,s:o}", "baseline_median", bmed, "median", med,
-			 "delta", med - bmed, "percent",
-			 bmed ? json_real(100 * (med - bmed) / fabs(bmed)) : json_null(),
-			 "within_noise", noise, "better",
-			 noise ? json_null() : json_boolean((med > bmed) == higher_better));
-}
-
 static void run_results_summarize(json_t *doc)
 {
-	json_t *cfg, *base, *r, *eff, *e;
-	const char *id, *bname;
+	json_t *cfg, *r;
+	const char *id;
 	size_t i;
-	int m;
 
 	json_array_foreach(json_object_get(doc, "configs"), i, cfg)
 		json_object_foreach(json_object_get(cfg, "results"), id, r)
 			summarize_result(r);
-	json_array_foreach(json_object_get(doc, "configs"), i, cfg) {
-		eff = json_object();
-		bname = json_string_value(json_object_get(cfg, "baseline"));
-		base = bname ? find_config(doc, bname) : NULL;
-		json_object_foreach(json_object_get(cfg, "results"), id, r) {
-			m = run_metric_find(id);
-			if (!base || m < 0)
-				continue;
-			e = effect(r, json_object_get(json_object_get(base, "results"), id),
-				   run_metrics[m].higher_better);
-			if (e)
-				json_object_set_new(eff, id, e);
-		}
-		json_object_set_new(cfg, "effect", eff);
-	}
+	run_effects_compute(doc);
 }
 
 void run_results_finish(json_t *doc, const char *stop_reason)

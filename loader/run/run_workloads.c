@@ -23,6 +23,7 @@
 #include "run/run.h"
 
 #define SLACK_S 20	/* on top of a workload's planned time before it is killed */
+#define LOCAL_PORTS "1024-65535"	/* connect loops: not bounded by 32768-60999 */
 #define IPERF_PORT 5201
 
 /*
@@ -137,33 +138,50 @@ static int search(struct run_ctx *x, bool pdr, double vals[M_COUNT], char *err, 
 	return ret;
 }
 
-static int loss(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
+/*
+ * The fixed-rate stream: one-way latency and loss from dplab-pktgen, and
+ * the network softirq time of all CPUs (run_cpu.h) over the generator's
+ * whole run, per packet sent.  With bpf, BPF stats are on (the
+ * attribution pass) and only the BPF run time per packet is kept.
+ */
+static int stream(struct run_ctx *x, bool bpf, double vals[M_COUNT], char *err, size_t len)
 {
 	const struct run_params *p = &x->plan->p;
-	unsigned long long before = run_bpf_time_ns(x), after;
+	unsigned long long before = bpf ? run_bpf_time_ns(x) : 0;
+	long long a, b;
 	double sent, lost;
 	char file[RUN_PATH + 16];
-	struct argv a;
+	struct argv av;
 	json_t *j;
 	int ret;
 
-	pktgen_argv(x, W_LOSS, &a, file, sizeof(file));
-	argv_words(&a, "--rate %.0f --max-rate %.0f --duration %g", p->loss_rate, p->loss_rate,
-		   p->loss_secs);
-	ret = run_json(x, "loss (dplab-pktgen)", file, run_workload_secs(p, W_LOSS), &j, err,
-		       len, &a);
+	pktgen_argv(x, W_STREAM, &av, file, sizeof(file));
+	argv_words(&av, "--rate %.0f --max-rate %.0f --duration %g", p->stream_rate,
+		   p->stream_rate, p->stream_secs);
+	a = run_meter_softirq_ns();
+	ret = run_json(x, "stream (dplab-pktgen)", file, run_workload_secs(p, W_STREAM), &j, err,
+		       len, &av);
+	b = run_meter_softirq_ns();
 	if (ret)
 		return ret;
-	after = run_bpf_time_ns(x);
 	sent = num(j, "totals", "sent");
 	lost = num(j, "totals", "lost");
-	json_decref(j);
 	if (!(sent > 0)) {
-		snprintf(err, len, "loss (dplab-pktgen): nothing sent");
+		json_decref(j);
+		snprintf(err, len, "stream (dplab-pktgen): nothing sent");
 		return -EIO;
 	}
-	vals[M_UDP_LOSS] = 100 * lost / sent;
-	vals[M_BPF_NS] = (double)(after - before) / sent;
+	if (bpf) {
+		vals[M_BPF_NS] = (double)(run_bpf_time_ns(x) - before) / sent;
+	} else {
+		vals[M_CPU_NS] = a >= 0 && b >= a ? (double)(b - a) / sent : NAN;
+		vals[M_UDP_LOSS] = 100 * lost / sent;
+		if (num(j, "latency_ns", "count") > 0) {
+			vals[M_OWD_P50] = num(j, "latency_ns", "p50") / 1000;
+			vals[M_OWD_P99] = num(j, "latency_ns", "p99") / 1000;
+		}
+	}
+	json_decref(j);
 	return 0;
 }
 
@@ -249,7 +267,8 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 		argv_words(&a, "tcpload rr --to %s --rate %.0f --duration %g --json", to,
 			   p->req_rate, p->req_secs);
 	else
-		argv_words(&a, "tcpload connect --to %s --duration %g --json", to, p->conn_secs);
+		argv_words(&a, "tcpload connect --to %s --rate %.0f --duration %g --local-ports "
+			   LOCAL_PORTS " --json", to, p->conn_rate, p->conn_secs);
 	snprintf(what, sizeof(what), "%s (tcpload %s -> %s)", run_workload_names[w], from, to);
 	ret = run_json(x, what, NULL, run_workload_secs(p, w), &j, err, len, &a);
 	if (ret)
@@ -257,8 +276,13 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 	if (w == W_REQ) {
 		vals[M_REQ_P50] = num(j, "latency_us", "p50");
 		vals[M_REQ_P99] = num(j, "latency_us", "p99");
+	} else if (w == W_CONN) {
+		vals[M_CONN_P50] = num(j, "connect_us", "p50");
+		vals[M_CONN_P99] = num(j, "connect_us", "p99");
+		vals[M_CONN_RATE] = num(j, "conn_per_s", NULL);
 	} else {
-		vals[w == W_CONN ? M_CONN_RATE : M_NP_CONN] = num(j, "conn_per_s", NULL);
+		vals[M_NP_P50] = num(j, "connect_us", "p50");
+		vals[M_NP_P99] = num(j, "connect_us", "p99");
 	}
 	json_decref(j);
 	return 0;
@@ -270,7 +294,8 @@ int run_workload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT], c
 	switch (w) {
 	case W_NDR: return search(x, false, vals, err, err_len);
 	case W_PDR: return search(x, true, vals, err, err_len);
-	case W_LOSS: return loss(x, vals, err, err_len);
+	case W_STREAM: return stream(x, false, vals, err, err_len);
+	case W_BPF: return stream(x, true, vals, err, err_len);
 	case W_RTT: return rtt(x, vals, err, err_len);
 	case W_TCP: return tcp(x, vals, err, err_len);
 	case W_CONN:
@@ -284,6 +309,23 @@ int run_workload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT], c
 		return tcpload(x, w, vals, err, err_len);
 	default: return -EINVAL;
 	}
+}
+
+int run_workload_warmup(struct run_ctx *x, char *err, size_t err_len)
+{
+	const struct run_params *p = &x->plan->p;
+	struct argv a;
+	json_t *j;
+	int ret;
+
+	exec_argv(x, x->ep.src, &a);
+	argv_add(&a, "%s", x->self);
+	argv_words(&a, "tcpload rr --to %s --rate %.0f --duration %g --json", x->ep.vip,
+		   p->req_rate, p->warmup_secs);
+	ret = run_json(x, "warm-up (tcpload rr)", NULL, p->warmup_secs + 1, &j, err, err_len,
+		       &a);
+	json_decref(j);
+	return ret;
 }
 
 int run_workloads_start(struct run_ctx *x, char *err, size_t err_len)

@@ -45,16 +45,19 @@ START_TEST(test_default_plan)
 	e = run_plan_find(&p, "E");
 	ck_assert_int_eq(a, 0);
 	ck_assert_int_eq(e, 4);
-	ck_assert_int_eq(p.repeats, 3);
+	ck_assert_int_eq(p.p.pairs, 4);
 	for (i = 0; i < p.n_configs; i++) {
 		const struct run_config *c = &p.configs[i];
 
-		if (c->knob < 0 && (c->group == G_ISOLATE_ON || c->group == G_ISOLATE_OFF)) {
-			/* the baseline again, for the drift: same knobs */
-			ck_assert_int_eq(c->baseline, c->group == G_ISOLATE_ON ? a : e);
+		if (c->group == G_PLACEBO) {
+			/* the baseline again, compared like a knob: same knobs */
+			ck_assert(c->placebo);
+			ck_assert(c->baseline == a || c->baseline == e);
 			ck_assert(!memcmp(&c->k, &p.configs[c->baseline].k, sizeof(c->k)));
 			continue;
 		}
+		if (c->group == G_SCENARIO)	/* every scenario against A */
+			ck_assert_int_eq(c->baseline, i == a ? -1 : a);
 		if (c->group == G_ISOLATE_ON) {
 			ck_assert_int_eq(c->baseline, a);
 			seen_on |= 1u << c->knob;
@@ -73,12 +76,12 @@ START_TEST(test_default_plan)
 	ck_assert_int_eq(p.configs[i].k.services, 5000);
 	ck_assert_str_eq(p.configs[p.configs[i].baseline].name, "iptables services=10");
 	ck_assert_int_ge(run_plan_find(&p, "E+host_routing=legacy"), 0);
-	ck_assert_int_ge(run_plan_find(&p, "A again"), 0);
-	ck_assert_int_ge(run_plan_find(&p, "E again"), 0);
+	ck_assert_int_ge(run_plan_find(&p, "A placebo"), 0);
+	ck_assert_int_ge(run_plan_find(&p, "E placebo"), 0);
 	run_plan_free(&p);
 
 	parse_ok(run_plan_builtin(true), &p);
-	ck_assert_int_eq(p.repeats, 1);
+	ck_assert_int_eq(p.p.pairs, 2);
 	run_plan_free(&p);
 }
 END_TEST
@@ -89,7 +92,10 @@ START_TEST(test_malformed_plans)
 		const char *text, *expect;
 	} bad[] = {
 		{ "scenarios A F\n", "t.plan:1: scenarios: 'F'" },
-		{ "repeats 3\nmetrics ndr jitter\n", "t.plan:2: 'jitter' is not a workload" },
+		{ "pairs 3\nmetrics ndr jitter\n", "t.plan:2: 'jitter' is not a workload" },
+		{ "scenarios A\nrepeats 3\n", "t.plan:2: repeats: replaced by 'pairs N'" },
+		{ "scenarios A\npairs 5\nmax_pairs 3\n", "max_pairs 3 is below pairs 5" },
+		{ "scenarios A\npairs 1\n", "t.plan:2: pairs: want one number in 2..50" },
 		{ "isolate on routingg\n", "'routingg' is not a knob" },
 		{ "sweep service_lb=ipvs services=10\n", "service_lb" },
 		{ "sweep services=10\n", "needs both" },
@@ -132,11 +138,12 @@ TEST_SUITE(run_plan_suite)
 
 #define TINY_PLAN \
 	"name tiny\n" \
-	"repeats 2\n" \
-	"metrics loss conn\n" \
+	"pairs 3\n" \
+	"metrics stream conn\n" \
 	"scenarios A B C D E\n" \
 	"isolate on service_lb\n" \
-	"loss_secs 0.3\n" \
+	"warmup_secs 0.1\n" \
+	"stream_secs 0.3\n" \
 	"conn_secs 0.3\n"
 
 /* The machine's dplab footprint: namespaces, state, pins, DPDK runtime directories. */
