@@ -357,7 +357,7 @@ static int start(struct run_ctx *x, struct run_schedule *s, const char *out)
 		x->cfg[i] = run_results_config(x->doc, p, &p->configs[i]);
 	if (!x->cpus.split)
 		run_results_note(x->doc, "one CPU: the generator and the datapath share it");
-	pg.start = run_now_s();
+	pg.start = x->start = run_now_s();
 	pg.budget = p->p.budget_secs;
 	pg.pass_left = 0;
 	for (i = 0; i < s->n_groups; i++)

@@ -57,6 +57,7 @@ struct run_ctx {
 	volatile sig_atomic_t *stop;
 	struct run_cpus cpus;
 	bool up;			/* the topology is built */
+	double start;			/* run_now_s() when the run began */
 	int current;			/* config in force, -1 none */
 	json_t *doc;			/* results.json being built */
 	json_t *cfg[RUN_MAX_CONFIGS];	/* its config objects (borrowed) */

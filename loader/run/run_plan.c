@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Plan files of `dplab run` (format: docs/run-plan.md) and their expansion
- * into configurations: scenarios first (the baselines), then every knob
- * switched on from A and off from E, then the service sweep, then plain
- * configs.
+ * Plan files of `dplab run` (format: docs/run-plan.md): the directives and
+ * parameters, read completely before run_plan_expand.c expands them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,29 +9,10 @@
 #include <string.h>
 
 #include "util/fsutil.h"
-#include "run/run_plan.h"
+#include "run/run_plan_int.h"
 #include "dplab/fmt.h"
 
-#define DEFAULT_TOPOLOGY "topologies/two-node.topo"
 #define MAX_WORDS 32
-
-/*
- * The value a knob is switched to when A and E agree on it, so that every
- * knob is measured alone even where the presets do not differ.
- */
-static const char *const alternative[KNOB_COUNT] = {
-	[KNOB_ROUTING] = "vxlan",
-	[KNOB_HOST_ROUTING] = "bpf",
-	[KNOB_SERVICE_LB] = "tc",
-	[KNOB_MASQUERADE] = "bpf",
-	[KNOB_XDP_LB] = "generic",
-	[KNOB_CT_MAX] = "524288",
-	[KNOB_CONGESTION] = "bbr",
-	[KNOB_SERVICES] = "1000",
-	[KNOB_XDP_ATTACH] = "netlink",
-	[KNOB_TC_ATTACH] = "legacy",
-	[KNOB_BANDWIDTH_MANAGER] = "on",
-};
 
 static const struct {
 	const char *key;
@@ -53,26 +32,6 @@ static const struct {
 #undef I
 };
 
-/* What the expansion needs from the directives. */
-struct plan_spec {
-	char scenarios[8];
-	int n_scenarios;
-	unsigned int workloads, sweep_workloads;
-	bool iso[2];			/* on, off */
-	unsigned int iso_knobs[2];	/* bit per knob; 0: all */
-	char sweep_lbs[4][16];
-	int n_lbs;
-	unsigned int sweep_n[RUN_MAX_SWEEP];
-	int n_counts;
-	struct {
-		char name[RUN_NAME_LEN];
-		struct knobs k;
-	} extra[16];
-	int n_extra;
-};
-
-/* Parse error: the whole message is FILE:LINE: reason. */
-#define FAIL(...) do { snprintf(why, sizeof(why), __VA_ARGS__); goto bad; } while (0)
 
 static int split(char *line, char **w)
 {
@@ -106,17 +65,6 @@ static int workloads(char **w, int n, unsigned int *out, char *why, size_t len)
 	return 0;
 }
 
-static int knob_id_of(const char *name)
-{
-	int i;
-
-	for (i = 0; i < KNOB_COUNT; i++)
-		if (!strcmp(knob_name(i), name))
-			return i;
-	return -1;
-}
-
-/* "service_lb=iptables,tc" or "services=10,100": the list after '='. */
 static int sweep_arg(char *arg, struct plan_spec *s, char *why, size_t len)
 {
 	char *eq = strchr(arg, '='), *save, *v, probe[64], err[256];
@@ -225,24 +173,51 @@ DIRECTIVE(d_scenarios)
 	return 0;
 }
 
+/* "KNOB" or "KNOB=V1,V2": the knob, and its values into the spec's list. */
+static int isolate_word(char *word, bool on, struct plan_spec *s, char *why, size_t len)
+{
+	char *eq = strchr(word, '='), *v, *save, probe[64], err[256];
+	struct knobs k;
+	int id;
+
+	if (eq)
+		*eq++ = 0;
+	id = run_plan_knob_id(word);
+	if (id < 0) {
+		snprintf(why, len, "isolate: '%s' is not a knob", word);
+		return -EINVAL;
+	}
+	s->iso_knobs[!on] |= 1u << id;
+	for (v = eq ? strtok_r(eq, ",", &save) : NULL; v; v = strtok_r(NULL, ",", &save)) {
+		knobs_default(&k);
+		fmt_fit(probe, sizeof(probe), "%s=%s", word, v);
+		if (knobs_assign(&k, probe, NULL, err, sizeof(err))) {
+			snprintf(why, len, "isolate: %s", err);
+			return -EINVAL;
+		}
+		if (s->n_iso_vals[!on] == ISO_VALUES) {
+			snprintf(why, len, "isolate: more than %d explicit values", ISO_VALUES);
+			return -EINVAL;
+		}
+		s->iso_vals[!on][s->n_iso_vals[!on]].knob = id;
+		snprintf(s->iso_vals[!on][s->n_iso_vals[!on]++].value, 32, "%s", v);
+	}
+	return 0;
+}
+
 DIRECTIVE(d_isolate)
 {
 	bool on = n >= 2 && !strcmp(w[1], "on");
-	int i, id;
+	int i;
 
 	if (n < 2 || (!on && strcmp(w[1], "off"))) {
 		snprintf(why, len, "isolate: want 'on' or 'off', then knobs (default all)");
 		return -EINVAL;
 	}
 	s->iso[!on] = true;
-	for (i = 2; i < n; i++) {
-		id = knob_id_of(w[i]);
-		if (id < 0) {
-			snprintf(why, len, "isolate: '%s' is not a knob", w[i]);
+	for (i = 2; i < n; i++)
+		if (isolate_word(w[i], on, s, why, len))
 			return -EINVAL;
-		}
-		s->iso_knobs[!on] |= 1u << id;
-	}
 	return 0;
 }
 
@@ -319,186 +294,6 @@ static int directive(char **w, int n, struct run_plan *p, struct plan_spec *s, c
 	return param(w, n, p, why, len);
 }
 
-static struct run_config *add(struct run_plan *p, const char *name, enum run_group g,
-			      const struct knobs *k, unsigned int workloads)
-{
-	struct run_config *c;
-
-	if (p->n_configs == RUN_MAX_CONFIGS)
-		return NULL;
-	c = &p->configs[p->n_configs++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	c->group = g;
-	c->k = *k;
-	c->baseline = c->knob = -1;
-	c->workloads = workloads;
-	return c;
-}
-
-int run_plan_find(const struct run_plan *p, const char *name)
-{
-	int i;
-
-	for (i = 0; i < p->n_configs; i++)
-		if (!strcmp(p->configs[i].name, name))
-			return i;
-	return -1;
-}
-
-static int add_scenario(struct run_plan *p, char preset, unsigned int workloads)
-{
-	char name[2] = { preset, 0 }, err[128];
-	struct run_config *c;
-	struct knobs k;
-
-	if (run_plan_find(p, name) >= 0)
-		return run_plan_find(p, name);
-	knobs_profile(name, &k, err, sizeof(err));
-	c = add(p, name, G_SCENARIO, &k, workloads);
-	if (!c)
-		return -E2BIG;
-	c->scenario = preset;
-	return p->n_configs - 1;
-}
-
-/* Every (chosen) knob switched from the preset `from` towards `to`. */
-static int add_isolation(struct run_plan *p, bool on, unsigned int knobs_mask,
-			 unsigned int workloads)
-{
-	char from = on ? 'A' : 'E', other[2] = { on ? 'E' : 'A', 0 }, err[256];
-	char name[RUN_NAME_LEN + 16], value[32], assignment[48];
-	struct knobs base, target, k;
-	struct run_config *c;
-	int i, b = add_scenario(p, from, workloads);
-
-	if (b < 0)
-		return b;
-	base = p->configs[b].k;
-	knobs_profile(other, &target, err, sizeof(err));
-	for (i = 0; i < KNOB_COUNT; i++) {
-		if (knobs_mask && !(knobs_mask & (1u << i)))
-			continue;
-		if (!knobs_equal(&base, &target, i))
-			knob_value(&target, i, value, sizeof(value));
-		else
-			snprintf(value, sizeof(value), "%s", alternative[i]);
-		k = base;
-		if (fmt_fit(assignment, sizeof(assignment), "%s=%s", knob_name(i), value) ||
-		    knobs_assign(&k, assignment, NULL, err, sizeof(err)) ||
-		    fmt_fit(name, sizeof(name), "%c+%s", from, assignment))
-			return -EINVAL;	/* the alternative table is wrong */
-		c = add(p, name, on ? G_ISOLATE_ON : G_ISOLATE_OFF, &k, workloads);
-		if (!c)
-			return -E2BIG;
-		c->scenario = from;
-		c->baseline = b;
-		c->knob = i;
-		snprintf(c->value, sizeof(c->value), "%s", value);
-	}
-	return 0;
-}
-
-static int add_sweep(struct run_plan *p, const struct plan_spec *s)
-{
-	char name[RUN_NAME_LEN], assignment[64], err[256];
-	struct run_config *c;
-	int i, j, first;
-	struct knobs k;
-
-	for (i = 0; i < s->n_lbs; i++) {
-		first = -1;
-		for (j = 0; j < s->n_counts; j++) {
-			knobs_default(&k);
-			if (fmt_fit(assignment, sizeof(assignment), "service_lb=%s",
-				    s->sweep_lbs[i]) ||
-			    knobs_assign(&k, assignment, NULL, err, sizeof(err)) ||
-			    fmt_fit(name, sizeof(name), "%s services=%u", s->sweep_lbs[i],
-				    s->sweep_n[j]))
-				return -EINVAL;	/* checked when parsed */
-			k.services = s->sweep_n[j];
-			c = add(p, name, G_SWEEP, &k, s->sweep_workloads);
-			if (!c)
-				return -E2BIG;
-			c->scenario = 'A';
-			c->baseline = first;
-			c->knob = first < 0 ? -1 : KNOB_SERVICES;
-			snprintf(c->value, sizeof(c->value), "%u", s->sweep_n[j]);
-			snprintf(c->sweep_lb, sizeof(c->sweep_lb), "%s", s->sweep_lbs[i]);
-			c->sweep_services = s->sweep_n[j];
-			if (first < 0)
-				first = p->n_configs - 1;
-		}
-	}
-	return 0;
-}
-
-/*
- * Scenarios compare against A; A and E, where they are baselines, get a
- * placebo: the baseline visited again and compared exactly like a knob.
- */
-static int add_placebos(struct run_plan *p)
-{
-	int a = run_plan_find(p, "A"), i, b, n = p->n_configs;
-	char name[RUN_NAME_LEN];
-	struct run_config *c;
-	bool used;
-
-	for (i = 0; i < n && a >= 0; i++)
-		if (p->configs[i].group == G_SCENARIO && i != a)
-			p->configs[i].baseline = a;
-	for (b = 0; b < n; b++) {
-		if (p->configs[b].group != G_SCENARIO)
-			continue;
-		for (i = 0, used = false; i < n; i++)
-			used |= p->configs[i].baseline == b;
-		if (!used)
-			continue;
-		snprintf(name, sizeof(name), "%s placebo", p->configs[b].name);
-		c = add(p, name, G_PLACEBO, &p->configs[b].k, p->configs[b].workloads);
-		if (!c)
-			return -E2BIG;
-		c->scenario = p->configs[b].scenario;
-		c->baseline = b;
-		c->placebo = true;
-	}
-	return 0;
-}
-
-static int expand(struct run_plan *p, const struct plan_spec *s, char *why, size_t len)
-{
-	struct run_config *c;
-	int i, err = 0;
-
-	for (i = 0; i < s->n_scenarios && err >= 0; i++)
-		err = add_scenario(p, s->scenarios[i], s->workloads);
-	if (err >= 0 && s->iso[0])
-		err = add_isolation(p, true, s->iso_knobs[0], s->workloads);
-	if (err >= 0 && s->iso[1])
-		err = add_isolation(p, false, s->iso_knobs[1], s->workloads);
-	if (err >= 0 && s->n_lbs && s->n_counts)
-		err = add_sweep(p, s);
-	for (i = 0; i < s->n_extra && err >= 0; i++) {
-		c = add(p, s->extra[i].name, G_CONFIG, &s->extra[i].k, s->workloads);
-		err = c ? 0 : -E2BIG;
-	}
-	if (err >= 0)
-		err = add_placebos(p);
-	if (err == -E2BIG)
-		snprintf(why, len, "more than %d configurations", RUN_MAX_CONFIGS);
-	else if (err < 0)
-		snprintf(why, len, "cannot expand the plan: %s", strerror(-err));
-	else if ((s->n_lbs != 0) != (s->n_counts != 0))
-		snprintf(why, len, "sweep: needs both service_lb=... and services=...");
-	else if (!p->n_configs)
-		snprintf(why, len, "nothing to measure: no scenarios, isolate, sweep or config");
-	else if (p->p.max_pairs < p->p.pairs)
-		snprintf(why, len, "max_pairs %d is below pairs %d", p->p.max_pairs, p->p.pairs);
-	else
-		return 0;
-	return -EINVAL;
-}
-
 int run_plan_parse(const char *text, const char *file, struct run_plan *p, char *err,
 		   size_t err_len)
 {
@@ -517,7 +312,7 @@ int run_plan_parse(const char *text, const char *file, struct run_plan *p, char 
 				    .rtt_secs = 1, .tcp_secs = 1, .conn_rate = 2000,
 				    .conn_secs = 1, .req_rate = 1000, .req_secs = 1 };
 	s.workloads = (1u << W_COUNT) - 1;
-	s.sweep_workloads = 1u << W_CONN | 1u << W_REQ;
+	s.sweep_workloads = 1u << W_CONN;
 	copy = strdup(text);
 	p->text = strdup(text);
 	if (!copy || !p->text) {
@@ -534,7 +329,7 @@ int run_plan_parse(const char *text, const char *file, struct run_plan *p, char 
 			goto bad;
 	}
 	lineno = 0;
-	if (expand(p, &s, why, sizeof(why)))
+	if (run_plan_expand(p, &s, why, sizeof(why)))
 		goto bad;
 	free(copy);
 	return 0;

@@ -3,9 +3,8 @@
  * The built-in plans of `dplab run` (default and --quick, in the plan file
  * format of docs/run-plan.md), group names and how long a workload runs.
  */
-#include "run/run_plan.h"
+#include "run/run_plan_int.h"
 
-#define DEFAULT_TOPOLOGY "topologies/two-node.topo"
 
 static const char default_plan[] =
 	"# dplab run's default plan (dplab run --print-plan); format: docs/run-plan.md\n"

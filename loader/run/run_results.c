@@ -79,13 +79,13 @@ json_t *run_results_config(json_t *doc, const struct run_plan *p, const struct r
 	char scenario[2] = { c->scenario, 0 };
 	json_t *cfg;
 
-	cfg = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:s,s:n,s:[],s:[],s:{},s:{},s:[],"
+	cfg = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:s,s:n,s:[],s:[],s:{},s:{},s:[],"
 			"s:{},s:f}",
 			"name", c->name, "group", run_group_name(c->group),
 			"scenario", c->scenario ? scenario : NULL,
 			"baseline", c->baseline >= 0 ? p->configs[c->baseline].name : NULL,
 			"knob", c->knob >= 0 ? knob_name(c->knob) : NULL,
-			"value", c->knob >= 0 ? c->value : NULL,
+			"value", c->knob >= 0 ? c->value : NULL, "also", c->also[0] ? c->also : NULL,
 			"sweep", c->group == G_SWEEP ?
 				json_pack("{s:s,s:i}", "service_lb", c->sweep_lb,
 					  "services", (json_int_t)c->sweep_services) : json_null(),
@@ -119,15 +119,22 @@ void run_results_error(json_t *cfg, int metric, const char *why)
 	json_array_append_new(json_object_get(result_of(cfg, metric), "errors"), json_string(why));
 }
 
+static json_t *pct_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 void run_results_visit(json_t *doc, const char *config, int round, bool baseline,
-		       double t, double steal_pct, int attempts, json_t *values, json_t *errors)
+		       double t, const struct run_visit_quiet *q, json_t *values,
+		       json_t *errors)
 {
 	json_array_append_new(json_object_get(doc, "visits"),
-			      json_pack("{s:s,s:i,s:b,s:f,s:o,s:i,s:o,s:o}", "config", config,
-					"round", round, "baseline", baseline, "t_s", t,
-					"steal_pct", isfinite(steal_pct) ? json_real(steal_pct) :
-					json_null(), "attempts", attempts, "values", values,
-					"errors", errors));
+			      json_pack("{s:s,s:i,s:b,s:f,s:o,s:o,s:o,s:i,s:o,s:o}", "config",
+					config, "round", round, "baseline", baseline, "t_s", t,
+					"steal_pct", pct_or_null(q->steal), "busy_before_pct",
+					pct_or_null(q->before), "busy_after_pct",
+					pct_or_null(q->after), "attempts", q->attempts,
+					"values", values, "errors", errors));
 }
 
 void run_results_note(json_t *doc, const char *fmt, ...)

@@ -24,11 +24,18 @@ void run_results_error(json_t *cfg, int metric, const char *why);
 
 /*
  * One visit (docs/run-json.md "visits"): config, round, whether it was a
- * baseline visit, its start (run seconds), steal %, attempts, and the
+ * baseline visit, its start (run seconds), steal and other work, attempts, and the
  * values and errors of its metrics (references stolen).
  */
+struct run_visit_quiet {
+	double steal;		/* % of the CPU time stolen during the measurement */
+	double before, after;	/* % busy with other work just before and after it */
+	int attempts;		/* measurements made, the last one kept */
+};
+
 void run_results_visit(json_t *doc, const char *config, int round, bool baseline,
-		       double t, double steal_pct, int attempts, json_t *values, json_t *errors);
+		       double t, const struct run_visit_quiet *q, json_t *values,
+		       json_t *errors);
 
 /* A note of the run as a whole (printf format). */
 void run_results_note(json_t *doc, const char *fmt, ...)

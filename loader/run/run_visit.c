@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
@@ -17,6 +18,9 @@
 #include "util/platform.h"
 
 #define MAX_ATTEMPTS 3		/* a visit measured again when too much was stolen */
+#define QUIET_SAMPLE_S 0.2	/* how long the machine is watched for other work */
+#define QUIET_MAX_PCT 15.0	/* busier than this with the run idle: someone else works */
+#define QUIET_WAIT_S 20.0	/* how long a visit waits for the machine to be quiet */
 
 /*
  * What a configuration put in the datapath, as text: every attachment
@@ -180,6 +184,36 @@ static void prepare(struct run_ctx *x, int i)
 		add_notes(x->cfg[i], err);
 }
 
+/* Percent of the CPUs busy over QUIET_SAMPLE_S while the run itself is idle. */
+static double busy_now(void)
+{
+	struct timespec ts = { 0, (long)(QUIET_SAMPLE_S * 1e9) };
+	struct cpu_ticks a, b;
+
+	platform_cpu_ticks(&a);
+	nanosleep(&ts, NULL);
+	platform_cpu_ticks(&b);
+	return platform_busy_pct(&a, &b);
+}
+
+/*
+ * Wait until other work on the machine (a build, a cron job: nothing of
+ * the run's) has stopped, at most QUIET_WAIT_S; the last busy % seen.
+ */
+static double wait_quiet(struct run_ctx *x)
+{
+	double t0 = run_now_s(), busy;
+	bool said = false;
+
+	while ((busy = busy_now()) > QUIET_MAX_PCT && !*x->stop &&
+	       run_now_s() - t0 < QUIET_WAIT_S) {
+		if (!said)
+			printf("        the machine is %.0f%% busy with other work: waiting\n", busy);
+		said = true;
+	}
+	return busy;
+}
+
 /* Each workload of config i once into vals/errs; false when stopped. */
 static bool measure(struct run_ctx *x, int i, double *vals, json_t *errs,
 		    void (*progress)(const char *what))
@@ -209,7 +243,7 @@ static bool measure(struct run_ctx *x, int i, double *vals, json_t *errs,
 }
 
 static void record(struct run_ctx *x, const struct run_visit *v, const double *vals,
-		   json_t *errs, double t0, double steal, int attempts)
+		   json_t *errs, double t0, const struct run_visit_quiet *q)
 {
 	json_t *values = json_object();
 	int m;
@@ -220,16 +254,17 @@ static void record(struct run_ctx *x, const struct run_visit *v, const double *v
 		json_object_set_new(values, run_metrics[m].id, json_real(vals[m]));
 		run_results_sample(x->cfg[v->config], m, vals[m]);
 	}
-	run_results_visit(x->doc, x->plan->configs[v->config].name, v->round, v->baseline, t0,
-			  steal, attempts, values, errs);
+	run_results_visit(x->doc, x->plan->configs[v->config].name, v->round, v->baseline,
+			  t0 - x->start, q, values, errs);
 	run_results_status(x->cfg[v->config], "measured", NULL);
 }
 
 enum run_visit_result run_visit(struct run_ctx *x, const struct run_visit *v,
 				void (*progress)(const char *what), char *err, size_t err_len)
 {
+	struct run_visit_quiet q = { NAN, NAN, NAN, 0 };
+	double vals[M_COUNT], t0 = run_now_s();
 	struct cpu_ticks a, b;
-	double vals[M_COUNT], steal = NAN, t0 = run_now_s();
 	enum run_visit_result r;
 	json_t *errs = NULL;
 	int attempt;
@@ -242,18 +277,22 @@ enum run_visit_result run_visit(struct run_ctx *x, const struct run_visit *v,
 		json_decref(errs);
 		errs = json_object();
 		prepare(x, v->config);
+		q.before = wait_quiet(x);
 		platform_cpu_ticks(&a);
 		if (!measure(x, v->config, vals, errs, progress)) {
 			json_decref(errs);
 			return VISIT_STOPPED;
 		}
 		platform_cpu_ticks(&b);
-		steal = platform_steal_pct(&a, &b);
-		if (!(steal > x->plan->p.steal_max))
+		q.steal = platform_steal_pct(&a, &b);
+		q.after = busy_now();
+		if (!(q.steal > x->plan->p.steal_max) && !(q.after > QUIET_MAX_PCT))
 			break;
-		printf("        %.1f%% of the CPU time stolen: measuring again\n", steal);
+		printf("        %.1f%% stolen, %.0f%% busy with other work after: measuring "
+		       "again\n", q.steal, q.after);
 	}
-	record(x, v, vals, errs, t0, steal, attempt > MAX_ATTEMPTS ? MAX_ATTEMPTS : attempt);
+	q.attempts = attempt > MAX_ATTEMPTS ? MAX_ATTEMPTS : attempt;
+	record(x, v, vals, errs, t0, &q);
 	return VISIT_DONE;
 }
 

@@ -63,6 +63,7 @@ int platform_cpu_ticks(struct cpu_ticks *t)
 	for (i = 0; i < 8; i++)
 		t->total += v[i];
 	t->steal = v[7];
+	t->idle = v[3] + v[4];
 	return 0;
 }
 
@@ -71,4 +72,11 @@ double platform_steal_pct(const struct cpu_ticks *a, const struct cpu_ticks *b)
 	if (b->total <= a->total)
 		return NAN;
 	return 100.0 * (double)(b->steal - a->steal) / (double)(b->total - a->total);
+}
+
+double platform_busy_pct(const struct cpu_ticks *a, const struct cpu_ticks *b)
+{
+	if (b->total <= a->total)
+		return NAN;
+	return 100.0 - 100.0 * (double)(b->idle - a->idle) / (double)(b->total - a->total);
 }

@@ -19,7 +19,7 @@ bool platform_hypervisor(char *buf, size_t len);
 
 /* Cumulative CPU time of all CPUs from /proc/stat, in its ticks. */
 struct cpu_ticks {
-	unsigned long long total, steal;
+	unsigned long long total, steal, idle;	/* idle includes iowait */
 };
 
 /* 0, or -errno when /proc/stat cannot be read. */
@@ -27,5 +27,8 @@ int platform_cpu_ticks(struct cpu_ticks *t);
 
 /* Percent of the CPU time between a and b that was stolen; NAN without ticks. */
 double platform_steal_pct(const struct cpu_ticks *a, const struct cpu_ticks *b);
+
+/* Percent of the CPU time between a and b that was not idle; NAN without ticks. */
+double platform_busy_pct(const struct cpu_ticks *a, const struct cpu_ticks *b);
 
 #endif /* DPLAB_LOADER_UTIL_PLATFORM_H */
