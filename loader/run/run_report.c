@@ -35,9 +35,9 @@ static void write_header(FILE *f, const struct rr_doc *d)
 	fprintf(f, "Started %s, %s%s. %zu configs in %.0f s of wall time", started ?: "(unknown)",
 		finished ? "finished " : "not finished", finished ?: "",
 		json_array_size(d->configs), secs);
-	if (json_is_integer(json_object_get(plan, "repeats")))
-		fprintf(f, ", %lld repetitions each",
-			(long long)json_integer_value(json_object_get(plan, "repeats")));
+	fprintf(f, ", %zu visits, %lld pairs per comparison first",
+		json_array_size(json_object_get(d->root, "visits")),
+		(long long)json_integer_value(json_object_get(plan, "pairs")));
 	fprintf(f, "%s.\n\n", json_is_true(json_object_get(plan, "quick")) ? " (quick plan)" : "");
 	if (json_is_true(json_object_get(d->root, "complete")))
 		fprintf(f, "**Complete**: every config of the plan ran.\n\n");
@@ -151,8 +151,8 @@ static void write_chart_links(FILE *f, const struct rr_charts *charts)
 	fprintf(f, "\n");
 }
 
-/* Every config's notes, then the errors of failed repetitions (the same
- * error of consecutive repetitions once, with a count). */
+/* Every config's notes, then the errors of failed visits (the same error
+ * of consecutive visits once, with a count). */
 static void write_notes(FILE *f, const struct rr_doc *d)
 {
 	const char *metric, *text, *next;
@@ -179,10 +179,10 @@ static void write_notes(FILE *f, const struct rr_doc *d)
 						break;
 				}
 				if (k - j > 1)
-					fprintf(f, "- **%s** %s: %zu repetitions failed: %s\n",
+					fprintf(f, "- **%s** %s: %zu visits failed: %s\n",
 						rr_str(c, "name") ?: "?", metric, k - j, text);
 				else
-					fprintf(f, "- **%s** %s: a repetition failed: %s\n",
+					fprintf(f, "- **%s** %s: a visit failed: %s\n",
 						rr_str(c, "name") ?: "?", metric, text);
 				lines++;
 			}

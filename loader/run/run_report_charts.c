@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The report's charts (svg.h): per metric, scenarios A-E as bars with
- * min-max whiskers, the effect of each knob switched on from A / off from
- * E as horizontal bars around zero, and the service sweep as one line per
- * service_lb mode.  A chart is only drawn for a metric with data.
+ * The report's charts (svg.h): per metric, scenarios A-E as bars (median,
+ * whiskers the min-max of visits), the effect of each knob switched on from
+ * A / off from E and of each scenario against A as horizontal bars around
+ * zero (mean, whiskers the 95% interval, coloured by verdict), and the
+ * service sweep as one line per service_lb mode.  A chart is only drawn for a metric with data.
  */
 #include <math.h>
 #include <stdio.h>
@@ -91,7 +92,7 @@ static int scenario_charts(const struct rr_doc *d, const char *dir, struct rr_ch
 		const struct rr_metric *m = &d->metrics[i];
 		struct svg_series se = { "median", p.value, p.lo, p.hi, NULL, p.text_ptr };
 		struct svg_chart c = { title, m->unit, "scenario", letters, 5, &se, 1,
-				       "bar: median of the repetitions; whisker: min–max" };
+				       "bar: median of the visits; whisker: min–max of visits" };
 
 		if (!rr_group_has_metric(d, "scenario", m->id))
 			continue;
@@ -106,38 +107,44 @@ static int scenario_charts(const struct rr_doc *d, const char *dir, struct rr_ch
 	return 0;
 }
 
-/* Effects of one group's configs (rows in knob order) on metric m; the
- * number of rows with an effect. */
-static int impact_points(const struct rr_doc *d, const char *group, const struct rr_metric *m,
-			 struct points *p, char (*rows)[LABEL], const char **row_ptr, int *n)
+/* Bar colour by verdict: green better, red worse, grey equivalent, pale
+ * blue undecided or not scored. */
+static const char *verdict_color(json_t *e)
 {
-	json_t *cs[8];
-	int k, i, nc, with_data = 0;
+	const char *w = rr_verdict_word(e);
 
-	*n = 0;
-	for (k = 0; k < d->n_knobs; k++) {
-		nc = rr_knob_configs(d, group, d->knobs[k], cs, 8);
-		for (i = 0; i < nc && *n < MAX_ROWS; i++) {
-			json_t *e = rr_effect(cs[i], m->id), *better = json_object_get(e, "better");
-			int r = (*n)++;
+	if (!w)
+		return "#c6d7ea";
+	return !strcmp(w, "effect better") ? "#59a14f" : !strcmp(w, "effect worse") ? "#e15759" :
+	       !strcmp(w, "equivalent") ? "#bab0ac" : "#c6d7ea";
+}
 
-			rr_knob_label(cs[i], rows[r], LABEL);
-			row_ptr[r] = rows[r];
-			p->text_ptr[r] = p->text[r];
-			p->lo[r] = p->hi[r] = NAN;
-			if (!rr_num(e, "percent", &p->value[r])) {
-				p->value[r] = NAN;
-				p->color[r] = NULL;
-				snprintf(p->text[r], LABEL, "%s",
-					 status_or(cs[i], "no effect measured"));
-				continue;
-			}
-			with_data++;
-			rr_fmt_effect(e, m, p->text[r], LABEL);
-			p->color[r] = json_is_true(json_object_get(e, "within_noise")) ? "#bab0ac" :
-				      json_is_true(better) ? "#59a14f" :
-				      json_is_false(better) ? "#e15759" : NULL;
+/* Effects of an effect table's configs (its rows, placebo last) on metric
+ * m: bar the mean, whiskers the 95% interval; the number of rows with one. */
+static int impact_points(const struct rr_doc *d, const char *group, const char *base,
+			 const struct rr_metric *m, struct points *p, char (*rows)[LABEL],
+			 const char **row_ptr, int *n)
+{
+	json_t *cs[MAX_ROWS], *e;
+	int r, with_data = 0;
+
+	*n = rr_table_configs(d, group, base, cs, MAX_ROWS);
+	for (r = 0; r < *n; r++) {
+		e = rr_effect(cs[r], m->id);
+		rr_row_label(cs[r], rows[r], LABEL);
+		row_ptr[r] = rows[r];
+		p->text_ptr[r] = p->text[r];
+		p->color[r] = NULL;
+		if (!rr_num(e, "percent", &p->value[r])) {
+			p->value[r] = p->lo[r] = p->hi[r] = NAN;
+			snprintf(p->text[r], LABEL, "%s", status_or(cs[r], "no effect measured"));
+			continue;
 		}
+		if (!rr_num(e, "ci_low_pct", &p->lo[r]) || !rr_num(e, "ci_high_pct", &p->hi[r]))
+			p->lo[r] = p->hi[r] = NAN;
+		with_data++;
+		rr_fmt_effect(e, p->text[r], LABEL);
+		p->color[r] = verdict_color(e);
 	}
 	return with_data;
 }
@@ -154,17 +161,24 @@ static int impact_charts(const struct rr_doc *d, const char *dir, const char *gr
 
 	for (i = 0; i < d->n_metrics; i++) {
 		const struct rr_metric *m = &d->metrics[i];
-		struct svg_series se = { "change of the median", p.value, NULL, NULL, p.color,
+		struct svg_series se = { "mean paired effect", p.value, p.lo, p.hi, p.color,
 					 p.text_ptr };
 		struct svg_chart c = { title, axis, NULL, row_ptr, 0, &se, 1,
-				       "green: better, red: worse, grey: within noise" };
+				       "bar: mean effect; whisker: 95% interval; green: effect "
+				       "better, red: effect worse, grey: equivalent, pale: "
+				       "undecided or not scored" };
 
-		if (!impact_points(d, group, m, &p, rows, row_ptr, &n))
+		if (!strcmp(m->role, "attribution") ||
+		    !impact_points(d, group, base, m, &p, rows, row_ptr, &n))
 			continue;
 		c.n_categories = n;
-		snprintf(title, sizeof(title), "%s: each knob switched %s %s", m->label,
-			 !strcmp(base, "A") ? "on from" : "off from", base);
-		snprintf(axis, sizeof(axis), "change of the median vs %s, %%", base);
+		if (!strcmp(group, "scenario"))
+			snprintf(title, sizeof(title), "%s: each scenario against %s", m->label,
+				 base);
+		else
+			snprintf(title, sizeof(title), "%s: each knob switched %s %s", m->label,
+				 !strcmp(base, "A") ? "on from" : "off from", base);
+		snprintf(axis, sizeof(axis), "effect vs %s (paired visits), %%", base);
 		fmt_fit(file, sizeof(file), "%s_%s.svg", prefix, m->id);
 		ret = chart(dir, file, title, svg_hbar_chart, &c, out, err, err_len);
 		if (ret)
@@ -198,7 +212,7 @@ static int sweep_charts(const struct rr_doc *d, const char *dir, struct rr_chart
 		const struct rr_metric *m = &d->metrics[i];
 		struct svg_chart c = { title, m->unit, "services programmed (the VIP is the last)",
 				       cat_ptr, n_counts, se, n_modes,
-				       "point: median of the repetitions; whisker: min–max" };
+				       "point: median of the visits; whisker: min–max of visits" };
 
 		if (!rr_group_has_metric(d, "sweep", m->id))
 			continue;
@@ -226,6 +240,8 @@ int rr_charts_write(const struct rr_doc *d, const char *dir, struct rr_charts *o
 		ret = impact_charts(d, dir, "isolate_on", "impact_on", "A", out, err, err_len);
 	if (!ret)
 		ret = impact_charts(d, dir, "isolate_off", "impact_off", "E", out, err, err_len);
+	if (!ret)
+		ret = impact_charts(d, dir, "scenario", "scenarios_vs_a", "A", out, err, err_len);
 	if (!ret)
 		ret = sweep_charts(d, dir, out, err, err_len);
 	return ret;

@@ -38,6 +38,12 @@ static bool str_is(json_t *obj, const char *key, const char *want)
 	return s && !strcmp(s, want);
 }
 
+static const char *role_name(enum run_role r)
+{
+	return r == ROLE_SCORED ? "scored" : r == ROLE_ATTRIBUTION ? "attribution" :
+	       "descriptive";
+}
+
 static void index_metrics(struct rr_doc *d)
 {
 	json_t *arr = json_object_get(d->root, "metrics"), *m;
@@ -59,12 +65,15 @@ static void index_metrics(struct rr_doc *d)
 		r->higher_better = json_is_boolean(json_object_get(m, "higher_better")) ?
 			json_is_true(json_object_get(m, "higher_better")) :
 			(k >= 0 && run_metrics[k].higher_better);
+		r->role = rr_str(m, "role") ?: (k >= 0 ? role_name(run_metrics[k].role) :
+						"descriptive");
 	}
 	if (d->n_metrics)
 		return;
 	for (k = 0; k < M_COUNT; k++)
 		d->metrics[d->n_metrics++] = (struct rr_metric){ run_metrics[k].id,
-			run_metrics[k].label, run_metrics[k].unit, run_metrics[k].higher_better };
+			run_metrics[k].label, run_metrics[k].unit, run_metrics[k].higher_better,
+			role_name(run_metrics[k].role) };
 }
 
 static void index_knobs(struct rr_doc *d)
@@ -93,8 +102,13 @@ int rr_doc_init(struct rr_doc *d, json_t *root, const char *label, char *err, si
 		snprintf(err, err_len, "%s: not a JSON object", label);
 		return -EINVAL;
 	}
-	if (!json_is_integer(schema) || json_integer_value(schema) != 1) {
-		snprintf(err, err_len, "%s: not a dplab run results document of schema 1 "
+	if (json_is_integer(schema) && json_integer_value(schema) == 1) {
+		snprintf(err, err_len, "%s: made before the paired-visit protocol (schema 1): "
+			 "run it again", label);
+		return -EINVAL;
+	}
+	if (!json_is_integer(schema) || json_integer_value(schema) != 2) {
+		snprintf(err, err_len, "%s: not a dplab run results document of schema 2 "
 			 "(\"schema\" is %s)", label, json_is_integer(schema) ? "another number" :
 			 schema ? "not a number" : "missing");
 		return -EINVAL;
@@ -307,8 +321,9 @@ void rr_fmt_value(double v, const char *unit, char *buf, size_t len)
 void rr_fmt_result(json_t *result, const char *unit, char *buf, size_t len)
 {
 	size_t failed = json_array_size(json_object_get(result, "errors"));
-	char med[48], lo[48], hi[48];
-	double m, a, b;
+	size_t n = json_array_size(json_object_get(result, "samples"));
+	char med[48];
+	double m;
 	int used;
 
 	if (!rr_median(result, &m)) {
@@ -319,49 +334,85 @@ void rr_fmt_result(json_t *result, const char *unit, char *buf, size_t len)
 		return;
 	}
 	rr_fmt_value(m, unit, med, sizeof(med));
-	if (rr_num(result, "min", &a) && rr_num(result, "max", &b) && a != b) {
-		rr_fmt_value(a, unit, lo, sizeof(lo));
-		rr_fmt_value(b, unit, hi, sizeof(hi));
-		used = snprintf(buf, len, "%s (%s–%s)", med, lo, hi);
-	} else {
-		used = snprintf(buf, len, "%s", med);
-	}
+	used = snprintf(buf, len, "%s (%zu visit%s)", med, n, n == 1 ? "" : "s");
 	if (failed && used >= 0 && (size_t)used < len)
 		snprintf(buf + used, len - used, " (%zu failed)", failed);
 }
 
-void rr_fmt_percent(double pct, char *buf, size_t len)
+void rr_fmt_signed(double pct, char *buf, size_t len)
 {
 	char num[32];
 
 	snprintf(num, sizeof(num), "%.1f", fabs(pct));
 	if (!strcmp(num, "0.0") || !(pct < 0))
-		snprintf(buf, len, "+%s%%", num);
+		snprintf(buf, len, "+%s", num);
 	else
-		snprintf(buf, len, "−%s%%", num);
+		snprintf(buf, len, "−%s", num);
 }
 
-void rr_fmt_effect(json_t *effect, const struct rr_metric *m, char *buf, size_t len)
+void rr_fmt_percent(double pct, char *buf, size_t len)
 {
-	json_t *better = json_object_get(effect, "better");
-	char num[96], val[48];
-	double pct, delta;
+	size_t used;
 
-	if (rr_num(effect, "percent", &pct)) {
-		rr_fmt_percent(pct, num, sizeof(num));
-	} else if (rr_num(effect, "delta", &delta)) {
-		rr_fmt_value(delta, m->unit, val, sizeof(val));
-		snprintf(num, sizeof(num), "%s%s %s", delta < 0 ? "" : "+", val, m->unit);
-	} else {
+	rr_fmt_signed(pct, buf, len);
+	used = strlen(buf);
+	snprintf(buf + used, len - used, "%%");
+}
+
+void rr_fmt_interval(json_t *effect, char *buf, size_t len)
+{
+	char pct[32], lo[32], hi[32];
+	double p, a, b;
+
+	if (!rr_num(effect, "percent", &p)) {
 		snprintf(buf, len, "—");
 		return;
 	}
-	if (json_is_true(json_object_get(effect, "within_noise")))
-		snprintf(buf, len, "%s (noise)", num);
-	else if (json_is_boolean(better))
-		snprintf(buf, len, "%s %s", num, json_is_true(better) ? "better" : "worse");
-	else
+	rr_fmt_percent(p, pct, sizeof(pct));
+	if (!rr_num(effect, "ci_low_pct", &a) || !rr_num(effect, "ci_high_pct", &b)) {
+		snprintf(buf, len, "%s", pct);
+		return;
+	}
+	rr_fmt_signed(a, lo, sizeof(lo));
+	rr_fmt_signed(b, hi, sizeof(hi));
+	snprintf(buf, len, "%s [%s, %s]", pct, lo, hi);
+}
+
+const char *rr_verdict_word(json_t *effect)
+{
+	const char *v = rr_str(effect, "verdict");
+	json_t *better = json_object_get(effect, "better");
+
+	if (!v)
+		return NULL;
+	if (!strcmp(v, "effect"))
+		return json_is_true(better) ? "effect better" :
+		       json_is_false(better) ? "effect worse" : "effect";
+	if (!strcmp(v, "equivalent") || !strcmp(v, "undecided") || !strcmp(v, "too few pairs"))
+		return v;
+	return NULL;
+}
+
+void rr_fmt_effect(json_t *effect, char *buf, size_t len)
+{
+	const char *v = rr_verdict_word(effect);
+	json_t *pairs = json_object_get(effect, "pairs");
+	char num[RR_CELL / 2];
+
+	if (v && !strcmp(v, "too few pairs")) {
+		snprintf(buf, len, "— (%lld pair%s)", (long long)json_integer_value(pairs),
+			 json_integer_value(pairs) == 1 ? "" : "s");
+		return;
+	}
+	rr_fmt_interval(effect, num, sizeof(num));
+	if (!v || !strcmp(num, "—"))
 		snprintf(buf, len, "%s", num);
+	else if (!strcmp(v, "equivalent"))
+		snprintf(buf, len, "≈ %s", num);
+	else if (!strcmp(v, "undecided"))
+		snprintf(buf, len, "? %s", num);
+	else
+		snprintf(buf, len, "%s %s", num, !strncmp(v, "effect ", 7) ? v + 7 : v);
 }
 
 const char *rr_status_word(json_t *cfg)

@@ -3,8 +3,9 @@
  * What the report (run_report.c) and `dplab compare` (cmd_compare.c) share:
  * a results.json document opened for reading (struct rr_doc), lookups of
  * its configs the way the tables need them, number formatting, Markdown
- * table rows, and the tables themselves (run_report_tables.c), written for
- * one document ("median (min–max)") or two ("a → b (Δ%)").
+ * table rows, and the tables themselves (run_report_tables.c,
+ * run_report_impact.c), written for one document ("median (n visits)",
+ * "+5.2% [+3.1, +7.4] worse") or two ("a → b (Δ%)", verdict → verdict).
  * Schema: docs/run-json.md.
  */
 #ifndef DPLAB_LOADER_RUN_REPORT_FMT_H
@@ -24,6 +25,7 @@
 struct rr_metric {
 	const char *id, *label, *unit;
 	bool higher_better;
+	const char *role;		/* "scored", "descriptive", "attribution" */
 };
 
 struct rr_doc {
@@ -53,7 +55,8 @@ struct rr_view {
 };
 
 /*
- * Check root is a schema-1 results document and index its metrics (the
+ * Check root is a schema-2 results document (schema 1, before the
+ * paired-visit protocol, is refused) and index its metrics (the
  * document's "metrics", else run_metrics.h's table) and knobs (its "knobs",
  * else knobs.h's).  The document must outlive d.  0 or -EINVAL with err.
  */
@@ -84,12 +87,21 @@ bool rr_group_any(const struct rr_doc *d, const char *group);
 
 /* Formatting. */
 void rr_fmt_value(double v, const char *unit, char *buf, size_t len);
-/* "405,000 (398,000–412,000)"; "—" when there is no sample. */
+/* "405,000 (8 visits)"; "—" when there is no sample. */
 void rr_fmt_result(json_t *result, const char *unit, char *buf, size_t len);
 /* "+6.6%" / "−12.0%" (U+2212), "+0.0%" for zero. */
 void rr_fmt_percent(double pct, char *buf, size_t len);
-/* "+6.6% better", "−0.4% (noise)"; "—" without an effect. */
-void rr_fmt_effect(json_t *effect, const struct rr_metric *m, char *buf, size_t len);
+/* "+6.6" / "−1.2": a percentage without its sign of percent. */
+void rr_fmt_signed(double pct, char *buf, size_t len);
+/* "+5.2% [+3.1, +7.4]": the mean effect and its 95% interval; "—" without. */
+void rr_fmt_interval(json_t *effect, char *buf, size_t len);
+/* The effect with its verdict: "+5.2% [+3.1, +7.4] worse", "≈ +0.4% [−1.2,
+ * +2.0]", "? +2.0% [−4.1, +8.5]", "— (1 pair)"; descriptive and attribution
+ * metrics without a verdict word; "—" without an effect. */
+void rr_fmt_effect(json_t *effect, char *buf, size_t len);
+/* The verdict in words: "effect better", "effect worse", "equivalent",
+ * "undecided", "too few pairs"; NULL when the metric is not scored. */
+const char *rr_verdict_word(json_t *effect);
 /* A config's status for people: "unsupported", "no change", "failed". */
 const char *rr_status_word(json_t *cfg);
 /* "unsupported: <reason>" / "failed: <reason>"; "" when measured. */
@@ -107,10 +119,34 @@ void rr_md_rule(FILE *f, int n);
 int rr_create(const char *path, FILE **f, char *err, size_t err_len);
 int rr_commit(FILE *f, const char *path, char *err, size_t err_len);
 
-/* Tables (run_report_tables.c), for v->n documents. */
+/* The configs of group compared against base, in document order, appended
+ * to the n in out already; the new count. */
+int rr_baseline_configs(const struct rr_doc *d, const char *group, const char *base,
+			json_t **out, int n, int max);
+/* The configs of an effect table, in the order of its rows: group's configs
+ * compared against base (by knob for isolate_on/off, in document order
+ * otherwise), then base's placebo. */
+int rr_table_configs(const struct rr_doc *d, const char *group, const char *base,
+		     json_t **out, int max);
+/* "A placebo (A against A)", "B: against A", "host_routing → bpf". */
+void rr_row_label(json_t *cfg, char *buf, size_t len);
+
+/* Verdicts that differ between two documents (configs paired by name). */
+#define RR_MAX_FLIPS 16
+struct rr_verdict_diff {
+	int compared, changed, flipped;
+	struct {
+		const char *config, *metric;
+	} flip[RR_MAX_FLIPS];
+};
+void rr_verdict_diff(const struct rr_doc *a, const struct rr_doc *b,
+		     struct rr_verdict_diff *out);
+
+/* Tables (run_report_tables.c, run_report_impact.c), for v->n documents. */
 void rr_write_machine(FILE *f, const struct rr_view *v);
 void rr_write_scenarios(FILE *f, const struct rr_view *v);
 void rr_write_impact(FILE *f, const struct rr_view *v);
+void rr_write_how_to_read(FILE *f, const struct rr_view *v);
 void rr_write_sweep(FILE *f, const struct rr_view *v);
 void rr_write_other(FILE *f, const struct rr_view *v);	/* group "config" */
 
