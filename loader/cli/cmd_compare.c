@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * dplab compare A.json B.json [--out FILE]: two results documents of
- * `dplab run` side by side in Markdown - the machines, and the report's
- * tables (run_report_tables.c) with each cell "a → b (Δ%)" for the configs
- * both have by name; configs only one side has are listed at the end.
+ * `dplab run` side by side in Markdown - how many effect verdicts changed
+ * and which flipped, the machines, and the report's tables with each
+ * result cell "a → b (Δ%)" and each effect cell "verdict a → verdict b"
+ * for the configs both have by name; configs only one side has are listed
+ * at the end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,8 @@ static const struct opt_cmd compare_cmd = {
 	.usage = "dplab compare A.json B.json [--out FILE]",
 	.description =
 		"Markdown with the machines, scenarios A-E, the impact of each knob and the\n"
-		"service sweep of two `dplab run` results; each cell is \"a → b (change)\".\n",
+		"service sweep of two `dplab run` results; each cell is \"a → b (change)\",\n"
+		"effect cells \"verdict a → verdict b\"; the verdicts that changed come first.\n",
 	.opts = compare_table,
 };
 
@@ -87,8 +90,26 @@ static void write_sides(FILE *f, const struct rr_doc *d, const char *const *file
 			json_is_true(json_object_get(d[k].root, "complete")) ? "" :
 			" (not complete)");
 	}
-	fprintf(f, "\nEach cell is A → B with the change of B's median vs A's; \"noise\": the "
-		"min–max ranges of the two overlap.\n\n");
+	fprintf(f, "\nEach result cell is A → B with the change of B's median vs A's; \"noise\": "
+		"the min–max ranges of the two overlap. Each effect cell is A's verdict → B's.\n\n");
+}
+
+/* How many effect cells changed verdict between A and B, and which flipped. */
+static void write_verdict_changes(FILE *f, const struct rr_doc *d)
+{
+	struct rr_verdict_diff diff;
+	int i;
+
+	rr_verdict_diff(&d[0], &d[1], &diff);
+	fprintf(f, "## Verdict changes\n\n%d of %d effect cells in both changed verdict; %d "
+		"flipped (effect better in one, effect worse in the other).\n", diff.changed,
+		diff.compared, diff.flipped);
+	for (i = 0; i < diff.flipped && i < RR_MAX_FLIPS; i++)
+		fprintf(f, "%s- **FLIP** %s: %s\n", i ? "" : "\n", diff.flip[i].config,
+			diff.flip[i].metric);
+	if (diff.flipped > RR_MAX_FLIPS)
+		fprintf(f, "- and %d more\n", diff.flipped - RR_MAX_FLIPS);
+	fprintf(f, "\n");
 }
 
 static int only_in(FILE *f, const struct rr_doc *in, const struct rr_doc *other, char side)
@@ -119,6 +140,7 @@ static void write_compare(FILE *f, const struct rr_doc *d, const char *const *fi
 	int n;
 
 	write_sides(f, d, files);
+	write_verdict_changes(f, d);
 	rr_write_machine(f, &v);
 	rr_write_scenarios(f, &v);
 	rr_write_impact(f, &v);
