@@ -9,104 +9,20 @@
  * visits and the visits themselves.  No root needed.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
-#include "util/fsutil.h"
 #include "run/run_report.h"
 #include "run/run_report_fmt.h"
 #include "run/svg.h"
 #include "lib/testlib.h"
 #include "lib/testns.h"
+#include "lib/report_fixture.h"
 
-#define FIXTURE "tests/data/run-results.json"
 #define CSV_HEADER "config,group,knob,knob_value,round,baseline_visit,metric,unit,value\n"
-
-/* Each test's directory lives in root, made and removed by the runner
- * process (unchecked fixture), so a failed test leaves nothing behind. */
-static char root[64], dir[96];
-
-static void root_make(void)
-{
-	snprintf(root, sizeof(root), "/tmp/dplab-report-%d", getpid());
-	if (mkdir(root, 0700) && errno != EEXIST)
-		fprintf(stderr, "run_report: mkdir %s: %s\n", root, strerror(errno));
-}
-
-static void root_remove(void)
-{
-	char failed[256];
-
-	if (rm_tree(root, failed, sizeof(failed)))
-		fprintf(stderr, "run_report: rm -r %s: %s\n", root, failed);
-}
-
-static json_t *fixture(void)
-{
-	json_error_t jerr;
-	json_t *doc = json_load_file(FIXTURE, 0, &jerr);
-
-	ck_assert_msg(doc, "%s: %s (line %d)", FIXTURE, jerr.text, jerr.line);
-	return doc;
-}
-
-static void make_dir(void)
-{
-	snprintf(dir, sizeof(dir), "%s/t-XXXXXX", root);
-	ck_assert_msg(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-}
-
-static void remove_dir(void)
-{
-	char failed[256];
-
-	if (dir[0])
-		ck_assert_msg(!rm_tree(dir, failed, sizeof(failed)), "rm -r %s: %s", dir, failed);
-	dir[0] = '\0';
-}
-
-/* The whole file, NUL-terminated (caller frees). */
-static char *slurp(const char *path)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = fopen(path, "r"), *m;
-	int c;
-
-	ck_assert_msg(f, "%s: %s", path, strerror(errno));
-	m = open_memstream(&buf, &len);
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, m);
-	fclose(f);
-	fclose(m);
-	return buf;
-}
-
-static void write_report(void)
-{
-	char err[512] = "";
-	json_t *doc = fixture();
-
-	make_dir();
-	ck_assert_msg(!run_report_write(doc, dir, err, sizeof(err)), "run_report_write: %s", err);
-	json_decref(doc);
-}
-
-/* The text between two headings (to the end when `to` is NULL). */
-static char *section(const char *md, const char *from, const char *to)
-{
-	const char *a = strstr(md, from), *b;
-
-	ck_assert_msg(a, "report.md has no \"%s\"", from);
-	b = to ? strstr(a, to) : a + strlen(a);
-	ck_assert_msg(b, "report.md has no \"%s\" after \"%s\"", to, from);
-	return strndup(a, b - a);
-}
 
 START_TEST(test_format)
 {
@@ -211,15 +127,14 @@ END_TEST
 START_TEST(test_report_md)
 {
 	static const char *const scenario_heads[] = { "| A: ", "| B: ", "| C: ", "| D: ", "| E: " };
-	char path[128], *md, *sc, *imp, *on, *off, row[64];
-	json_t *doc = fixture(), *k;
+	char path[128], *md, *sc;
 	size_t i;
 
-	write_report();
-	snprintf(path, sizeof(path), "%s/report.md", dir);
-	md = slurp(path);
+	report_write();
+	snprintf(path, sizeof(path), "%s/report.md", report_dir);
+	md = report_slurp(path);
 	/* The sections, in order. */
-	sc = section(md, "## Machine", "## Scenarios A–E");
+	sc = report_section(md, "## Machine", "## Scenarios A–E");
 	ck_assert_ptr_nonnull(strstr(sc, "6.18.44"));
 	ck_assert_ptr_nonnull(strstr(sc, "node1 eth0: veth"));
 	ck_assert_ptr_nonnull(strstr(sc, "### Attach mechanisms actually used"));
@@ -234,7 +149,7 @@ START_TEST(test_report_md)
 	ck_assert_ptr_nonnull(strstr(md, "54 visits, 3 pairs per comparison first"));
 	ck_assert_ptr_nonnull(strstr(md, "interrupted"));
 
-	sc = section(md, "## Scenarios A–E", "## Per-tuning-point impact");
+	sc = report_section(md, "## Scenarios A–E", "## Per-tuning-point impact");
 	for (i = 0; i < 5; i++)
 		ck_assert_msg(strstr(sc, scenario_heads[i]), "no column %s", scenario_heads[i]);
 	ck_assert_ptr_nonnull(strstr(sc, "| UDP NDR (pps) | 400,000 (3 visits) |"));
@@ -245,9 +160,43 @@ START_TEST(test_report_md)
 	ck_assert_ptr_null(strstr(sc, "UDP PDR"));	/* not measured: no row */
 	free(sc);
 
-	imp = section(md, "## Per-tuning-point impact", "## Service sweep");
-	on = section(imp, "### Switched on from A", "### Switched off from E");
-	off = section(imp, "### Switched off from E", "### Scenarios against A");
+	sc = report_section(md, "## Service sweep", "## Map fill");
+	ck_assert_ptr_nonnull(strstr(sc, "last service in kube-proxy's chain"));
+	ck_assert_ptr_nonnull(strstr(sc, "| Services | service_lb=iptables | service_lb=tc | "
+					 "service_lb=socket |"));
+	ck_assert_ptr_nonnull(strstr(sc, "| 1000 | 9,800 (3 visits) | 23,900 (3 visits) |"));
+	ck_assert_ptr_nonnull(strstr(sc, "### Request latency p99 (µs)"));
+	ck_assert_ptr_nonnull(strstr(sc, "(charts/sweep_conn_per_s.svg)"));
+	free(sc);
+
+	sc = report_section(md, "## Map fill", "## Charts");
+	ck_assert_ptr_nonnull(strstr(sc, "- **E**: node1 tc_lb/ct 14/524288, "
+					 "node2 tc_lb/ct 9/524288"));
+	ck_assert_ptr_null(strstr(sc, "**A**"));
+	free(sc);
+	sc = report_section(md, "## Notes", NULL);
+	ck_assert_ptr_nonnull(strstr(sc, "host_routing=bpf is not in force"));
+	ck_assert_ptr_nonnull(strstr(sc, "NDR search did not converge"));
+	ck_assert_ptr_nonnull(strstr(sc, "**B** tcp_gbps: 3 visits failed: iperf3"));
+	free(sc);
+	free(md);
+	report_remove_dir();
+}
+END_TEST
+
+/* The effect tables: cells, placebo rows, summaries, how to read them. */
+START_TEST(test_report_impact)
+{
+	char path[128], *md, *imp, *on, *off, row[64];
+	json_t *doc = report_fixture(), *k;
+	size_t i;
+
+	report_write();
+	snprintf(path, sizeof(path), "%s/report.md", report_dir);
+	md = report_slurp(path);
+	imp = report_section(md, "## Per-tuning-point impact", "## Service sweep");
+	on = report_section(imp, "### Switched on from A", "### Switched off from E");
+	off = report_section(imp, "### Switched off from E", "### Scenarios against A");
 	json_array_foreach(json_object_get(doc, "knobs"), i, k) {
 		snprintf(row, sizeof(row), "\n| %s", json_string_value(k));
 		ck_assert_msg(strstr(on, row), "knob %s has no row switched on",
@@ -283,7 +232,7 @@ START_TEST(test_report_md)
 					  "4 equivalent, 3 undecided."));
 	free(on);
 	free(off);
-	on = section(imp, "### Scenarios against A", "**How to read.**");
+	on = report_section(imp, "### Scenarios against A", "**How to read.**");
 	ck_assert_ptr_nonnull(strstr(on, "| B against A | −12.5% [−15.0, −10.0] worse |"));
 	ck_assert_ptr_nonnull(strstr(on, "| E against A | +20.8% [+18.2, +23.2] better |"));
 	ck_assert_ptr_null(strstr(on, "| A against A"));
@@ -291,7 +240,7 @@ START_TEST(test_report_md)
 	ck_assert_ptr_nonnull(strstr(on, "Verdict summary: 4 effect better, 5 effect worse, "
 					 "4 equivalent, 0 undecided (1 with too few pairs)."));
 	free(on);
-	on = section(imp, "**How to read.**", NULL);
+	on = report_section(imp, "**How to read.**", NULL);
 	ck_assert_ptr_nonnull(strstr(on, "B k B k' B"));
 	ck_assert_ptr_nonnull(strstr(on, "TOST"));
 	ck_assert_ptr_nonnull(strstr(on, "Pairs: 3 first, up to 8 for an undecided headline row "
@@ -303,28 +252,9 @@ START_TEST(test_report_md)
 	free(on);
 	free(imp);
 
-	sc = section(md, "## Service sweep", "## Map fill");
-	ck_assert_ptr_nonnull(strstr(sc, "last service in kube-proxy's chain"));
-	ck_assert_ptr_nonnull(strstr(sc, "| Services | service_lb=iptables | service_lb=tc | "
-					 "service_lb=socket |"));
-	ck_assert_ptr_nonnull(strstr(sc, "| 1000 | 9,800 (3 visits) | 23,900 (3 visits) |"));
-	ck_assert_ptr_nonnull(strstr(sc, "### Request latency p99 (µs)"));
-	ck_assert_ptr_nonnull(strstr(sc, "(charts/sweep_conn_per_s.svg)"));
-	free(sc);
-
-	sc = section(md, "## Map fill", "## Charts");
-	ck_assert_ptr_nonnull(strstr(sc, "- **E**: node1 tc_lb/ct 14/524288, "
-					 "node2 tc_lb/ct 9/524288"));
-	ck_assert_ptr_null(strstr(sc, "**A**"));
-	free(sc);
-	sc = section(md, "## Notes", NULL);
-	ck_assert_ptr_nonnull(strstr(sc, "host_routing=bpf is not in force"));
-	ck_assert_ptr_nonnull(strstr(sc, "NDR search did not converge"));
-	ck_assert_ptr_nonnull(strstr(sc, "**B** tcp_gbps: 3 visits failed: iperf3"));
-	free(sc);
 	free(md);
 	json_decref(doc);
-	remove_dir();
+	report_remove_dir();
 }
 END_TEST
 
@@ -335,20 +265,20 @@ START_TEST(test_empty_document)
 				"finished", "complete", 0, "stop_reason", "configs");
 	char err[512] = "", path[128], *md, *csv;
 
-	make_dir();
-	ck_assert_msg(!run_report_write(doc, dir, err, sizeof(err)), "run_report_write: %s", err);
-	snprintf(path, sizeof(path), "%s/report.md", dir);
-	md = slurp(path);
+	report_make_dir();
+	ck_assert_msg(!run_report_write(doc, report_dir, err, sizeof(err)), "run_report_write: %s", err);
+	snprintf(path, sizeof(path), "%s/report.md", report_dir);
+	md = report_slurp(path);
 	ck_assert_ptr_nonnull(strstr(md, "**Running**"));
 	ck_assert_ptr_nonnull(strstr(md, "| bandwidth_manager | not in this plan |"));
 	ck_assert_ptr_nonnull(strstr(md, "No scenario configs in this plan."));
-	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	csv = slurp(path);
+	snprintf(path, sizeof(path), "%s/results.csv", report_dir);
+	csv = report_slurp(path);
 	ck_assert_str_eq(csv, CSV_HEADER);
 	free(md);
 	free(csv);
 	json_decref(doc);
-	remove_dir();
+	report_remove_dir();
 }
 END_TEST
 
@@ -356,7 +286,7 @@ START_TEST(test_results_csv)
 {
 	char path[128], *csv, *line, *save = NULL;
 	size_t i, want = 0, rows = 0;
-	json_t *doc = fixture(), *c, *v;
+	json_t *doc = report_fixture(), *c, *v;
 
 	/* One row per value of every visit, one per config not measured. */
 	json_array_foreach(json_object_get(doc, "visits"), i, v)
@@ -364,9 +294,9 @@ START_TEST(test_results_csv)
 	json_array_foreach(json_object_get(doc, "configs"), i, c)
 		if (strcmp(json_string_value(json_object_get(c, "status")), "measured"))
 			want++;
-	write_report();
-	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	csv = slurp(path);
+	report_write();
+	snprintf(path, sizeof(path), "%s/results.csv", report_dir);
+	csv = report_slurp(path);
 	ck_assert_msg(!strncmp(csv, "config,group,knob,", 18), "header: %.80s", csv);
 	ck_assert_msg(!strncmp(csv, CSV_HEADER, strlen(CSV_HEADER)), "header: %.80s", csv);
 	ck_assert_ptr_nonnull(strstr(csv, "\nA,scenario,,,0,true,udp_ndr_pps,pps,400000\n"));
@@ -385,7 +315,7 @@ START_TEST(test_results_csv)
 	ck_assert_uint_eq(rows, 232);	/* the fixture as written */
 	free(csv);
 	json_decref(doc);
-	remove_dir();
+	report_remove_dir();
 }
 END_TEST
 
@@ -404,14 +334,14 @@ START_TEST(test_charts_are_xml)
 
 	if (sh("python3 -c 'import xml.dom.minidom' 2>/dev/null"))
 		test_skip("python3 with xml.dom.minidom is missing: cannot check the SVG files");
-	write_report();
-	snprintf(path, sizeof(path), "%s/report.md", dir);
-	md = slurp(path);
+	report_write();
+	snprintf(path, sizeof(path), "%s/report.md", report_dir);
+	md = report_slurp(path);
 	for (i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
-		snprintf(path, sizeof(path), "%s/charts/%s", dir, expected[i]);
+		snprintf(path, sizeof(path), "%s/charts/%s", report_dir, expected[i]);
 		ck_assert_msg(!access(path, R_OK), "%s was not written", expected[i]);
 	}
-	snprintf(path, sizeof(path), "%s/charts", dir);
+	snprintf(path, sizeof(path), "%s/charts", report_dir);
 	d = opendir(path);
 	ck_assert_ptr_nonnull(d);
 	while ((e = readdir(d))) {
@@ -432,74 +362,36 @@ START_TEST(test_charts_are_xml)
 			  "  assert d.tagName==\"svg\" and d.getAttribute(\"viewBox\"), "
 			  "\"no <svg viewBox>\"\n"
 			  " except Exception as e:\n"
-			  "  sys.exit(\"%%s: %%s\" %% (f, e))' %s/charts/*.svg", dir),
+			  "  sys.exit(\"%%s: %%s\" %% (f, e))' %s/charts/*.svg", report_dir),
 		      "an SVG file is not well-formed (see stderr)");
 	/* 5 scenario metrics, 5 + 4 impact (no effect on tcp for one), 3 sweep. */
 	ck_assert_int_ge(n, 12);
 	/* Nothing measured for udp_pdr_pps: no chart. */
-	snprintf(path, sizeof(path), "%s/charts/scenarios_udp_pdr_pps.svg", dir);
+	snprintf(path, sizeof(path), "%s/charts/scenarios_udp_pdr_pps.svg", report_dir);
 	ck_assert(access(path, F_OK));
 	free(md);
-	remove_dir();
+	report_remove_dir();
 }
 END_TEST
 
 START_TEST(test_write_error_names_file)
 {
 	char err[512] = "", sub[128];
-	json_t *doc = fixture();
+	json_t *doc = report_fixture();
 
-	make_dir();
-	snprintf(sub, sizeof(sub), "%s/file", dir);
+	report_make_dir();
+	snprintf(sub, sizeof(sub), "%s/file", report_dir);
 	ck_assert(!sh("touch %s", sub));
 	ck_assert_int_lt(run_report_write(doc, sub, err, sizeof(err)), 0);
 	ck_assert_msg(strstr(err, sub), "the error names the path: %s", err);
 	json_decref(doc);
-	remove_dir();
+	report_remove_dir();
 }
 END_TEST
 
-/* The effect of metric in the config named name. */
-static json_t *effect_of(json_t *doc, const char *name, const char *metric)
-{
-	json_t *c;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "configs"), i, c)
-		if (!strcmp(json_string_value(json_object_get(c, "name")), name))
-			return json_object_get(json_object_get(c, "effect"), metric);
-	ck_abort_msg("the fixture has no config %s", name);
-	return NULL;
-}
-
-/* The fixture as B: another kernel, A's NDR 10% higher, the config of
- * group "config" gone, host_routing=bpf's NDR effect flipped to worse and
- * masquerade=bpf's changed from equivalent to undecided. */
-static json_t *b_document(void)
-{
-	json_t *doc = fixture(), *cfgs = json_object_get(doc, "configs"), *res, *e;
-	size_t i;
-
-	json_object_set_new(json_object_get(doc, "machine"), "kernel", json_string("6.19.1"));
-	res = json_object_get(json_object_get(json_array_get(cfgs, 0), "results"), "udp_ndr_pps");
-	json_object_set_new(res, "median", json_integer(440000));
-	json_object_set_new(res, "min", json_integer(438000));
-	json_object_set_new(res, "max", json_integer(442000));
-	for (i = json_array_size(cfgs); i-- > 0;)
-		if (!strcmp(json_string_value(json_object_get(json_array_get(cfgs, i), "group")),
-			    "config"))
-			json_array_remove(cfgs, i);
-	e = effect_of(doc, "A+host_routing=bpf", "udp_ndr_pps");
-	json_object_set_new(e, "percent", json_real(-5.0));
-	json_object_set_new(e, "better", json_false());
-	e = effect_of(doc, "A+masquerade=bpf", "udp_ndr_pps");
-	json_object_set_new(e, "verdict", json_string("undecided"));
-	return doc;
-}
-
 START_TEST(test_verdict_diff)
 {
-	json_t *a = fixture(), *b = b_document();
+	json_t *a = report_fixture(), *b = report_b_document();
 	struct rr_verdict_diff diff;
 	struct rr_doc da, db;
 	char err[256];
@@ -517,7 +409,7 @@ START_TEST(test_verdict_diff)
 	ck_assert_str_eq(diff.flip[0].config, "A+host_routing=bpf");
 	ck_assert_str_eq(diff.flip[0].metric, "udp_ndr_pps");
 	/* A descriptive cell has no verdict to change. */
-	json_object_set_new(effect_of(b, "A+masquerade=bpf", "udp_loss_pct"), "percent",
+	json_object_set_new(report_effect_of(b, "A+masquerade=bpf", "udp_loss_pct"), "percent",
 			    json_real(40));
 	rr_verdict_diff(&db, &da, &diff);
 	ck_assert_int_eq(diff.changed, 2);
@@ -537,7 +429,7 @@ START_TEST(test_compare)
 
 	if (access(dplab, X_OK))
 		test_skip("%s is not built (set DPLAB)", dplab);
-	rc = sh_out(out, sizeof(out), 0, "%s compare %s %s", dplab, FIXTURE, FIXTURE);
+	rc = sh_out(out, sizeof(out), 0, "%s compare %s %s", dplab, REPORT_FIXTURE, REPORT_FIXTURE);
 	ck_assert_msg(rc == 0, "dplab compare exited %d: %.400s", rc, out);
 	ck_assert_ptr_nonnull(strstr(out, "# dplab compare"));
 	ck_assert_ptr_nonnull(strstr(out, "## Machine"));
@@ -555,38 +447,38 @@ START_TEST(test_compare)
 	ck_assert_ptr_null(strstr(out, "### Only in"));
 	ck_assert_ptr_nonnull(strstr(out, "every config is in both"));
 
-	make_dir();
-	snprintf(path, sizeof(path), "%s/cmp.md", dir);
-	rc = sh("%s compare --out %s %s %s", dplab, path, FIXTURE, FIXTURE);
+	report_make_dir();
+	snprintf(path, sizeof(path), "%s/cmp.md", report_dir);
+	rc = sh("%s compare --out %s %s %s", dplab, path, REPORT_FIXTURE, REPORT_FIXTURE);
 	ck_assert_int_eq(rc, 0);
 	ck_assert(!access(path, R_OK));
 
 	/* Bad input: exit 2, the message names the file and the reason. */
-	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/missing.json", dplab, FIXTURE, dir);
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/missing.json", dplab, REPORT_FIXTURE, report_dir);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(out, "missing.json") && strstr(out, "No such file"), "%s", out);
-	ck_assert(!sh("echo '{\"schema\": 7}' > %s/other.json", dir));
-	rc = sh_out(out, sizeof(out), 1, "%s compare %s/other.json %s", dplab, dir, FIXTURE);
+	ck_assert(!sh("echo '{\"schema\": 7}' > %s/other.json", report_dir));
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s/other.json %s", dplab, report_dir, REPORT_FIXTURE);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(out, "other.json") && strstr(out, "schema"), "%s", out);
-	ck_assert(!sh("echo '{\"schema\": 1, \"configs\": []}' > %s/old.json", dir));
-	rc = sh_out(out, sizeof(out), 1, "%s compare %s/old.json %s", dplab, dir, FIXTURE);
+	ck_assert(!sh("echo '{\"schema\": 1, \"configs\": []}' > %s/old.json", report_dir));
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s/old.json %s", dplab, report_dir, REPORT_FIXTURE);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(out, "old.json: made before the paired-visit protocol (schema 1): "
 			      "run it again"), "%s", out);
-	ck_assert(!sh("echo '{\"schema\": 2,' > %s/broken.json", dir));
-	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/broken.json", dplab, FIXTURE, dir);
+	ck_assert(!sh("echo '{\"schema\": 2,' > %s/broken.json", report_dir));
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/broken.json", dplab, REPORT_FIXTURE, report_dir);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(out, "broken.json:") && strstr(out, "not valid JSON"), "%s", out);
-	ck_assert_int_eq(sh("%s compare %s >/dev/null 2>&1", dplab, FIXTURE), 2);
+	ck_assert_int_eq(sh("%s compare %s >/dev/null 2>&1", dplab, REPORT_FIXTURE), 2);
 
 	/* B: another kernel, A's NDR 10% higher, one config fewer, one verdict
 	 * flipped and one changed. */
-	doc = b_document();
-	snprintf(path, sizeof(path), "%s/b.json", dir);
+	doc = report_b_document();
+	snprintf(path, sizeof(path), "%s/b.json", report_dir);
 	ck_assert(!json_dump_file(doc, path, 0));
 	json_decref(doc);
-	rc = sh_out(out, sizeof(out), 0, "%s compare %s %s", dplab, FIXTURE, path);
+	rc = sh_out(out, sizeof(out), 0, "%s compare %s %s", dplab, REPORT_FIXTURE, path);
 	ck_assert_msg(rc == 0, "dplab compare exited %d: %.400s", rc, out);
 	ck_assert_ptr_nonnull(strstr(out, "| Item | A: lab1, kernel 6.18.44 | "
 					  "B: lab1, kernel 6.19.1 |"));
@@ -602,7 +494,7 @@ START_TEST(test_compare)
 	ck_assert_ptr_nonnull(strstr(out, "### Only in A\n\n- profile \"fast\", tuned (config)\n"));
 	ck_assert_ptr_null(strstr(out, "### Only in B"));
 	ck_assert_int_eq(sh("%s compare --help >/dev/null", dplab), 0);
-	remove_dir();
+	report_remove_dir();
 }
 END_TEST
 
@@ -611,12 +503,13 @@ static Suite *run_report_suite(void)
 	Suite *s = suite_create("run_report");
 	TCase *tc = tcase_create("report");
 
-	tcase_add_unchecked_fixture(tc, root_make, root_remove);
+	tcase_add_unchecked_fixture(tc, report_root_make, report_root_remove);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_effect_cells);
 	tcase_add_test(tc, test_doc_rejected);
 	tcase_add_test(tc, test_report_md);
+	tcase_add_test(tc, test_report_impact);
 	tcase_add_test(tc, test_empty_document);
 	tcase_add_test(tc, test_results_csv);
 	tcase_add_test(tc, test_charts_are_xml);
