@@ -454,20 +454,24 @@ START_TEST(test_compare)
 	ck_assert(!access(path, R_OK));
 
 	/* Bad input: exit 2, the message names the file and the reason. */
-	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/missing.json", dplab, REPORT_FIXTURE, report_dir);
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/missing.json", dplab, REPORT_FIXTURE,
+		    report_dir);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(out, "missing.json") && strstr(out, "No such file"), "%s", out);
 	ck_assert(!sh("echo '{\"schema\": 7}' > %s/other.json", report_dir));
-	rc = sh_out(out, sizeof(out), 1, "%s compare %s/other.json %s", dplab, report_dir, REPORT_FIXTURE);
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s/other.json %s", dplab, report_dir,
+		    REPORT_FIXTURE);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(out, "other.json") && strstr(out, "schema"), "%s", out);
 	ck_assert(!sh("echo '{\"schema\": 1, \"configs\": []}' > %s/old.json", report_dir));
-	rc = sh_out(out, sizeof(out), 1, "%s compare %s/old.json %s", dplab, report_dir, REPORT_FIXTURE);
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s/old.json %s", dplab, report_dir,
+		    REPORT_FIXTURE);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(out, "old.json: made before the paired-visit protocol (schema 1): "
 			      "run it again"), "%s", out);
 	ck_assert(!sh("echo '{\"schema\": 2,' > %s/broken.json", report_dir));
-	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/broken.json", dplab, REPORT_FIXTURE, report_dir);
+	rc = sh_out(out, sizeof(out), 1, "%s compare %s %s/broken.json", dplab, REPORT_FIXTURE,
+		    report_dir);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_msg(strstr(out, "broken.json:") && strstr(out, "not valid JSON"), "%s", out);
 	ck_assert_int_eq(sh("%s compare %s >/dev/null 2>&1", dplab, REPORT_FIXTURE), 2);
