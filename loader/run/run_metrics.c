@@ -18,6 +18,7 @@ const struct run_metric_def run_metrics[M_COUNT] = {
 	[M_RTT_P99] = { "rtt_p99_us", "RTT p99", "µs", false, W_RTT, SCORED },
 	[M_RTT_P999] = { "rtt_p999_us", "RTT p99.9", "µs", false, W_RTT, DESCR },
 	[M_TCP_GBPS] = { "tcp_gbps", "TCP throughput", "Gbit/s", true, W_TCP, SCORED },
+	[M_TCP_CPU] = { "tcp_cpu_pct_per_gbps", "TCP CPU per Gbit/s", "%", false, W_TCP, SCORED },
 	[M_CONN_P50] = { "conn_p50_us", "Connect latency p50", "µs", false, W_CONN, SCORED, true },
 	[M_CONN_P99] = { "conn_p99_us", "Connect latency p99", "µs", false, W_CONN, SCORED },
 	[M_CONN_RATE] = { "conn_per_s", "Connections", "conn/s", true, W_CONN, DESCR },

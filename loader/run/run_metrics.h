@@ -21,6 +21,7 @@ enum run_metric {
 	M_RTT_P99,
 	M_RTT_P999,
 	M_TCP_GBPS,		/* tcp_gbps: iperf3 pod -> pod */
+	M_TCP_CPU,		/* tcp_cpu_pct_per_gbps: network softirq CPU per Gbit/s */
 	M_CONN_P50,		/* conn_p50_us: connect() latency via the VIP at a fixed rate */
 	M_CONN_P99,
 	M_CONN_RATE,		/* conn_per_s: connections achieved at that rate */

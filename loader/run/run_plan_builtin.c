@@ -79,7 +79,7 @@ double run_workload_secs(const struct run_params *p, enum run_workload w)
 	case W_STREAM:
 	case W_BPF: return p->stream_secs + 1.0;
 	case W_RTT: return p->rtt_secs + 0.8;
-	case W_TCP: return p->tcp_secs + 0.6;
+	case W_TCP: return p->tcp_secs + 1.6;
 	case W_CONN:
 	case W_NODEPORT: return p->conn_secs + 0.2;
 	case W_REQ: return p->req_secs + 0.1;

@@ -233,7 +233,7 @@ static bool measure(struct run_ctx *x, int i, double *vals, json_t *errs,
 			return false;
 		for (m = 0; m < M_COUNT; m++)
 			if (run_metrics[m].workload == (enum run_workload)w &&
-			    (ret || !isfinite(vals[m])))
+			    (ret || (!isfinite(vals[m]) && run_metrics[m].role == ROLE_SCORED)))
 				json_object_set_new(errs, run_metrics[m].id,
 						    json_string(ret ? err : "no value in the result"));
 		if (ret)

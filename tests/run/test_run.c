@@ -193,6 +193,48 @@ static void tiny_plan_dir(char *dir, char *plan, size_t len)
 	fclose(f);
 }
 
+/* A compared config's effect on metric: its pairs and a verdict word. */
+static void check_effect(json_t *cfg, const char *metric)
+{
+	json_t *e = json_object_get(json_object_get(cfg, "effect"), metric);
+	const char *v = json_string_value(json_object_get(e, "verdict"));
+
+	ck_assert_msg(e, "%s: no effect on %s", json_string_value(json_object_get(cfg, "name")),
+		      metric);
+	ck_assert_int_ge(json_integer_value(json_object_get(e, "pairs")), 2);
+	ck_assert_msg(v && (!strcmp(v, "effect") || !strcmp(v, "equivalent") ||
+			    !strcmp(v, "undecided")), "verdict '%s'", v ? v : "(none)");
+}
+
+/* Every knob visit sits between two visits of its baseline, in the same round. */
+static void check_visit_order(json_t *doc)
+{
+	json_t *visits = json_object_get(doc, "visits"), *v, *cfg;
+	size_t i, n = json_array_size(visits), knob_visits = 0;
+	const char *base;
+
+	json_array_foreach(visits, i, v) {
+		if (json_is_true(json_object_get(v, "baseline")))
+			continue;
+		cfg = NULL;
+		for (size_t j = 0; j < json_array_size(json_object_get(doc, "configs")); j++) {
+			json_t *c = json_array_get(json_object_get(doc, "configs"), j);
+
+			if (json_equal(json_object_get(c, "name"), json_object_get(v, "config")))
+				cfg = c;
+		}
+		ck_assert(cfg);
+		base = json_string_value(json_object_get(cfg, "baseline"));
+		ck_assert_msg(base && i > 0 && i + 1 < n, "visit %zu is not flanked", i);
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(visits, i - 1),
+								   "config")), base);
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(visits, i + 1),
+								   "config")), base);
+		knob_visits++;
+	}
+	ck_assert_int_eq(knob_visits, 6 * 2);	/* six compared configs, two pairs */
+}
+
 START_TEST(test_quick_tiny_plan)
 {
 	char dir[] = "/tmp/dplab-test-run.XXXXXX", cmd[1024], out[16384], before[512],
@@ -217,15 +259,21 @@ START_TEST(test_quick_tiny_plan)
 	ck_assert_msg(doc, "results.json: %s", je.text);
 	ck_assert(json_is_true(json_object_get(doc, "complete")));
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "knobs")), KNOB_COUNT);
-	/* A-E, A+service_lb=socket, A again */
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(doc, "plan"),
+							    "pairs")), 2);
+	/* A-E, A+service_lb=socket, A placebo */
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "configs")), 7);
 	json_array_foreach(json_object_get(doc, "configs"), i, cfg) {
-		json_t *r = json_object_get(json_object_get(cfg, "results"), "conn_per_s");
+		json_t *r = json_object_get(json_object_get(cfg, "results"), "conn_p50_us");
 
 		ck_assert_msg(!strcmp(json_string_value(json_object_get(cfg, "status")),
 				      "measured"), "config %zu not measured:\n%s", i, out);
-		ck_assert_int_eq(json_array_size(json_object_get(r, "samples")), 1);
+		ck_assert_int_ge(json_array_size(json_object_get(r, "samples")), 2);
+		if (json_object_get(cfg, "baseline") && !json_is_null(json_object_get(cfg,
+										   "baseline")))
+			check_effect(cfg, "conn_p50_us");
 	}
+	check_visit_order(doc);
 	text = json_dumps(doc, 0);
 	check_knobs("results.json", text);
 	free(text);
@@ -279,6 +327,7 @@ START_TEST(test_interrupted_run)
 	json_array_foreach(json_object_get(doc, "configs"), i, cfg)
 		measured += !strcmp(json_string_value(json_object_get(cfg, "status")), "measured");
 	ck_assert_msg(measured >= 1 && measured < 7, "%zu configs measured:\n%s", measured, out);
+	ck_assert_int_ge(json_array_size(json_object_get(doc, "visits")), 1);
 	json_decref(doc);
 	snprintf(path, sizeof(path), "%s/out/report.md", dir);
 	ck_assert_msg(!access(path, F_OK), "no report.md after the interruption");
