@@ -2,13 +2,17 @@
 /*
  * `dplab run` inside: what the runner's modules share.
  *
- *   cmd_run.c         the command: options, the loop over configurations,
- *                     progress, Ctrl-C, teardown
- *   run_plan.c        plan files and their expansion
+ *   cmd_run.c         the command: options, the rounds of visits, the
+ *                     attribution pass, progress, Ctrl-C, teardown
+ *   run_plan*.c       plan files and their expansion into configurations
+ *   run_schedule.c    the interleaved, randomised visit order (B k B k' B)
+ *   run_visit.c       one visit: switch, steer, flush, wait for quiet, measure
+ *   run_cpu.c         CPU placement, RPS steering, the softirq meter
  *   run_cluster.c     the cluster through `dplab up/set/status/down`
- *   run_workloads.c   one repetition of a workload -> samples
+ *   run_workloads.c   one run of a workload -> values of its metrics
  *   run_reflect.c     the XDP reflector the RTT workload needs
- *   run_results.c     results.json: samples, summaries, effects
+ *   run_results.c     results.json: visits, samples, summaries
+ *   run_effects.c     paired effects and verdicts (run_stats.c: the statistics)
  *   run_report*.c     report.md, results.csv, charts
  */
 #ifndef DPLAB_LOADER_RUN_H

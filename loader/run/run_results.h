@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * results.json of `dplab run` (schema: docs/run-json.md): built as the run
- * goes, summarised (median, min-max, effect against the baseline, "within
- * noise") and saved after every configuration.
+ * results.json of `dplab run` (schema 2: docs/run-json.md): built as the
+ * run goes (every visit, and each config's samples), summarised (medians;
+ * paired effects with intervals and verdicts, run_effects.c) and saved
+ * after every few visits.
  */
 #ifndef DPLAB_LOADER_RUN_RESULTS_H
 #define DPLAB_LOADER_RUN_RESULTS_H
