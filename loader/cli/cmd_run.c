@@ -363,6 +363,10 @@ static int start(struct run_ctx *x, struct run_schedule *s, const char *out)
 	for (i = 0; i < s->n_groups; i++)
 		pg.pass_left += (2 * s->g[i].n + 1) * p->p.pairs;
 	pg.guess = first_pass_secs(p) / (pg.pass_left ? pg.pass_left : 1);
+	if (first_pass_secs(p) > p->p.budget_secs)
+		run_results_note(x->doc, "the first pass (%d pairs) is planned at about %.0f s, "
+				 "over the budget of %.0f s: no further pairs", p->p.pairs,
+				 first_pass_secs(p), p->p.budget_secs);
 	printf("dplab run: plan %s, %d configurations, %d pairs first (up to %d), seed %lu, "
 	       "generator on CPU %d, datapath on CPU %d; results in %s\n", p->name,
 	       p->n_configs, p->p.pairs, p->p.max_pairs, s->seed, x->cpus.gen, x->cpus.dp, out);

@@ -26,6 +26,7 @@
 #define LOCAL_PORTS "1024-65535"	/* connect loops: not bounded by 32768-60999 */
 #define TAIL_SAMPLES 100000	/* samples a p99.9 needs (100 beyond it) */
 #define IPERF_OMIT_S 1		/* iperf3's slow start and warm-up, not counted */
+#define CONN_HELD 0.97		/* of the scheduled connects, done for a valid latency */
 #define IPERF_PORT 5201
 
 /*
@@ -264,6 +265,30 @@ static int tcp(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 	return 0;
 }
 
+/*
+ * A connect latency counts only at the rate it was asked for: not when
+ * connects were left undone (the path or the server could not keep up),
+ * nor when the client's port range allows no more than that rate (then
+ * the ports, not the datapath, would set it).  false with err.
+ */
+static bool conn_rate_held(json_t *j, const char *what, char *err, size_t len)
+{
+	double scheduled = num(j, "scheduled", NULL), done = num(j, "connections", NULL);
+	double rate = num(j, "rate", NULL), bound = num(j, "port_bound_per_s", NULL);
+
+	if (!(done >= CONN_HELD * scheduled)) {
+		snprintf(err, len, "%s: %.0f of %.0f connects done at %.0f/s: the rate was not held",
+			 what, done, scheduled, rate);
+		return false;
+	}
+	if (isfinite(bound) && !(rate < CONN_HELD * bound)) {
+		snprintf(err, len, "%s: %.0f/s is at the client's port-range bound (%.0f/s)", what,
+			 rate, bound);
+		return false;
+	}
+	return true;
+}
+
 static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT], char *err,
 		   size_t len)
 {
@@ -287,6 +312,10 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 	ret = run_json(x, what, NULL, run_workload_secs(p, w), &j, err, len, &a);
 	if (ret)
 		return ret;
+	if (w != W_REQ && !conn_rate_held(j, what, err, len)) {
+		json_decref(j);
+		return -EIO;
+	}
 	if (w == W_REQ) {
 		vals[M_REQ_P50] = num(j, "latency_us", "p50");
 		vals[M_REQ_P99] = num(j, "latency_us", "p99");
