@@ -26,8 +26,8 @@ void pg_usage(FILE *f)
 		"         --rate PPS | --bps BPS | --ndr | --pdr TOL\n"
 		"         [--size 64..1518|imix] [--syn] [--pcap FILE] [--flows N] [--duration S]\n"
 		"         [--src-ip A] [--dst-ip B] [--dst-port P] [--dst-mac MAC]\n"
-		"         [--trial-secs S] [--resolution PPS|P%%] [--max-iter N] [--lo PPS]\n"
-		"         [--hi PPS] [--max-rate PPS] [--allow-physical] [--lcore CPU]\n"
+		"         [--trial-secs S] [--final-secs S] [--resolution PPS|P%%] [--max-iter N]\n"
+		"         [--lo PPS] [--hi PPS] [--max-rate PPS] [--allow-physical] [--lcore CPU]\n"
 		"         [--json FILE|-]\n"
 		"       dplab-pktgen --receive (--iface IF [--netns NS] [--pmd P] | --pci BDF)\n"
 		"         --duration S [--allow-physical] [--lcore CPU] [--json FILE|-]\n"
@@ -45,11 +45,18 @@ void pg_usage(FILE *f)
 		"  --rate PPS       packets per second; or --bps BPS (on-wire bit/s)\n"
 		"  --ndr            RFC 2544 search for the highest rate without loss\n"
 		"  --pdr TOL        the same, loss at most TOL percent (e.g. 0.1)\n"
-		"  --trial-secs S   length of each search trial (default 2)\n"
+		"  --trial-secs S   length of each search trial (default 2); a trial whose\n"
+		"                   generator sent below 99%% of its rate is invalid, run\n"
+		"                   again once; invalid twice in a row ends the search\n"
+		"  --final-secs S   then confirm the rate found by a trial of S seconds,\n"
+		"                   stepping down by the resolution up to 3 times on loss\n"
+		"                   (default 0: no confirmation)\n"
 		"  --resolution R   stop when the bracket is within R pps, or R%% of the\n"
 		"                   failing rate with a %% sign (default 1%%)\n"
-		"  --max-iter N     trials at most (default 16)\n"
-		"  --lo PPS, --hi PPS  search range (default hi: --max-rate, lo: hi / 1000)\n"
+		"  --max-iter N     trials at most, before the confirmation (default 16)\n"
+		"  --lo PPS, --hi PPS  search range (default hi: --max-rate, lo: hi / 1000);\n"
+		"                   widened when hi passes (doubled, up to --max-rate) or\n"
+		"                   lo fails (halved, down to --max-rate / 1000)\n"
 		"  --size N|imix    frame size with FCS, 64..1518 (default 64), or simple\n"
 		"                   IMIX 7:4:1 of 64, 570 and 1518 bytes\n"
 		"  --syn            TCP SYNs, each from a new source port (connection setup);\n"
@@ -138,6 +145,10 @@ static int numeric(int c, const char *arg, struct pg_opts *o)
 		o->lcore = 0;
 		return 0;
 	}
+	if (c == 'G' && !strcmp(arg, "0")) {
+		o->final_secs = 0;
+		return 0;
+	}
 	if (c == 'D' && !strcmp(arg, "0")) {
 		o->tolerance = 0;
 		o->search = true;
@@ -151,6 +162,7 @@ static int numeric(int c, const char *arg, struct pg_opts *o)
 	case 'm': o->max_rate = v; break;
 	case 'd': o->duration = v; break;
 	case 'T': o->trial_secs = v; break;
+	case 'G': o->final_secs = v; break;
 	case 'L': o->lo = v; break;
 	case 'H': o->hi = v; break;
 	case 'D':
@@ -256,6 +268,7 @@ static const struct option long_opts[] = {
 	{ "json", 1, NULL, 'j' }, { "help", 0, NULL, 'h' },
 	{ "reflect", 0, NULL, 'F' }, { "syn", 0, NULL, 'Y' }, { "ndr", 0, NULL, 'Z' },
 	{ "pdr", 1, NULL, 'D' }, { "trial-secs", 1, NULL, 'T' },
+	{ "final-secs", 1, NULL, 'G' },
 	{ "resolution", 1, NULL, 'R' }, { "max-iter", 1, NULL, 'M' },
 	{ "lo", 1, NULL, 'L' }, { "hi", 1, NULL, 'H' }, { "pcap", 1, NULL, 'C' },
 	{ "receive", 0, NULL, 'V' }, { "pci", 1, NULL, 'X' }, { "rx-pci", 1, NULL, 'x' },

@@ -37,6 +37,7 @@ struct pg_opts {
 	bool search;
 	double tolerance;		/* loss ratio: 0 NDR, 0.001 for --pdr 0.1 */
 	double trial_secs, lo, hi, res_pps, res_rel;
+	double final_secs;		/* confirmation trial's length; 0: none */
 	int max_iter;
 };
 
@@ -59,6 +60,8 @@ static inline bool pg_opts_receives(const struct pg_opts *o)
 struct json_t;
 /* The "latency_ns" object of a histogram. */
 struct json_t *pg_latency_json(const struct pg_hist *h, bool round_trip);
+/* The "search" object of a search's result (err: pg_ndr_search's). */
+struct json_t *pg_search_json(const struct pg_ndr_result *ndr, int ndr_err);
 /* Write j (consumed) to o->json; 0 or -EIO. */
 int pg_json_emit(const struct pg_opts *o, struct json_t *j);
 

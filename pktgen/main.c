@@ -25,7 +25,6 @@
 #include "pcap_replay.h"
 
 #define NB_MBUFS 8191
-#define SHORTFALL 0.01	/* a trial's achieved rate may fall short by this */
 
 static volatile int stop;
 
@@ -34,7 +33,7 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* A search trial: the measuring loop at pps for trial_secs. */
+/* A search trial: the measuring loop at pps for the trial's secs. */
 struct trial_ctx {
 	const struct pg_opts *o;
 	struct pg_run_cfg rc;
@@ -50,6 +49,7 @@ static int trial(void *ctx, double pps, struct pg_trial_result *t)
 	int err;
 
 	tc->rc.pps = pps;
+	tc->rc.duration_s = t->secs;
 	err = pg_run(&tc->rc, r, &stop);
 	if (err)
 		return err;
@@ -58,26 +58,33 @@ static int trial(void *ctx, double pps, struct pg_trial_result *t)
 	t->achieved_pps = r->achieved_pps;
 	t->sent = r->sent;
 	t->received = r->received;
-	/* Over what the pacer offered: a generator that fell behind fails too. */
+	/* Over what the pacer offered; a generator that fell short is the search's to judge. */
 	t->loss_ratio = r->offered > r->received ?
 			(double)(r->offered - r->received) / r->offered : 0;
-	/* So does one that sent it all, but late: the rate was not offered. */
-	if (r->achieved_pps < pps * (1 - SHORTFALL) &&
-	    1 - r->achieved_pps / pps > t->loss_ratio)
-		t->loss_ratio = 1 - r->achieved_pps / pps;
 	t->p50_ns = pg_hist_percentile(&r->lat, 50);
 	t->p99_ns = pg_hist_percentile(&r->lat, 99);
 	t->max_ns = pg_hist_max(&r->lat);
-	if (t->loss_ratio <= tc->o->tolerance && pps > tc->best_pps) {
-		tc->best_pps = pps;
-		memcpy(tc->best, r, sizeof(*r));
-	}
 	return 0;
 }
 
+/* After the search judged the trial: its line, and its run kept if it is the result. */
 static void trial_print(void *ctx, int i, const struct pg_trial_result *t)
 {
-	pg_trial_line(((struct trial_ctx *)ctx)->out, i, t);
+	struct trial_ctx *tc = ctx;
+
+	pg_trial_line(tc->out, i, t);
+	/* a passing confirmation (always last) is the result, not a faster short trial */
+	if (t->pass && (t->final || t->offered_pps > tc->best_pps)) {
+		tc->best_pps = t->offered_pps;
+		memcpy(tc->best, tc->r, sizeof(*tc->r));
+	}
+}
+
+static const char *search_note(int err)
+{
+	return err == -ERANGE ? " (even the lowest rate lost too much)" :
+	       err == -E2BIG ? " (--max-iter reached before the resolution)" :
+	       err == -EAGAIN ? " (the generator fell short twice in a row)" : "";
 }
 
 static int search(const struct pg_opts *o, const struct pg_run_cfg *rc,
@@ -86,26 +93,31 @@ static int search(const struct pg_opts *o, const struct pg_run_cfg *rc,
 	static struct pg_run_result scratch;
 	static struct pg_ndr_result ndr;
 	struct pg_ndr_cfg nc = { .lo_pps = o->lo, .hi_pps = o->hi,
+				 .min_pps = o->lo < o->max_rate / 1000 ? o->lo : o->max_rate / 1000,
+				 .max_pps = o->max_rate,
 				 .resolution_pps = o->res_pps, .resolution_rel = o->res_rel,
 				 .loss_tolerance = o->tolerance, .max_iterations = o->max_iter,
+				 .trial_secs = o->trial_secs, .final_secs = o->final_secs,
 				 .print = trial_print };
 	struct trial_ctx tc = { .o = o, .rc = *rc, .r = &scratch, .best = res, .out = out };
 	int err;
 
-	tc.rc.duration_s = o->trial_secs;
 	tc.rc.live = NULL;
-	fprintf(out, "%s search: %.0f .. %.0f pps, %g s trials, loss tolerance %g%%\n",
-		o->tolerance ? "PDR" : "NDR", o->lo, o->hi, o->trial_secs, 100 * o->tolerance);
+	fprintf(out, "%s search: %.0f .. %.0f pps (widening to %.0f .. %.0f), %g s trials%s, "
+		"loss tolerance %g%%\n", o->tolerance ? "PDR" : "NDR", o->lo, o->hi, nc.min_pps,
+		nc.max_pps, o->trial_secs, o->final_secs ? ", then a confirmation" : "",
+		100 * o->tolerance);
 	err = pg_ndr_search(&nc, trial, &tc, &ndr);
-	if (err && err != -ERANGE && err != -E2BIG) {
+	if (err && err != -ERANGE && err != -E2BIG && err != -EAGAIN) {
 		fprintf(stderr, "dplab-pktgen: search: %s\n", strerror(-err));
 		return err;
 	}
 	if (!ndr.found)
 		memcpy(res, &scratch, sizeof(*res));
-	fprintf(out, "%s: %.0f pps after %d trials%s\n", o->tolerance ? "PDR" : "NDR", ndr.pps,
-		ndr.n_trials, err == -ERANGE ? " (even --lo lost too much)" :
-		err == -E2BIG ? " (--max-iter reached before the resolution)" : "");
+	fprintf(out, "%s: %.0f pps after %d trials%s%s\n%s\n", o->tolerance ? "PDR" : "NDR",
+		ndr.pps, ndr.n_trials, search_note(err),
+		o->final_secs && !err ? (ndr.confirmed ? ", confirmed" : ", NOT confirmed") : "",
+		ndr.stop_reason);
 	pg_summary(out, o, res);
 	return o->json ? pg_write_json(o, res, &ndr, err) : 0;
 }

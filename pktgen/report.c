@@ -48,9 +48,10 @@ void pg_summary(FILE *f, const struct pg_opts *o, const struct pg_run_result *r)
 
 void pg_trial_line(FILE *f, int i, const struct pg_trial_result *t)
 {
-	fprintf(f, "trial %2d: rate %10.0f pps  achieved %10.0f pps  sent %lu  received %lu  "
-		"loss %.4f%%  p99 %lu ns  %s\n", i + 1, t->offered_pps, t->achieved_pps,
-		t->sent, t->received, 100 * t->loss_ratio, t->p99_ns, t->pass ? "pass" : "fail");
+	fprintf(f, "%s %2d: rate %10.0f pps  achieved %10.0f pps  sent %lu  received %lu  "
+		"loss %.4f%%  p99 %lu ns  %s%s\n", t->final ? "final" : "trial", i + 1,
+		t->offered_pps, t->achieved_pps, t->sent, t->received, 100 * t->loss_ratio,
+		t->p99_ns, !t->valid ? "invalid: " : t->pass ? "pass" : "fail", t->why);
 	fflush(f);
 }
 
@@ -93,9 +94,10 @@ static json_t *config_json(const struct pg_opts *o)
 		json_object_set_new(c, "pcap", json_string(o->pcap));
 	if (c && o->search)
 		json_object_set_new(c, "search",
-				    json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:i}",
+				    json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:i}",
 					      "loss_tolerance", o->tolerance,
 					      "trial_secs", o->trial_secs,
+					      "final_secs", o->final_secs,
 					      "lo_pps", o->lo, "hi_pps", o->hi,
 					      "resolution_pps", o->res_pps,
 					      "resolution_rel", o->res_rel,
@@ -127,7 +129,8 @@ static json_t *trials_json(const struct pg_ndr_result *ndr)
 	for (i = 0; a && i < ndr->n_trials; i++) {
 		const struct pg_trial_result *t = &ndr->trials[i];
 
-		json_array_append_new(a, json_pack("{s:f,s:f,s:I,s:I,s:f,s:I,s:I,s:I,s:b}",
+		json_array_append_new(a, json_pack("{s:f,s:f,s:I,s:I,s:f,s:I,s:I,s:I,s:b,"
+						   "s:b,s:s?,s:b,s:f}",
 						   "rate_pps", t->offered_pps,
 						   "achieved_pps", t->achieved_pps,
 						   "sent", (json_int_t)t->sent,
@@ -136,7 +139,9 @@ static json_t *trials_json(const struct pg_ndr_result *ndr)
 						   "p50_ns", (json_int_t)t->p50_ns,
 						   "p99_ns", (json_int_t)t->p99_ns,
 						   "max_ns", (json_int_t)t->max_ns,
-						   "pass", t->pass));
+						   "pass", t->pass, "valid", t->valid,
+						   "why", t->valid ? NULL : t->why,
+						   "final", t->final, "secs", t->secs));
 	}
 	return a;
 }
@@ -144,7 +149,16 @@ static json_t *trials_json(const struct pg_ndr_result *ndr)
 static const char *search_outcome(int err)
 {
 	return !err ? "converged" : err == -ERANGE ? "no_passing_rate" :
-	       err == -E2BIG ? "max_iter" : "error";
+	       err == -E2BIG ? "max_iter" : err == -EAGAIN ? "generator_short" : "error";
+}
+
+json_t *pg_search_json(const struct pg_ndr_result *ndr, int ndr_err)
+{
+	return json_pack("{s:b,s:b,s:i,s:s,s:b,s:f,s:i,s:s}", "found", ndr->found,
+			 "converged", ndr->converged, "n_trials", ndr->n_trials,
+			 "outcome", search_outcome(ndr_err), "confirmed", ndr->confirmed,
+			 "resolution_pps", ndr->resolution_pps, "iterations", ndr->iterations,
+			 "stop_reason", ndr->stop_reason);
 }
 
 static json_t *result_json(const struct pg_opts *o, const struct pg_run_result *r,
@@ -171,11 +185,7 @@ static json_t *result_json(const struct pg_opts *o, const struct pg_run_result *
 	if (j && ndr) {
 		json_object_set_new(j, "trials", trials_json(ndr));
 		json_object_set_new(j, "ndr_pps", json_real(ndr->pps));
-		json_object_set_new(j, "search", json_pack("{s:b,s:b,s:i,s:s}",
-							   "found", ndr->found,
-							   "converged", ndr->converged,
-							   "n_trials", ndr->n_trials,
-							   "outcome", search_outcome(ndr_err)));
+		json_object_set_new(j, "search", pg_search_json(ndr, ndr_err));
 	}
 	return j;
 }
