@@ -67,6 +67,7 @@ struct run_ctx {
 	json_t *cfg[RUN_MAX_CONFIGS];	/* its config objects (borrowed) */
 	char *dp_key[RUN_MAX_CONFIGS];	/* what each config put in the datapath */
 	bool dropped[RUN_MAX_CONFIGS];	/* unsupported, no change or failed */
+	double last_search[RUN_MAX_CONFIGS][2];	/* last NDR, PDR of each config (bracket) */
 };
 
 /* What a visit came to. */

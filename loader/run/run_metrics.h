@@ -17,6 +17,8 @@ enum run_metric {
 	M_UDP_LOSS,		/* udp_loss_pct: loss of the stream */
 	M_UDP_NDR,		/* udp_ndr_pps: NDR of pod -> pod UDP, 64 B */
 	M_UDP_PDR,		/* udp_pdr_pps: PDR (0.1% loss) */
+	M_NDR_RES,		/* udp_ndr_resolution_pct: the search's final bracket */
+	M_PDR_RES,
 	M_RTT_P50,		/* rtt_p50_us: pod -> pod round trip (reflector) */
 	M_RTT_P99,
 	M_RTT_P999,

@@ -24,7 +24,8 @@ static const struct {
 #define I(k, lo, hi) { #k, offsetof(struct run_params, k), true, lo, hi }
 	I(pairs, 2, 50), I(max_pairs, 2, 200), P(budget_secs, 10, 86400),
 	I(seed, 0, 2147483647), P(steal_max, 0.1, 100), P(warmup_secs, 0, 60),
-	P(trial_secs, 0.05, 60), P(search_hi, 1000, 1e8), I(search_iter, 1, 32),
+	P(trial_secs, 0.05, 60), P(final_secs, 0.1, 600), P(search_hi, 1000, 1e8),
+	I(search_iter, 1, 32),
 	P(stream_rate, 1, 1e8), P(stream_secs, 0.1, 600), P(rtt_rate, 1, 1e7),
 	P(rtt_secs, 0.1, 600), P(tcp_secs, 0.1, 600), P(conn_rate, 1, 1e6),
 	P(conn_secs, 0.1, 600), P(req_rate, 1, 1e6), P(req_secs, 0.1, 600),
@@ -307,7 +308,8 @@ int run_plan_parse(const char *text, const char *file, struct run_plan *p, char 
 	snprintf(p->topology, sizeof(p->topology), "%s", DEFAULT_TOPOLOGY);
 	p->p = (struct run_params){ .pairs = 3, .max_pairs = 8, .budget_secs = 1200,
 				    .steal_max = 5, .warmup_secs = 0.3,
-				    .trial_secs = 0.3, .search_iter = 7, .search_hi = 1e6,
+				    .trial_secs = 0.3, .final_secs = 1, .search_iter = 12,
+				    .search_hi = 1e6,
 				    .stream_rate = 50000, .stream_secs = 1, .rtt_rate = 5000,
 				    .rtt_secs = 1, .tcp_secs = 1, .conn_rate = 2000,
 				    .conn_secs = 1, .req_rate = 1000, .req_secs = 1 };

@@ -30,6 +30,7 @@ struct run_params {
 	double steal_max;		/* % steal above which a visit is redone */
 	double warmup_secs;		/* traffic before each visit's measurement */
 	double trial_secs;		/* ndr/pdr: each search trial */
+	double final_secs;		/* ndr/pdr: the confirming trial */
 	int search_iter;		/* ndr/pdr: trials at most */
 	double search_hi;		/* ndr/pdr: upper bound, pps */
 	double stream_rate, stream_secs;	/* stream: fixed offered rate */

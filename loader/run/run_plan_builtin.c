@@ -75,7 +75,7 @@ double run_workload_secs(const struct run_params *p, enum run_workload w)
 {
 	switch (w) {
 	case W_NDR:
-	case W_PDR: return p->search_iter * (p->trial_secs + 0.15) + 0.5;
+	case W_PDR: return p->search_iter * (p->trial_secs + 0.15) + 3 * p->final_secs + 0.5;
 	case W_STREAM:
 	case W_BPF: return p->stream_secs + 1.0;
 	case W_RTT: return p->rtt_secs + 0.8;

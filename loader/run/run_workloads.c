@@ -112,30 +112,47 @@ static void exec_argv(struct run_ctx *x, const char *where, struct argv *a)
 	argv_words(a, "exec %s %s --", x->t.name, where);
 }
 
+/*
+ * NDR or PDR search at 1% resolution, bracketed around this config's last
+ * result when there is one (dplab-pktgen widens a bracket that misses),
+ * confirmed by a final trial of final_secs; a result that was not
+ * confirmed, or a search stopped by a generator that fell short, gives no
+ * value but the search's own reason.
+ */
 static int search(struct run_ctx *x, bool pdr, double vals[M_COUNT], char *err, size_t len)
 {
 	const struct run_params *p = &x->plan->p;
 	enum run_workload w = pdr ? W_PDR : W_NDR;
+	double *last = &x->last_search[x->current][pdr], rate;
 	char file[RUN_PATH + 16];
 	struct argv a;
-	json_t *j;
+	json_t *j, *s;
 	int ret;
 
 	pktgen_argv(x, w, &a, file, sizeof(file));
 	argv_words(&a, pdr ? "--pdr 0.1" : "--ndr");
-	argv_words(&a, "--trial-secs %g --max-iter %d --hi %.0f --max-rate %.0f", p->trial_secs,
-		   p->search_iter, p->search_hi, p->search_hi);
+	argv_words(&a, "--trial-secs %g --final-secs %g --resolution 1%% --max-iter %d "
+		   "--max-rate %.0f", p->trial_secs, p->final_secs, p->search_iter, p->search_hi);
+	if (*last > 0)
+		argv_words(&a, "--lo %.0f --hi %.0f", 0.8 * *last, fmin(1.1 * *last, p->search_hi));
+	else
+		argv_words(&a, "--hi %.0f", p->search_hi);
 	ret = run_json(x, pdr ? "pdr (dplab-pktgen)" : "ndr (dplab-pktgen)", file,
 		       run_workload_secs(p, w), &j, err, len, &a);
 	if (ret)
 		return ret;
-	/* No passing trial is not a rate of 0: say so instead of a sample. */
-	if (!json_is_true(json_object_get(json_object_get(j, "search"), "found"))) {
-		snprintf(err, len, "%s: no trial passed, not even at the search's lowest rate",
-			 pdr ? "pdr" : "ndr");
+	s = json_object_get(j, "search");
+	rate = num(j, "ndr_pps", NULL);
+	if (!json_is_true(json_object_get(s, "found")) ||
+	    !json_is_true(json_object_get(s, "confirmed"))) {
+		snprintf(err, len, "%s: %s", pdr ? "pdr" : "ndr",
+			 json_string_value(json_object_get(s, "stop_reason")) ?:
+			 "no rate found and confirmed");
 		ret = -EIO;
 	} else {
-		vals[pdr ? M_UDP_PDR : M_UDP_NDR] = num(j, "ndr_pps", NULL);
+		vals[pdr ? M_UDP_PDR : M_UDP_NDR] = rate;
+		vals[pdr ? M_PDR_RES : M_NDR_RES] = 100 * num(s, "resolution_pps", NULL) / rate;
+		*last = rate;
 	}
 	json_decref(j);
 	return ret;
