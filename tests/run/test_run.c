@@ -35,10 +35,41 @@ static void parse_ok(const char *text, struct run_plan *p)
 	ck_assert_msg(!run_plan_parse(text, "t.plan", p, err, sizeof(err)), "%s", err);
 }
 
+/* Every config of p is well formed; the knobs switched from A and from E, as bits. */
+static void check_configs(const struct run_plan *p, int a, int e, int *seen_on, int *seen_off)
+{
+	int i;
+
+	*seen_on = *seen_off = 0;
+	for (i = 0; i < p->n_configs; i++) {
+		const struct run_config *c = &p->configs[i];
+
+		if (c->group == G_PLACEBO) {
+			/* the baseline again, compared like a knob: same knobs */
+			ck_assert(c->placebo);
+			ck_assert(c->baseline == a || c->baseline == e);
+			ck_assert(!memcmp(&c->k, &p->configs[c->baseline].k, sizeof(c->k)));
+			continue;
+		}
+		if (c->group == G_SCENARIO)	/* every scenario against A */
+			ck_assert_int_eq(c->baseline, i == a ? -1 : a);
+		if (c->group == G_ISOLATE_ON) {
+			ck_assert_int_eq(c->baseline, a);
+			*seen_on |= 1u << c->knob;
+			/* the knob differs from A, and no other one */
+			ck_assert(!knobs_equal(&c->k, &p->configs[a].k, c->knob));
+		}
+		if (c->group == G_ISOLATE_OFF) {
+			ck_assert_int_eq(c->baseline, e);
+			*seen_off |= 1u << c->knob;
+		}
+	}
+}
+
 START_TEST(test_default_plan)
 {
 	static struct run_plan p;
-	int i, a, e, seen_on = 0, seen_off = 0;
+	int i, a, e, seen_on, seen_off;
 
 	parse_ok(run_plan_builtin(false), &p);
 	a = run_plan_find(&p, "A");
@@ -46,31 +77,12 @@ START_TEST(test_default_plan)
 	ck_assert_int_eq(a, 0);
 	ck_assert_int_eq(e, 4);
 	ck_assert_int_eq(p.p.pairs, 4);
-	for (i = 0; i < p.n_configs; i++) {
-		const struct run_config *c = &p.configs[i];
-
-		if (c->group == G_PLACEBO) {
-			/* the baseline again, compared like a knob: same knobs */
-			ck_assert(c->placebo);
-			ck_assert(c->baseline == a || c->baseline == e);
-			ck_assert(!memcmp(&c->k, &p.configs[c->baseline].k, sizeof(c->k)));
-			continue;
-		}
-		if (c->group == G_SCENARIO)	/* every scenario against A */
-			ck_assert_int_eq(c->baseline, i == a ? -1 : a);
-		if (c->group == G_ISOLATE_ON) {
-			ck_assert_int_eq(c->baseline, a);
-			seen_on |= 1u << c->knob;
-			/* exactly one knob differs from A */
-			ck_assert(!knobs_equal(&c->k, &p.configs[a].k, c->knob));
-		}
-		if (c->group == G_ISOLATE_OFF) {
-			ck_assert_int_eq(c->baseline, e);
-			seen_off |= 1u << c->knob;
-		}
-	}
-	ck_assert_int_eq(seen_on, (1 << KNOB_COUNT) - 1);
-	ck_assert_int_eq(seen_off, (1 << KNOB_COUNT) - 1);
+	check_configs(&p, a, e, &seen_on, &seen_off);
+	ck_assert_int_eq(seen_on, 1 << KNOB_ROUTING | 1 << KNOB_SERVICE_LB | 1 << KNOB_MASQUERADE |
+			 1 << KNOB_XDP_LB);
+	ck_assert_int_eq(seen_off, 1 << KNOB_HOST_ROUTING);
+	ck_assert_int_ge(run_plan_find(&p, "A+service_lb=tc"), 0);
+	ck_assert_int_ge(run_plan_find(&p, "A+service_lb=socket"), 0);
 	i = run_plan_find(&p, "iptables services=5000");
 	ck_assert_int_ge(i, 0);
 	ck_assert_int_eq(p.configs[i].k.services, 5000);
@@ -82,6 +94,20 @@ START_TEST(test_default_plan)
 
 	parse_ok(run_plan_builtin(true), &p);
 	ck_assert_int_eq(p.p.pairs, 2);
+	run_plan_free(&p);
+
+	/* Every knob both ways; taking BPF host routing's preconditions away names both. */
+	parse_ok("scenarios A E\nisolate on\nisolate off\n", &p);
+	check_configs(&p, 0, 1, &seen_on, &seen_off);
+	ck_assert_int_eq(seen_on, (1 << KNOB_COUNT) - 1);
+	ck_assert_int_eq(seen_off, (1 << KNOB_COUNT) - 1);
+	i = run_plan_find(&p, "E+service_lb=iptables+host_routing=legacy");
+	ck_assert_int_ge(i, 0);
+	ck_assert_str_eq(p.configs[i].also, "host_routing=legacy");
+	ck_assert_int_eq(p.configs[i].knob, KNOB_SERVICE_LB);
+	ck_assert_int_ge(run_plan_find(&p, "E+masquerade=iptables+host_routing=legacy"), 0);
+	ck_assert_int_ge(run_plan_find(&p, "E+xdp_lb=off"), 0);
+	ck_assert_str_eq(p.configs[run_plan_find(&p, "E+xdp_lb=off")].also, "");
 	run_plan_free(&p);
 }
 END_TEST
@@ -97,6 +123,7 @@ START_TEST(test_malformed_plans)
 		{ "scenarios A\npairs 5\nmax_pairs 3\n", "max_pairs 3 is below pairs 5" },
 		{ "scenarios A\npairs 1\n", "t.plan:2: pairs: want one number in 2..50" },
 		{ "isolate on routingg\n", "'routingg' is not a knob" },
+		{ "scenarios A\nisolate on service_lb=tc,ipvs\n", "t.plan:2: isolate: " },
 		{ "sweep service_lb=ipvs services=10\n", "service_lb" },
 		{ "sweep services=10\n", "needs both" },
 		{ "scenarios A\ntrial_secs -1\n", "t.plan:2: trial_secs" },
