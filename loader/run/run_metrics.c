@@ -24,6 +24,7 @@ const struct run_metric_def run_metrics[M_COUNT] = {
 	[M_CONN_P50] = { "conn_p50_us", "Connect latency p50", "µs", false, W_CONN, SCORED, true },
 	[M_CONN_P99] = { "conn_p99_us", "Connect latency p99", "µs", false, W_CONN, SCORED },
 	[M_CONN_RATE] = { "conn_per_s", "Connections", "conn/s", true, W_CONN, DESCR },
+	[M_CONN_CPU] = { "conn_cpu_us", "Softirq CPU per connection", "µs", false, W_CONN, SCORED },
 	[M_REQ_P50] = { "req_p50_us", "Request latency p50", "µs", false, W_REQ, SCORED },
 	[M_REQ_P99] = { "req_p99_us", "Request latency p99", "µs", false, W_REQ, SCORED },
 	[M_NP_P50] = { "nodeport_conn_p50_us", "NodePort connect p50", "µs", false, W_NODEPORT,

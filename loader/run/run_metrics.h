@@ -27,6 +27,7 @@ enum run_metric {
 	M_CONN_P50,		/* conn_p50_us: connect() latency via the VIP at a fixed rate */
 	M_CONN_P99,
 	M_CONN_RATE,		/* conn_per_s: connections achieved at that rate */
+	M_CONN_CPU,		/* conn_cpu_us: network softirq CPU per connection */
 	M_REQ_P50,		/* req_p50_us: request latency at a fixed rate via the VIP */
 	M_REQ_P99,
 	M_NP_P50,		/* nodeport_conn_p50_us: external host -> NodePort connect() */

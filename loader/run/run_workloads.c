@@ -312,6 +312,7 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 	const struct run_params *p = &x->plan->p;
 	const char *from = w == W_NODEPORT ? x->ep.external : x->ep.src;
 	const char *to = w == W_NODEPORT ? x->ep.nodeport : x->ep.vip;
+	long long soft0, soft1;
 	char what[160];
 	struct argv a;
 	json_t *j;
@@ -326,7 +327,9 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 		argv_words(&a, "tcpload connect --to %s --rate %.0f --duration %g --local-ports "
 			   LOCAL_PORTS " --json", to, p->conn_rate, p->conn_secs);
 	snprintf(what, sizeof(what), "%s (tcpload %s -> %s)", run_workload_names[w], from, to);
+	soft0 = run_meter_softirq_ns();
 	ret = run_json(x, what, NULL, run_workload_secs(p, w), &j, err, len, &a);
+	soft1 = run_meter_softirq_ns();
 	if (ret)
 		return ret;
 	if (w != W_REQ && !conn_rate_held(j, what, err, len)) {
@@ -340,6 +343,8 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 		vals[M_CONN_P50] = num(j, "connect_us", "p50");
 		vals[M_CONN_P99] = num(j, "connect_us", "p99");
 		vals[M_CONN_RATE] = num(j, "conn_per_s", NULL);
+		if (soft0 >= 0 && soft1 >= soft0 && num(j, "connections", NULL) > 0)
+			vals[M_CONN_CPU] = (soft1 - soft0) / 1e3 / num(j, "connections", NULL);
 	} else {
 		vals[M_NP_P50] = num(j, "connect_us", "p50");
 		vals[M_NP_P99] = num(j, "connect_us", "p99");
