@@ -5,7 +5,10 @@
  * its visits to the baseline visits either side of them (run_stats.h),
  * the interval, and a verdict; the equivalence margin of each metric is
  * max(3%, the widest placebo half-width), and Benjamini-Hochberg runs
- * over the whole table at once.
+ * over the whole table at once.  A metric whose placebo half-width is
+ * wider than MAX_DELTA_PCT cannot carry a verdict on this machine (an
+ * "equivalent within +-200%" says nothing): its cells are "too noisy",
+ * kept out of the correction so they do not dilute the others.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include "run/run_stats.h"
 
 #define MIN_DELTA_PCT 3.0
+#define MAX_DELTA_PCT 25.0
 #define MAX_PAIRS 256
 
 static const char *str(json_t *o, const char *k)
@@ -118,20 +122,29 @@ static int cells(json_t *doc, bool placebo, const double *delta, struct cell *c,
 	return n;
 }
 
-/* Verdicts over the scored cells at once; every cell into its config's "effect". */
+/* A scored cell of a metric the placebos show precise enough for a verdict. */
+static bool decidable(const struct cell *c, const double *delta)
+{
+	return run_metrics[c->metric].role == ROLE_SCORED && delta[c->metric] <= MAX_DELTA_PCT;
+}
+
+/* Verdicts over the decidable cells at once; every cell into its config's "effect". */
 static void decide(struct cell *c, int n, const double *delta)
 {
 	struct run_effect *e = calloc(n ? n : 1, sizeof(*e));
 	int i, k = 0;
 
 	for (i = 0; i < n && e; i++)
-		if (run_metrics[c[i].metric].role == ROLE_SCORED)
+		if (decidable(&c[i], delta))
 			e[k++] = c[i].e;
 	if (e)
 		run_verdicts(e, k, RUN_ALPHA);
-	for (i = 0, k = 0; i < n && e; i++)
-		if (run_metrics[c[i].metric].role == ROLE_SCORED)
+	for (i = 0, k = 0; i < n && e; i++) {
+		if (decidable(&c[i], delta))
 			c[i].e = e[k++];
+		else if (run_metrics[c[i].metric].role == ROLE_SCORED && c[i].e.n >= 2)
+			c[i].e.verdict = V_NOISY;
+	}
 	for (i = 0; i < n; i++)
 		json_object_set_new(json_object_get(c[i].cfg, "effect"),
 				    run_metrics[c[i].metric].id,
@@ -179,7 +192,8 @@ bool run_results_undecided(json_t *cfg)
 			continue;
 		v = json_string_value(json_object_get(json_object_get(eff, run_metrics[m].id),
 						       "verdict"));
-		if (!v || !strcmp(v, "undecided") || !strcmp(v, "too few pairs"))
+		if (!v || !strcmp(v, "undecided") || !strcmp(v, "too few pairs") ||
+		    !strcmp(v, "too noisy"))
 			return true;
 	}
 	return false;

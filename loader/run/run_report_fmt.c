@@ -388,7 +388,8 @@ const char *rr_verdict_word(json_t *effect)
 	if (!strcmp(v, "effect"))
 		return json_is_true(better) ? "effect better" :
 		       json_is_false(better) ? "effect worse" : "effect";
-	if (!strcmp(v, "equivalent") || !strcmp(v, "undecided") || !strcmp(v, "too few pairs"))
+	if (!strcmp(v, "equivalent") || !strcmp(v, "undecided") || !strcmp(v, "too few pairs") ||
+	    !strcmp(v, "too noisy"))
 		return v;
 	return NULL;
 }
@@ -411,6 +412,8 @@ void rr_fmt_effect(json_t *effect, char *buf, size_t len)
 		snprintf(buf, len, "≈ %s", num);
 	else if (!strcmp(v, "undecided"))
 		snprintf(buf, len, "? %s", num);
+	else if (!strcmp(v, "too noisy"))
+		snprintf(buf, len, "~ %s", num);
 	else
 		snprintf(buf, len, "%s %s", num, !strncmp(v, "effect ", 7) ? v + 7 : v);
 }

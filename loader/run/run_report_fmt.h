@@ -119,7 +119,7 @@ void rr_md_rule(FILE *f, int n);
 int rr_create(const char *path, FILE **f, char *err, size_t err_len);
 int rr_commit(FILE *f, const char *path, char *err, size_t err_len);
 
-/* The configs of group compared against base, in document order, appended
+/* The configs of group compared against base (NULL: any baseline), in document order, appended
  * to the n in out already; the new count. */
 int rr_baseline_configs(const struct rr_doc *d, const char *group, const char *base,
 			json_t **out, int n, int max);

@@ -25,11 +25,13 @@ static const struct effect_table effect_tables[] = {
 	{ "Switched on from A", "isolate_on", "A", "impact_on", true },
 	{ "Switched off from E", "isolate_off", "E", "impact_off", true },
 	{ "Scenarios against A", "scenario", "A", "scenarios_vs_a", false },
+	{ "The sweep: each count against the first of its mode", "sweep", NULL, "sweep_vs_first",
+	  false },
 };
 
 /* Scored verdicts of the cells of a table, per document. */
 struct tally {
-	int better, worse, equivalent, undecided, few;
+	int better, worse, equivalent, undecided, few, noisy;
 };
 
 static void tally_add(struct tally *t, const char *word)
@@ -41,6 +43,7 @@ static void tally_add(struct tally *t, const char *word)
 	t->equivalent += !strcmp(word, "equivalent");
 	t->undecided += !strcmp(word, "undecided");
 	t->few += !strcmp(word, "too few pairs");
+	t->noisy += !strcmp(word, "too noisy");
 }
 
 static bool table_has_effect(const struct rr_doc *d, const struct effect_table *t,
@@ -180,6 +183,8 @@ static void tally_write(FILE *f, const struct tally *t)
 		t->worse, t->equivalent, t->undecided);
 	if (t->few)
 		fprintf(f, " (%d with too few pairs)", t->few);
+	if (t->noisy)
+		fprintf(f, "; %d on metrics too noisy here for a verdict", t->noisy);
 }
 
 static void summary_write(FILE *f, const struct rr_view *v, const struct tally *tl)
@@ -212,9 +217,12 @@ static void effect_table_write(FILE *f, const struct rr_view *v, const struct ef
 	rr_row_emit(f, &r);
 	rr_md_rule(f, nm + 2);
 	body_rows(f, v, t, idx, nm, tl);
-	n0 = rr_baseline_configs(v->doc[0], "placebo", t->base, cs0, 0, MAX_ROWS);
-	n1 = v->n > 1 ? rr_baseline_configs(v->doc[1], "placebo", t->base, cs1, 0, MAX_ROWS) : 0;
-	effect_rows(f, v, cs0, n0, cs1, n1, idx, nm, tl);
+	if (t->base) {
+		n0 = rr_baseline_configs(v->doc[0], "placebo", t->base, cs0, 0, MAX_ROWS);
+		n1 = v->n > 1 ? rr_baseline_configs(v->doc[1], "placebo", t->base, cs1, 0,
+						    MAX_ROWS) : 0;
+		effect_rows(f, v, cs0, n0, cs1, n1, idx, nm, tl);
+	}
 	summary_write(f, v, tl);
 	for (i = 0; i < nm; i++) {
 		fmt_fit(file, sizeof(file), "%s_%s.svg", t->chart_prefix,
@@ -234,7 +242,7 @@ void rr_write_impact(FILE *f, const struct rr_view *v)
 		"A's; then each scenario against A. The last row of each table is the placebo: "
 		"the baseline compared with itself exactly like a knob.\n\n");
 	for (i = 0; i < sizeof(effect_tables) / sizeof(effect_tables[0]); i++)
-		if (effect_tables[i].by_knob || rr_any_doc_group(v, "scenario"))
+		if (effect_tables[i].by_knob || rr_any_doc_group(v, effect_tables[i].group))
 			effect_table_write(f, v, &effect_tables[i]);
 	rr_write_how_to_read(f, v);
 }
@@ -298,7 +306,9 @@ void rr_write_how_to_read(FILE *f, const struct rr_view *v)
 		"within ±δ; **? undecided** otherwise; \"— (n "
 		"pairs)\" with too few pairs for a test. δ = max(3%%, the widest placebo 95%% "
 		"half-width) of the metric: an effect smaller than what comparing the baseline "
-		"with itself shows is not the knob's. Descriptive and attribution metrics show "
+		"with itself shows is not the knob's. **~ too noisy**: the metric's δ is over "
+		"25%%, so on this machine it can carry no verdict (an equivalence within ±200%% "
+		"would say nothing); its cells stay out of the BH correction. Descriptive and attribution metrics show "
 		"the numbers without a verdict.%s\n\n",
 		v->n > 1 ? " In a comparison, each cell is A's verdict and effect → B's; "
 		"**changed** marks a different verdict, **FLIP** an effect better in one and "

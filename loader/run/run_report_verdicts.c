@@ -25,8 +25,8 @@ int rr_baseline_configs(const struct rr_doc *d, const char *group, const char *b
 	size_t i;
 
 	json_array_foreach(d->configs, i, c)
-		if (n < max && str_eq(rr_str(c, "group"), group) &&
-		    str_eq(rr_str(c, "baseline"), base))
+		if (n < max && str_eq(rr_str(c, "group"), group) && rr_str(c, "baseline") &&
+		    (!base || str_eq(rr_str(c, "baseline"), base)))
 			out[n++] = c;
 	return n;
 }
@@ -41,7 +41,7 @@ int rr_table_configs(const struct rr_doc *d, const char *group, const char *base
 			n += rr_knob_configs(d, group, d->knobs[k], out + n, max - n);
 	else
 		n = rr_baseline_configs(d, group, base, out, 0, max);
-	return rr_baseline_configs(d, "placebo", base, out, n, max);
+	return base ? rr_baseline_configs(d, "placebo", base, out, n, max) : n;
 }
 
 void rr_row_label(json_t *cfg, char *buf, size_t len)
@@ -50,7 +50,7 @@ void rr_row_label(json_t *cfg, char *buf, size_t len)
 
 	if (str_eq(group, "placebo") && base)
 		snprintf(buf, len, "%s (%s against %s)", rr_str(cfg, "name") ?: "?", base, base);
-	else if (str_eq(group, "scenario") && base)
+	else if ((str_eq(group, "scenario") || str_eq(group, "sweep")) && base)
 		snprintf(buf, len, "%s against %s", rr_str(cfg, "name") ?: "?", base);
 	else
 		rr_knob_label(cfg, buf, len);

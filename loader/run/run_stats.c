@@ -131,7 +131,7 @@ void run_verdicts(struct run_effect *e, int n, double alpha)
 const char *run_verdict_name(enum run_verdict v)
 {
 	static const char *const names[] = { "undecided", "effect", "equivalent",
-					     "too few pairs" };
+					     "too few pairs", "too noisy" };
 
 	return names[v];
 }

@@ -13,7 +13,7 @@
 
 #define RUN_ALPHA 0.05		/* false-discovery rate of each verdict family */
 
-enum run_verdict { V_UNDECIDED, V_EFFECT, V_EQUIVALENT, V_TOO_FEW };
+enum run_verdict { V_UNDECIDED, V_EFFECT, V_EQUIVALENT, V_TOO_FEW, V_NOISY };
 
 struct run_effect {
 	int n;			/* pairs */
@@ -47,7 +47,7 @@ void run_bh_adjust(const double *p, double *q, int n);
  */
 void run_verdicts(struct run_effect *e, int n, double alpha);
 
-/* "effect", "equivalent", "undecided", "too few pairs". */
+/* "effect", "equivalent", "undecided", "too few pairs", "too noisy". */
 const char *run_verdict_name(enum run_verdict v);
 
 /* Percent change of a natural-log effect: 100 * (exp(x) - 1). */

@@ -81,6 +81,37 @@ static void record_status(struct run_ctx *x, json_t *cfg, json_t *st)
 	json_object_set_new(cfg, "kube_proxy_rules", rules);
 }
 
+/* Tables that hold state, not a program's constants or counters. */
+static bool state_map(const char *name)
+{
+	static const char *const not_state[] = { "counters", "rodata", "bss", "data" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(not_state) / sizeof(not_state[0]); i++)
+		if (!strcmp(name, not_state[i]))
+			return false;
+	return true;
+}
+
+/* State maps holding entries after a visit's workloads (emptied before them). */
+static void record_maps(struct run_ctx *x, json_t *cfg)
+{
+	json_t *st = run_cluster_status(x), *maps = json_array(), *node, *feat, *m;
+	const char *nname, *fname, *mname;
+
+	json_object_foreach(json_object_get(st, "nodes"), nname, node)
+		json_object_foreach(json_object_get(node, "features"), fname, feat)
+			json_object_foreach(json_object_get(feat, "maps"), mname, m)
+				if (state_map(mname) &&
+				    json_integer_value(json_object_get(m, "entries")) > 0)
+					json_array_append_new(maps, json_pack("{s:s,s:s,s:s,s:O,s:O}",
+						"node", nname, "feature", fname, "map", mname,
+						"entries", json_object_get(m, "entries"),
+						"max", json_object_get(m, "max")));
+	json_object_set_new(cfg, "maps", maps);
+	json_decref(st);
+}
+
 /*
  * Knobs that act only through what is attached and how big the maps are
  * (not through the stack: routes, iptables, sysctls): where the datapath
@@ -246,6 +277,7 @@ static void record(struct run_ctx *x, const struct run_visit *v, const double *v
 		   json_t *errs, double t0, const struct run_visit_quiet *q)
 {
 	json_t *values = json_object();
+	double secs;
 	int m;
 
 	for (m = 0; m < M_COUNT; m++) {
@@ -256,7 +288,11 @@ static void record(struct run_ctx *x, const struct run_visit *v, const double *v
 	}
 	run_results_visit(x->doc, x->plan->configs[v->config].name, v->round, v->baseline,
 			  t0 - x->start, q, values, errs);
+	if (strcmp(json_string_value(json_object_get(x->cfg[v->config], "status")), "measured"))
+		record_maps(x, x->cfg[v->config]);	/* once, on its first visit */
 	run_results_status(x->cfg[v->config], "measured", NULL);
+	secs = json_real_value(json_object_get(x->cfg[v->config], "seconds"));
+	json_object_set_new(x->cfg[v->config], "seconds", json_real(secs + run_now_s() - t0));
 }
 
 enum run_visit_result run_visit(struct run_ctx *x, const struct run_visit *v,

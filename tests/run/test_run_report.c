@@ -232,13 +232,19 @@ START_TEST(test_report_impact)
 					  "4 equivalent, 3 undecided."));
 	free(on);
 	free(off);
-	on = report_section(imp, "### Scenarios against A", "**How to read.**");
+	on = report_section(imp, "### Scenarios against A", "### The sweep");
 	ck_assert_ptr_nonnull(strstr(on, "| B against A | −12.5% [−15.0, −10.0] worse |"));
 	ck_assert_ptr_nonnull(strstr(on, "| E against A | +20.8% [+18.2, +23.2] better |"));
 	ck_assert_ptr_null(strstr(on, "| A against A"));
 	ck_assert_ptr_nonnull(strstr(on, "\n| A placebo (A against A) |"));
 	ck_assert_ptr_nonnull(strstr(on, "Verdict summary: 4 effect better, 5 effect worse, "
 					 "4 equivalent, 0 undecided (1 with too few pairs)."));
+	free(on);
+	on = report_section(imp, "### The sweep: each count against the first of its mode",
+			    "**How to read.**");
+	ck_assert_ptr_nonnull(strstr(on, "\n| iptables services=1000 against iptables services=10 |"));
+	ck_assert_ptr_nonnull(strstr(on, "\n| socket services=1000 against socket services=10 |"));
+	ck_assert_ptr_null(strstr(on, "placebo"));
 	free(on);
 	on = report_section(imp, "**How to read.**", NULL);
 	ck_assert_ptr_nonnull(strstr(on, "B k B k' B"));

@@ -5,6 +5,10 @@
  *   known_values   a t interval and p-values at textbook points, and
  *                  Benjamini-Hochberg on R's p.adjust example
  *   verdicts       an effect, an equivalence and an undecided case
+ *   paired_doc     run_effects_compute() on visits B k B p B with a strong
+ *                  linear drift: the knob's +10% comes out as an effect of
+ *                  +10% (drift cancelled), the quiet placebo as equivalent,
+ *                  and a metric whose placebo varies by half is "too noisy"
  *   error_rates    simulated placebos (no true effect, N(0, 5%) pairs):
  *                  at most ~5% are called an effect, and the interval
  *                  covers 0 in ~95%; a true effect exactly at the margin
@@ -14,6 +18,9 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include <jansson.h>
+
+#include "run/run_results.h"
 #include "run/run_stats.h"
 #include "lib/testlib.h"
 
@@ -73,6 +80,57 @@ START_TEST(test_verdicts)
 }
 END_TEST
 
+/* A visit of config with cpu_ns_per_pkt = cpu and owd_p50_us = owd. */
+static void visit(json_t *visits, const char *config, int round, bool base, double cpu,
+		  double owd)
+{
+	json_array_append_new(visits, json_pack("{s:s,s:i,s:b,s:{s:f,s:f}}", "config", config,
+						"round", round, "baseline", base, "values",
+						"cpu_ns_per_pkt", cpu, "owd_p50_us", owd));
+}
+
+static const char *verdict_of(json_t *doc, int cfg, const char *metric, double *pct)
+{
+	json_t *e = json_object_get(json_object_get(json_array_get(json_object_get(doc, "configs"),
+								   cfg), "effect"), metric);
+
+	*pct = json_number_value(json_object_get(e, "percent"));
+	return json_string_value(json_object_get(e, "verdict"));
+}
+
+START_TEST(test_paired_doc)
+{
+	json_t *doc = json_pack("{s:[{s:s,s:s,s:n,s:{}},{s:s,s:s,s:s,s:{}},{s:s,s:s,s:s,s:{}}],"
+				"s:[]}", "configs",
+				"name", "A", "group", "scenario", "baseline", "effect",
+				"name", "A+k", "group", "isolate_on", "baseline", "A", "effect",
+				"name", "A placebo", "group", "placebo", "baseline", "A", "effect",
+				"visits");
+	json_t *v = json_object_get(doc, "visits");
+	double t = 0, pct, wobble;
+	int r;
+
+	/* Drift of +3% per visit; the placebo's owd swings by half, its cpu by 0.2%. */
+	for (r = 0; r < 8; r++) {
+		wobble = r % 2 ? 1.002 : 0.998;
+		visit(v, "A", r, true, 100 * (1 + 0.03 * t++), 10);
+		visit(v, "A+k", r, false, 110 * (1 + 0.03 * t++), 10);
+		visit(v, "A", r, true, 100 * (1 + 0.03 * t++), 10);
+		visit(v, "A placebo", r, false, 100 * wobble * (1 + 0.03 * t++), r % 2 ? 15 : 7);
+		visit(v, "A", r, true, 100 * (1 + 0.03 * t++), 10);
+	}
+	run_effects_compute(doc);
+	ck_assert_str_eq(verdict_of(doc, 1, "cpu_ns_per_pkt", &pct), "effect");
+	ck_assert_msg(fabs(pct - 10) < 0.5, "knob effect %.2f%%, want +10%%", pct);
+	ck_assert_str_eq(verdict_of(doc, 2, "cpu_ns_per_pkt", &pct), "equivalent");
+	ck_assert_str_eq(verdict_of(doc, 1, "owd_p50_us", &pct), "too noisy");
+	ck_assert_str_eq(verdict_of(doc, 2, "owd_p50_us", &pct), "too noisy");
+	ck_assert(json_number_value(json_object_get(json_object_get(doc,
+		"equivalence_margin_pct"), "owd_p50_us")) > 25);
+	json_decref(doc);
+}
+END_TEST
+
 /* Fraction of `trials` simulated runs of n pairs, N(mu, sigma), with verdict v. */
 static double rate_of(gsl_rng *r, double mu, double sigma, int n, double delta,
 		      enum run_verdict v, double *covered)
@@ -119,6 +177,7 @@ static Suite *run_stats_suite(void)
 
 	tcase_add_test(tc, test_known_values);
 	tcase_add_test(tc, test_verdicts);
+	tcase_add_test(tc, test_paired_doc);
 	tcase_add_test(tc, test_error_rates);
 	suite_add_tcase(s, tc);
 	return s;
