@@ -93,7 +93,7 @@ START_TEST(test_default_plan)
 	run_plan_free(&p);
 
 	parse_ok(run_plan_builtin(true), &p);
-	ck_assert_int_eq(p.p.pairs, 2);
+	ck_assert_int_eq(p.p.pairs, 3);
 	run_plan_free(&p);
 
 	/* Every knob both ways; taking BPF host routing's preconditions away names both. */
