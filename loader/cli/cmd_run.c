@@ -33,7 +33,7 @@ static void on_signal(int sig)
 }
 
 struct run_opts {
-	const char *plan, *out;
+	const char *plan, *out, *rescore;
 	bool quick, print_plan, dry_run;
 };
 
@@ -47,12 +47,16 @@ static const struct opt run_table[] = {
 		       struct run_opts, print_plan),
 	OPT_FLAG_ENTRY("dry-run", 0, "print the configurations the plan expands to and exit",
 		       struct run_opts, dry_run),
+	OPT_STR_ENTRY("rescore", 0, "DIR", "recompute the effects and verdicts of DIR/results.json "
+		      "(its visits unchanged) with this build and rewrite its report", struct run_opts,
+		      rescore),
 	OPT_END,
 };
 
 static const struct opt_cmd run_cmd = {
 	.name = "dplab run",
-	.usage = "dplab run [--plan FILE] [--quick] [--out DIR] [--print-plan] [--dry-run]",
+	.usage = "dplab run [--plan FILE] [--quick] [--out DIR] [--print-plan] [--dry-run]\n"
+		 "       dplab run --rescore DIR",
 	.description =
 		"Builds the plan's topology (default topologies/two-node.topo), measures every\n"
 		"configuration of the plan (default: scenarios A-E, every knob switched on from A\n"
@@ -404,6 +408,38 @@ static int run(struct run_ctx *x, const char *out)
 	return ret || stop_reason[0] ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* --rescore DIR: the visits as measured, the statistics of this build. */
+static int rescore(const char *dir)
+{
+	char path[RUN_PATH + 16], err[512];
+	json_error_t je;
+	json_t *doc;
+	int ret;
+
+	if (fmt_fit(path, sizeof(path), "%s/results.json", dir)) {
+		fprintf(stderr, "dplab run: --rescore %s: the path is too long\n", dir);
+		return EXIT_BAD_INPUT;
+	}
+	doc = json_load_file(path, 0, &je);
+	if (!doc || json_integer_value(json_object_get(doc, "schema")) != 2 ||
+	    !json_is_array(json_object_get(doc, "visits"))) {
+		fprintf(stderr, "dplab run: --rescore %s: %s\n", path,
+			doc ? "not a results document of schema 2 with visits" : je.text);
+		json_decref(doc);
+		return EXIT_BAD_INPUT;
+	}
+	ret = run_results_save(doc, dir);
+	if (!ret)
+		ret = run_report_write(doc, dir, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "dplab run: --rescore %s: %s\n", dir, ret == -EIO ? err :
+			strerror(-ret));
+	else
+		printf("rescored: %s/results.json, report.md, results.csv, charts/\n", dir);
+	json_decref(doc);
+	return ret ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct run_plan plan;
@@ -415,6 +451,8 @@ int cmd_run(int argc, char **argv)
 	ret = parse(argc, argv, &o);
 	if (ret)
 		return opts_exit_code(ret);
+	if (o.rescore)
+		return rescore(o.rescore);
 	if (load_plan(&o, &plan))
 		return EXIT_BAD_INPUT;
 	if (o.print_plan || o.dry_run) {

@@ -5,10 +5,10 @@
  * its visits to the baseline visits either side of them (run_stats.h),
  * the interval, and a verdict; the equivalence margin of each metric is
  * max(3%, the widest placebo half-width), and Benjamini-Hochberg runs
- * over the whole table at once.  A metric whose placebo half-width is
- * wider than MAX_DELTA_PCT cannot carry a verdict on this machine (an
- * "equivalent within +-200%" says nothing): its cells are "too noisy",
- * kept out of the correction so they do not dilute the others.
+ * over the whole table at once.  On a metric whose placebo half-width is
+ * wider than MAX_DELTA_PCT no equivalence is claimed (an "equivalent
+ * within +-200%" says nothing): a cell that is not an effect is "too
+ * noisy" there.  An effect stands: it does not depend on the margin.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -122,27 +122,24 @@ static int cells(json_t *doc, bool placebo, const double *delta, struct cell *c,
 	return n;
 }
 
-/* A scored cell of a metric the placebos show precise enough for a verdict. */
-static bool decidable(const struct cell *c, const double *delta)
-{
-	return run_metrics[c->metric].role == ROLE_SCORED && delta[c->metric] <= MAX_DELTA_PCT;
-}
-
-/* Verdicts over the decidable cells at once; every cell into its config's "effect". */
+/* Verdicts over the scored cells at once; every cell into its config's "effect". */
 static void decide(struct cell *c, int n, const double *delta)
 {
 	struct run_effect *e = calloc(n ? n : 1, sizeof(*e));
 	int i, k = 0;
 
 	for (i = 0; i < n && e; i++)
-		if (decidable(&c[i], delta))
+		if (run_metrics[c[i].metric].role == ROLE_SCORED)
 			e[k++] = c[i].e;
 	if (e)
 		run_verdicts(e, k, RUN_ALPHA);
 	for (i = 0, k = 0; i < n && e; i++) {
-		if (decidable(&c[i], delta))
-			c[i].e = e[k++];
-		else if (run_metrics[c[i].metric].role == ROLE_SCORED && c[i].e.n >= 2)
+		if (run_metrics[c[i].metric].role != ROLE_SCORED)
+			continue;
+		c[i].e = e[k++];
+		/* An effect stands; "no effect" needs a margin that says something. */
+		if (delta[c[i].metric] > MAX_DELTA_PCT && c[i].e.n >= 2 &&
+		    c[i].e.verdict != V_EFFECT)
 			c[i].e.verdict = V_NOISY;
 	}
 	for (i = 0; i < n; i++)

@@ -184,7 +184,7 @@ static void tally_write(FILE *f, const struct tally *t)
 	if (t->few)
 		fprintf(f, " (%d with too few pairs)", t->few);
 	if (t->noisy)
-		fprintf(f, "; %d on metrics too noisy here for a verdict", t->noisy);
+		fprintf(f, "; %d too noisy for an equivalence", t->noisy);
 }
 
 static void summary_write(FILE *f, const struct rr_view *v, const struct tally *tl)
@@ -306,9 +306,9 @@ void rr_write_how_to_read(FILE *f, const struct rr_view *v)
 		"within ±δ; **? undecided** otherwise; \"— (n "
 		"pairs)\" with too few pairs for a test. δ = max(3%%, the widest placebo 95%% "
 		"half-width) of the metric: an effect smaller than what comparing the baseline "
-		"with itself shows is not the knob's. **~ too noisy**: the metric's δ is over "
-		"25%%, so on this machine it can carry no verdict (an equivalence within ±200%% "
-		"would say nothing); its cells stay out of the BH correction. Descriptive and attribution metrics show "
+		"with itself shows is not the knob's. **~ too noisy**: not an effect, on a "
+		"metric whose δ is over 25%%: no equivalence is claimed there (an equivalence "
+		"within ±200%% would say nothing); an effect on such a metric still stands. Descriptive and attribution metrics show "
 		"the numbers without a verdict.%s\n\n",
 		v->n > 1 ? " In a comparison, each cell is A's verdict and effect → B's; "
 		"**changed** marks a different verdict, **FLIP** an effect better in one and "
