@@ -32,11 +32,15 @@
 /*
  * Run cmd (killed after its planned secs and some slack), then parse its
  * JSON result (from file, or from its output when file is NULL) into *out.
- * 0, -EINTR when stopped, -EIO with err saying what failed.
+ * With soft_ns, the network softirq time of all CPUs while it ran (NAN
+ * without the meter).  0, -EINTR when stopped, -EIO with err saying what
+ * failed.
  */
 static int run_json(struct run_ctx *x, const char *what, const char *file, double secs,
-		    json_t **out, char *err, size_t err_len, const struct argv *cmd)
+		    json_t **out, double *soft_ns, char *err, size_t err_len,
+		    const struct argv *cmd)
 {
+	long long before = run_meter_softirq_ns(), after;
 	struct run_child c;
 	json_error_t je;
 	const char *text;
@@ -45,6 +49,9 @@ static int run_json(struct run_ctx *x, const char *what, const char *file, doubl
 
 	*out = NULL;
 	rc = run_child_run(&c, secs + SLACK_S, x->stop, cmd);
+	after = run_meter_softirq_ns();
+	if (soft_ns)
+		*soft_ns = before >= 0 && after >= before ? (double)(after - before) : NAN;
 	if (rc == -EINTR) {
 		snprintf(err, err_len, "%s: stopped", what);
 	} else if (rc) {
@@ -138,7 +145,7 @@ static int search(struct run_ctx *x, bool pdr, double vals[M_COUNT], char *err, 
 	else
 		argv_words(&a, "--hi %.0f", p->search_hi);
 	ret = run_json(x, pdr ? "pdr (dplab-pktgen)" : "ndr (dplab-pktgen)", file,
-		       run_workload_secs(p, w), &j, err, len, &a);
+		       run_workload_secs(p, w), &j, NULL, err, len, &a);
 	if (ret)
 		return ret;
 	s = json_object_get(j, "search");
@@ -168,8 +175,7 @@ static int stream(struct run_ctx *x, bool bpf, double vals[M_COUNT], char *err, 
 {
 	const struct run_params *p = &x->plan->p;
 	unsigned long long before = bpf ? run_bpf_time_ns(x) : 0;
-	long long a, b;
-	double sent, lost;
+	double sent, lost, soft;
 	char file[RUN_PATH + 16];
 	struct argv av;
 	json_t *j;
@@ -178,10 +184,8 @@ static int stream(struct run_ctx *x, bool bpf, double vals[M_COUNT], char *err, 
 	pktgen_argv(x, W_STREAM, &av, file, sizeof(file));
 	argv_words(&av, "--rate %.0f --max-rate %.0f --duration %g", p->stream_rate,
 		   p->stream_rate, p->stream_secs);
-	a = run_meter_softirq_ns();
-	ret = run_json(x, "stream (dplab-pktgen)", file, run_workload_secs(p, W_STREAM), &j, err,
-		       len, &av);
-	b = run_meter_softirq_ns();
+	ret = run_json(x, "stream (dplab-pktgen)", file, run_workload_secs(p, W_STREAM), &j,
+		       &soft, err, len, &av);
 	if (ret)
 		return ret;
 	sent = num(j, "totals", "sent");
@@ -194,7 +198,7 @@ static int stream(struct run_ctx *x, bool bpf, double vals[M_COUNT], char *err, 
 	if (bpf) {
 		vals[M_BPF_NS] = (double)(run_bpf_time_ns(x) - before) / sent;
 	} else {
-		vals[M_CPU_NS] = a >= 0 && b >= a ? (double)(b - a) / sent : NAN;
+		vals[M_CPU_NS] = soft / sent;
 		vals[M_UDP_LOSS] = 100 * lost / sent;
 		if (num(j, "latency_ns", "count") > 0) {
 			vals[M_OWD_P50] = num(j, "latency_ns", "p50") / 1000;
@@ -219,7 +223,7 @@ static int rtt(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 	pktgen_argv(x, W_RTT, &a, file, sizeof(file));
 	argv_words(&a, "--rate %.0f --duration %g", p->rtt_rate, p->rtt_secs);
 	ret = run_json(x, "rtt (dplab-pktgen --reflect)", file, run_workload_secs(p, W_RTT), &j,
-		       err, len, &a);
+		       NULL, err, len, &a);
 	run_reflect_detach(x);
 	if (ret)
 		return ret;
@@ -241,9 +245,8 @@ static int tcp(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 {
 	const struct run_params *p = &x->plan->p;
 	int secs = (int)ceil(p->tcp_secs), ret;
-	long long soft0, soft1;
 	struct run_child server;
-	double t0, t1;
+	double t0, t1, soft;
 	char line[256];
 	struct argv a;
 	json_t *j;
@@ -263,9 +266,7 @@ static int tcp(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 	argv_words(&a, "iperf3 -c %s -p %d -t %d -O %d -J", x->ep.dst_ip, IPERF_PORT, secs,
 		   IPERF_OMIT_S);
 	t0 = run_now_s();
-	soft0 = run_meter_softirq_ns();
-	ret = run_json(x, "tcp (iperf3)", NULL, secs + IPERF_OMIT_S + 1, &j, err, len, &a);
-	soft1 = run_meter_softirq_ns();
+	ret = run_json(x, "tcp (iperf3)", NULL, secs + IPERF_OMIT_S + 1, &j, &soft, err, len, &a);
 	t1 = run_now_s();
 	run_child_kill(&server);
 	if (ret)
@@ -277,8 +278,8 @@ static int tcp(struct run_ctx *x, double vals[M_COUNT], char *err, size_t len)
 		return -EIO;
 	}
 	/* Network softirq CPU (% of one CPU) per Gbit/s, over the whole run (omitted second too). */
-	if (soft0 >= 0 && soft1 >= soft0 && vals[M_TCP_GBPS] > 0 && t1 > t0)
-		vals[M_TCP_CPU] = 100 * (soft1 - soft0) / 1e9 / (t1 - t0) / vals[M_TCP_GBPS];
+	if (vals[M_TCP_GBPS] > 0 && t1 > t0)
+		vals[M_TCP_CPU] = 100 * soft / 1e9 / (t1 - t0) / vals[M_TCP_GBPS];
 	return 0;
 }
 
@@ -312,8 +313,8 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 	const struct run_params *p = &x->plan->p;
 	const char *from = w == W_NODEPORT ? x->ep.external : x->ep.src;
 	const char *to = w == W_NODEPORT ? x->ep.nodeport : x->ep.vip;
-	long long soft0, soft1;
 	char what[160];
+	double soft;
 	struct argv a;
 	json_t *j;
 	int ret;
@@ -327,9 +328,7 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 		argv_words(&a, "tcpload connect --to %s --rate %.0f --duration %g --local-ports "
 			   LOCAL_PORTS " --json", to, p->conn_rate, p->conn_secs);
 	snprintf(what, sizeof(what), "%s (tcpload %s -> %s)", run_workload_names[w], from, to);
-	soft0 = run_meter_softirq_ns();
-	ret = run_json(x, what, NULL, run_workload_secs(p, w), &j, err, len, &a);
-	soft1 = run_meter_softirq_ns();
+	ret = run_json(x, what, NULL, run_workload_secs(p, w), &j, &soft, err, len, &a);
 	if (ret)
 		return ret;
 	if (w != W_REQ && !conn_rate_held(j, what, err, len)) {
@@ -343,8 +342,8 @@ static int tcpload(struct run_ctx *x, enum run_workload w, double vals[M_COUNT],
 		vals[M_CONN_P50] = num(j, "connect_us", "p50");
 		vals[M_CONN_P99] = num(j, "connect_us", "p99");
 		vals[M_CONN_RATE] = num(j, "conn_per_s", NULL);
-		if (soft0 >= 0 && soft1 >= soft0 && num(j, "connections", NULL) > 0)
-			vals[M_CONN_CPU] = (soft1 - soft0) / 1e3 / num(j, "connections", NULL);
+		if (num(j, "connections", NULL) > 0)
+			vals[M_CONN_CPU] = soft / 1e3 / num(j, "connections", NULL);
 	} else {
 		vals[M_NP_P50] = num(j, "connect_us", "p50");
 		vals[M_NP_P99] = num(j, "connect_us", "p99");
@@ -387,8 +386,8 @@ int run_workload_warmup(struct run_ctx *x, char *err, size_t err_len)
 	argv_add(&a, "%s", x->self);
 	argv_words(&a, "tcpload rr --to %s --rate %.0f --duration %g --json", x->ep.vip,
 		   p->req_rate, p->warmup_secs);
-	ret = run_json(x, "warm-up (tcpload rr)", NULL, p->warmup_secs + 1, &j, err, err_len,
-		       &a);
+	ret = run_json(x, "warm-up (tcpload rr)", NULL, p->warmup_secs + 1, &j, NULL, err,
+		       err_len, &a);
 	json_decref(j);
 	return ret;
 }
