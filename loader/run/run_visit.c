@@ -193,13 +193,13 @@ static enum run_visit_result switch_to(struct run_ctx *x, int i, char *err, size
 	}
 	if (ret)
 		return drop(x, i, "failed", err);
+	/* Every interface is made by `up`; `set` makes none, so RPS is steered once. */
 	if (!x->up) {
 		x->up = true;
-		if (run_endpoints_gateway(x, err, len) || run_workloads_start(x, err, len))
+		if (run_endpoints_gateway(x, err, len) || run_workloads_start(x, err, len) ||
+		    run_cpus_steer(x, &x->cpus, err, len))
 			return VISIT_FATAL;
 	}
-	if (run_cpus_steer(x, &x->cpus, err, len))
-		return drop(x, i, "failed", err);
 	return x->dp_key[i] ? VISIT_DONE : first_time(x, i, notes);
 }
 
