@@ -341,7 +341,8 @@ enum run_visit_result run_visit_bpf(struct run_ctx *x, int i, char *err, size_t 
 
 	if (r != VISIT_DONE)
 		return r;
-	st = run_cluster_status(x);	/* the programs of this config, for their run time */
+	/* Asked again, not taken from the first visit: every switch loads new programs. */
+	st = run_cluster_status(x);
 	record_status(x, x->cfg[i], st);
 	json_decref(st);
 	prepare(x, i);
