@@ -115,16 +115,18 @@ static double visit_secs(const struct run_plan *p, const struct run_config *c)
 	return s;
 }
 
-/* Planned seconds of the first pass: pairs rounds of every group. */
+/* Planned seconds of the first pass (pairs rounds of every group) and the BPF pass. */
 static double first_pass_secs(const struct run_plan *p)
 {
-	double s = 0;
+	double rounds = 0, bpf = 0;
 	int i;
 
-	for (i = 0; i < p->n_configs; i++)
-		s += visit_secs(p, &p->configs[i]) * (p->configs[i].baseline >= 0 ? 2 : 1) +
-		     (p->configs[i].workloads & (1u << W_BPF) ? run_workload_secs(&p->p, W_BPF) : 0);
-	return s * p->p.pairs;
+	for (i = 0; i < p->n_configs; i++) {
+		rounds += visit_secs(p, &p->configs[i]) * (p->configs[i].baseline >= 0 ? 2 : 1);
+		if (p->configs[i].workloads & (1u << W_BPF))	/* one visit, not one per pair */
+			bpf += APPLY_SECS + run_workload_secs(&p->p, W_BPF);
+	}
+	return rounds * p->p.pairs + bpf;
 }
 
 static void dry_run(const struct run_plan *p)
@@ -343,6 +345,7 @@ static int finish(struct run_ctx *x, json_t *doc, const char *out, const char *s
 static int start(struct run_ctx *x, struct run_schedule *s, const char *out)
 {
 	const struct run_plan *p = x->plan;
+	double planned;
 	char err[256];
 	int i, ret;
 
@@ -366,11 +369,12 @@ static int start(struct run_ctx *x, struct run_schedule *s, const char *out)
 	pg.pass_left = 0;
 	for (i = 0; i < s->n_groups; i++)
 		pg.pass_left += (2 * s->g[i].n + 1) * p->p.pairs;
-	pg.guess = first_pass_secs(p) / (pg.pass_left ? pg.pass_left : 1);
-	if (first_pass_secs(p) > p->p.budget_secs)
+	planned = first_pass_secs(p);
+	pg.guess = planned / (pg.pass_left ? pg.pass_left : 1);
+	if (planned > p->p.budget_secs)
 		run_results_note(x->doc, "the first pass (%d pairs) is planned at about %.0f s, "
 				 "over the budget of %.0f s: no further pairs", p->p.pairs,
-				 first_pass_secs(p), p->p.budget_secs);
+				 planned, p->p.budget_secs);
 	printf("dplab run: plan %s, %d configurations, %d pairs first (up to %d), seed %lu, "
 	       "generator on CPU %d, datapath on CPU %d; results in %s\n", p->name,
 	       p->n_configs, p->p.pairs, p->p.max_pairs, s->seed, x->cpus.gen, x->cpus.dp, out);
