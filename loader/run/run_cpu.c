@@ -10,6 +10,7 @@
 
 #include "run/run.h"
 #include "run/run_cpu.h"
+#include "util/runcmd.h"
 #include "softirq_time.skel.h"
 
 static struct softirq_time_bpf *meter;
@@ -31,13 +32,11 @@ int run_cpus_place(struct run_cpus *c, char *err, size_t err_len)
 	return 0;
 }
 
-/* RPS of the interfaces of one namespace, through a shell in it. */
+/* RPS of the interfaces of one namespace, through a shell in it (sysfs is per netns). */
 static int steer_ns(const char *ns, unsigned long long mask, char *err, size_t err_len)
 {
-	char script[256], line[256];
-	struct run_child c;
+	char script[256];
 	struct argv a;
-	int rc;
 
 	snprintf(script, sizeof(script),
 		 "for q in /sys/class/net/*/queues/rx-*/rps_cpus; do "
@@ -46,12 +45,7 @@ static int steer_ns(const char *ns, unsigned long long mask, char *err, size_t e
 	argv_init(&a);
 	argv_words(&a, "ip netns exec %s sh -c", ns);
 	argv_add(&a, "%s", script);
-	rc = run_child_run(&c, 10, NULL, &a);
-	if (rc)
-		snprintf(err, err_len, "RPS in %s: %s", ns,
-			 rc < 0 ? strerror(-rc) : run_child_message(&c, line, sizeof(line)));
-	run_child_free(&c);
-	return rc ? -EIO : 0;
+	return runcmd_argv(err, err_len, &a);
 }
 
 int run_cpus_steer(const struct run_ctx *x, const struct run_cpus *c, char *err,
