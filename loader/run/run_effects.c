@@ -98,8 +98,8 @@ struct cell {
 	struct run_effect e;
 };
 
-/* Cells of every compared config: placebos (only) when placebo, else all. */
-static int cells(json_t *doc, bool placebo, const double *delta, struct cell *c, int max)
+/* A cell of every compared config and metric with pairs, at the smallest margin. */
+static int cells(json_t *doc, struct cell *c, int max)
 {
 	json_t *visits = json_object_get(doc, "visits"), *cfg;
 	static double d[MAX_PAIRS];
@@ -109,14 +109,14 @@ static int cells(json_t *doc, bool placebo, const double *delta, struct cell *c,
 
 	json_array_foreach(json_object_get(doc, "configs"), i, cfg) {
 		base = json_string_value(json_object_get(cfg, "baseline"));
-		if (!base || placebo != !strcmp(str(cfg, "group"), "placebo"))
+		if (!base)
 			continue;
 		for (m = 0; m < M_COUNT && n < max; m++) {
 			k = pairs_of(visits, str(cfg, "name"), base, run_metrics[m].id, d);
 			if (!k)
 				continue;
 			c[n] = (struct cell){ .cfg = cfg, .metric = m };
-			run_effect_compute(d, k, log1p(delta[m] / 100), &c[n++].e);
+			run_effect_compute(d, k, log1p(MIN_DELTA_PCT / 100), &c[n++].e);
 		}
 	}
 	return n;
@@ -156,34 +156,29 @@ void run_effects_compute(json_t *doc)
 	double delta[M_COUNT], pct;
 	json_t *deltas = json_object(), *cfg;
 	size_t i;
-	int m, n;
+	int m, n, k;
 
 	for (m = 0; m < M_COUNT; m++)
 		delta[m] = MIN_DELTA_PCT;
 	json_array_foreach(json_object_get(doc, "configs"), i, cfg)
 		json_object_set_new(cfg, "effect", json_object());
 	/* The margin: no narrower than what nothing changed looks like. */
-	n = cells(doc, true, delta, c, RUN_MAX_CONFIGS * M_COUNT);
-	for (i = 0; i < (size_t)n; i++) {
-		pct = 100 * expm1(c[i].e.half);
-		if (isfinite(pct) && pct > delta[c[i].metric])
-			delta[c[i].metric] = pct;
+	n = cells(doc, c, RUN_MAX_CONFIGS * M_COUNT);
+	for (k = 0; k < n; k++) {
+		pct = 100 * expm1(c[k].e.half);
+		if (!strcmp(str(c[k].cfg, "group"), "placebo") && isfinite(pct) &&
+		    pct > delta[c[k].metric])
+			delta[c[k].metric] = pct;
 	}
 	for (m = 0; m < M_COUNT; m++)
 		if (run_metrics[m].role == ROLE_SCORED)
 			json_object_set_new(deltas, run_metrics[m].id, json_real(delta[m]));
 	json_object_set_new(doc, "equivalence_margin_pct", deltas);
-	n = cells(doc, true, delta, c, RUN_MAX_CONFIGS * M_COUNT);
-	n += cells(doc, false, delta, c + n, RUN_MAX_CONFIGS * M_COUNT - n);
+	for (k = 0; k < n; k++)
+		run_effect_margin(&c[k].e, log1p(delta[c[k].metric] / 100));
 	decide(c, n, delta);
 }
 
-/*
- * More pairs go to a row whose headline metric is undecided; "too noisy"
- * (a margin over 25%) would need far more pairs than a run's budget
- * (docs/RESULTS.md: 30 to 100 for a latency here), so only the placebos,
- * which set that margin, get more pairs for it.
- */
 bool run_results_undecided(json_t *cfg)
 {
 	json_t *eff = json_object_get(cfg, "effect"), *res = json_object_get(cfg, "results");

@@ -52,11 +52,20 @@ void run_effect_compute(const double *d, int n, double delta, struct run_effect 
 	e->p_effect = 2 * fmin(p_above(e->mean, 0, se, df), p_below(e->mean, 0, se, df));
 	if (e->p_effect > 1)
 		e->p_effect = 1;
+	e->q_effect = e->p_effect;
+	e->verdict = V_UNDECIDED;
+	run_effect_margin(e, delta);
+}
+
+void run_effect_margin(struct run_effect *e, double delta)
+{
+	double df = e->n - 1, se = e->sd / sqrt(e->n);
+
+	if (e->n < 2)
+		return;
 	/* TOST: reject "mean <= -delta" and "mean >= +delta"; the larger p decides. */
 	e->p_equiv = fmax(p_above(e->mean, -delta, se, df), p_below(e->mean, delta, se, df));
-	e->q_effect = e->p_effect;
 	e->q_equiv = e->p_equiv;
-	e->verdict = V_UNDECIDED;
 }
 
 struct ranked {

@@ -37,6 +37,9 @@ double run_pair_logratio(double knob, double before, double after);
  */
 void run_effect_compute(const double *d, int n, double delta, struct run_effect *e);
 
+/* The TOST p-value of a computed effect against another margin delta (natural log). */
+void run_effect_margin(struct run_effect *e, double delta);
+
 /* Benjamini-Hochberg adjusted p-values (step-up, monotone); NAN p's are skipped. */
 void run_bh_adjust(const double *p, double *q, int n);
 
