@@ -378,19 +378,26 @@ void rr_fmt_interval(json_t *effect, char *buf, size_t len)
 	snprintf(buf, len, "%s [%s, %s]", pct, lo, hi);
 }
 
+/* The verdicts results.json gives a scored cell, and the mark a cell shows before it. */
+static const struct {
+	const char *word, *mark;
+} verdicts[] = {
+	{ "equivalent", "≈ " }, { "undecided", "? " }, { "too noisy", "~ " },
+	{ "too few pairs", NULL },
+};
+
 const char *rr_verdict_word(json_t *effect)
 {
 	const char *v = rr_str(effect, "verdict");
 	json_t *better = json_object_get(effect, "better");
+	size_t i;
 
-	if (!v)
-		return NULL;
-	if (!strcmp(v, "effect"))
+	if (v && !strcmp(v, "effect"))
 		return json_is_true(better) ? "effect better" :
 		       json_is_false(better) ? "effect worse" : "effect";
-	if (!strcmp(v, "equivalent") || !strcmp(v, "undecided") || !strcmp(v, "too few pairs") ||
-	    !strcmp(v, "too noisy"))
-		return v;
+	for (i = 0; v && i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
+		if (!strcmp(v, verdicts[i].word))
+			return verdicts[i].word;
 	return NULL;
 }
 
@@ -399,6 +406,7 @@ void rr_fmt_effect(json_t *effect, char *buf, size_t len)
 	const char *v = rr_verdict_word(effect);
 	json_t *pairs = json_object_get(effect, "pairs");
 	char num[RR_CELL / 2];
+	size_t i;
 
 	if (v && !strcmp(v, "too few pairs")) {
 		snprintf(buf, len, "— (%lld pair%s)", (long long)json_integer_value(pairs),
@@ -406,16 +414,17 @@ void rr_fmt_effect(json_t *effect, char *buf, size_t len)
 		return;
 	}
 	rr_fmt_interval(effect, num, sizeof(num));
-	if (!v || !strcmp(num, "—"))
+	if (!v || !strcmp(num, "—")) {
 		snprintf(buf, len, "%s", num);
-	else if (!strcmp(v, "equivalent"))
-		snprintf(buf, len, "≈ %s", num);
-	else if (!strcmp(v, "undecided"))
-		snprintf(buf, len, "? %s", num);
-	else if (!strcmp(v, "too noisy"))
-		snprintf(buf, len, "~ %s", num);
-	else
-		snprintf(buf, len, "%s %s", num, !strncmp(v, "effect ", 7) ? v + 7 : v);
+		return;
+	}
+	for (i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
+		if (!strcmp(v, verdicts[i].word)) {
+			snprintf(buf, len, "%s%s", verdicts[i].mark, num);
+			return;
+		}
+	/* an effect: "+5.2% [+3.1, +7.4] worse" */
+	snprintf(buf, len, "%s %s", num, !strncmp(v, "effect ", 7) ? v + 7 : v);
 }
 
 const char *rr_status_word(json_t *cfg)
