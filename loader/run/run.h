@@ -6,7 +6,7 @@
  *                     attribution pass, progress, Ctrl-C, teardown
  *   run_plan*.c       plan files and their expansion into configurations
  *   run_schedule.c    the interleaved, randomised visit order (B k B k' B)
- *   run_visit.c       one visit: switch, steer, flush, wait for quiet, measure
+ *   run_visit.c       one visit: switch, flush, wait for quiet, measure
  *   run_cpu.c         CPU placement, RPS steering, the softirq meter
  *   run_cluster.c     the cluster through `dplab up/set/status/down`
  *   run_workloads.c   one run of a workload -> values of its metrics
@@ -80,9 +80,10 @@ enum run_visit_result {
 
 /*
  * One visit (run_visit.c): switch the cluster to the config (bringing it
- * up the first time), steer RPS, empty conntrack and the BPF CT/NAT maps,
- * warm up, then run each of its workloads once; if more than steal_max %
- * of the CPU time was stolen meanwhile, measure again (twice at most).
+ * up and steering RPS the first time), empty conntrack and the BPF CT/NAT
+ * maps, wait for quiet, warm up, then run each of its workloads once; if
+ * more than steal_max % of the CPU time was stolen meanwhile, or other
+ * work ran by its end, measure again (twice at most).
  * The visit is appended to results.json's "visits", its values also to
  * the config's samples.  progress(what) is called before each step.
  */
