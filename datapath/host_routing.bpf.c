@@ -80,7 +80,7 @@ int route_from_pod(struct __sk_buff *skb)
 	struct pkt_v4 p = {};
 	int reason;
 
-	reason = tc_parse_v4_l3(skb, &p);
+	reason = tc_parse_v4_route(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);
@@ -96,7 +96,7 @@ int route_from_uplink(struct __sk_buff *skb)
 	struct pkt_v4 p = {};
 	int reason;
 
-	reason = tc_parse_v4_l3(skb, &p);
+	reason = tc_parse_v4_route(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);

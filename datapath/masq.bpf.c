@@ -3,17 +3,29 @@
  * BPF masquerade (Cilium's bpf.masquerade=true), on a node's uplink:
  *   masq_snat      (tc egress)   flows from the pod CIDR to outside the
  *                                cluster CIDR leave with node_ip as source,
- *                                their port kept when free, else one of
- *                                [port_min, port_max];
+ *                                their port kept when free and in
+ *                                [port_min, port_max], else one of that
+ *                                range; the node's own flows with a port in
+ *                                the range are entered too, so the two never
+ *                                share a reply tuple;
  *   masq_rev_snat  (tc ingress)  replies to node_ip of such flows get the
- *                                pod's address and port back.
- * TCP, UDP and ICMP echo (the id is the port).  The flows live in the snat
- * map (lib/snat.h, include/dplab/nat.h).  Anything else passes untouched.
- * The section names give the tcx direction; legacy tc attaches them too.
+ *                                pod's address and port back; packets from
+ *                                outside the cluster to a pod mark their
+ *                                flow as opened from outside, so that the
+ *                                pod's replies leave untranslated.
+ * TCP, UDP and ICMP echo (the id is the port), with IP options; fragments
+ * by their first fragment's ports (lib/frag.h); ICMP errors about a flow
+ * are translated with it, embedded packet included.  What leaves from a
+ * pod and cannot be translated (a later fragment without its first, an
+ * error about no flow, a protocol without ports) is dropped, never sent
+ * with the pod's address.  The flows live in the snat map (lib/snat.h,
+ * include/dplab/nat.h) with the lifetimes of lib/ct.h.  The section names
+ * give the tcx direction; legacy tc attaches them too.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "lib/counters.h"
+#include "lib/frag.h"
 #include "lib/nat.h"
 #include "lib/snat.h"
 #include "lib/verdict.h"
@@ -30,61 +42,101 @@ const volatile __be32 node_ip;		/* the address flows leave with */
 const volatile __u16 port_min = DPLAB_SNAT_PORT_MIN_DEFAULT;
 const volatile __u16 port_max = DPLAB_SNAT_PORT_MAX_DEFAULT;
 const volatile __u32 max_retries = DPLAB_SNAT_RETRIES_DEFAULT;
+/* The node's VXLAN port: its tunnel packets' source port is a flow hash
+ * (RFC 7348) that no reply is sent to, so they hold no port. */
+const volatile __u16 tunnel_port = 4789;
 
-/* Pod traffic leaving the cluster; ICMP only as echo requests. */
-static __always_inline bool snat_wanted(const struct pkt_v4 *p, void *data_end)
+static __always_inline bool in_cluster(__be32 addr)
 {
-	if (!in_cidr(p->t.saddr, pod_cidr_addr, pod_cidr_prefix))
+	return in_cidr(addr, cluster_cidr_addr, cluster_cidr_prefix) ||
+	       in_cidr(addr, pod_cidr_addr, pod_cidr_prefix);
+}
+
+static __always_inline bool from_pod_leaving(const struct pkt_v4 *p)
+{
+	return in_cidr(p->t.saddr, pod_cidr_addr, pod_cidr_prefix) && !in_cluster(p->t.daddr) &&
+	       p->t.daddr != node_ip;
+}
+
+/* A flow of the node's own whose port a pod's flow could take. */
+static __always_inline bool from_node_in_range(const struct pkt_v4 *p)
+{
+	__u16 sport = bpf_ntohs(p->t.sport);
+
+	if (p->t.saddr != node_ip || in_cluster(p->t.daddr) || sport < port_min || sport > port_max)
 		return false;
-	if (in_cidr(p->t.daddr, cluster_cidr_addr, cluster_cidr_prefix) ||
-	    in_cidr(p->t.daddr, pod_cidr_addr, pod_cidr_prefix) || p->t.daddr == node_ip)
+	return p->t.proto == IPPROTO_TCP ||
+	       (p->t.proto == IPPROTO_UDP && p->t.dport != bpf_htons(tunnel_port));
+}
+
+/* Whether p may open a mapping: not a reply, an error or a later fragment. */
+static __always_inline bool snat_opens_flow(const struct pkt_v4 *p, void *data_end)
+{
+	if (p->icmp_err || p->frag == PKT_FRAG_LATER)
 		return false;
 	return p->t.proto != IPPROTO_ICMP || pkt_icmp_type(p, data_end) == ICMP_ECHO;
+}
+
+/* Nothing to translate a pod's leaving packet by: dropped, counted. */
+static __always_inline int snat_untranslatable(enum dplab_counter why)
+{
+	count(why);
+	return TC_ACT_SHOT;
 }
 
 SEC("tc/egress")
 int masq_snat(struct __sk_buff *skb)
 {
-	struct snat_ports ports = {
-		.min = port_min,
-		.max = port_max,
-		.retries = max_retries,
-	};
+	struct snat_ports ports = { .min = port_min, .max = port_max, .retries = max_retries };
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
 	__be32 addr = node_ip;
 	__be16 port;
 	int reason, err;
 
-	reason = tc_parse_v4(skb, &p);
+	reason = tc_parse_v4_flow(skb, &p);
+	if ((reason == DPLAB_CNT_PASS_FRAGMENT || reason == DPLAB_CNT_PASS_UNKNOWN_PROTO) &&
+	    from_pod_leaving(&p))
+		return snat_untranslatable(reason == DPLAB_CNT_PASS_FRAGMENT ?
+					   DPLAB_CNT_DROP_FRAG_UNKNOWN :
+					   DPLAB_CNT_DROP_NAT_NO_MAPPING);
 	if (reason)
 		return tc_unparsed(reason);
-	if (!snat_wanted(&p, tc_data_end(skb))) {
+	if (!from_pod_leaving(&p) && !from_node_in_range(&p)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}
 	e = snat_lookup(&p);
+	if (e && (e->flags & DPLAB_SNAT_F_INBOUND)) {
+		count(DPLAB_CNT_PASS_INBOUND);
+		return TC_ACT_NEXT;
+	}
 	if (e) {
 		addr = e->addr;
 		port = e->port;
-	} else if (p.t.proto == IPPROTO_TCP && !pkt_is_tcp_syn(&p)) {
-		/* Only a SYN opens a TCP mapping: anything else without one
-		 * belongs to a connection opened from outside (a NodePort
-		 * reply, say), which must leave with the pod's address. */
-		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_NEXT;
+	} else if (!snat_opens_flow(&p, tc_data_end(skb))) {
+		return snat_untranslatable(DPLAB_CNT_DROP_NAT_NO_MAPPING);
 	} else {
 		err = snat_flow_create(&p, addr, &ports, &port);
-		if (err) {
-			count(err == -ENOSPC ? DPLAB_CNT_DROP_NAT_NO_PORT :
-					       DPLAB_CNT_DROP_MAP_UPDATE);
-			return TC_ACT_SHOT;
-		}
+		if (err)
+			return snat_untranslatable(err == -ENOSPC ? DPLAB_CNT_DROP_NAT_NO_PORT :
+								   DPLAB_CNT_DROP_MAP_UPDATE);
 		count(DPLAB_CNT_CT_NEW);
 		if (port != p.t.sport)
 			count(DPLAB_CNT_NAT_PORT_REMAPPED);
 	}
 	return tc_nat_v4_verdict(skb, &p, false, addr, port, DPLAB_CNT_REWRITE);
+}
+
+/* Replies to node_ip (reverse keys); ICMP only as echo replies or errors. */
+static __always_inline bool to_node_reply(const struct pkt_v4 *p, void *data_end)
+{
+	if (p->t.daddr != node_ip)
+		return false;
+	if (p->icmp_err)
+		return p->ip->daddr == node_ip;
+	/* A request with id 0 has the tuple of a reply. */
+	return p->t.proto != IPPROTO_ICMP || pkt_icmp_type(p, data_end) == ICMP_ECHOREPLY;
 }
 
 SEC("tc/ingress")
@@ -94,18 +146,21 @@ int masq_rev_snat(struct __sk_buff *skb)
 	struct dplab_lb_ct *e;
 	int reason;
 
-	reason = tc_parse_v4(skb, &p);
+	reason = tc_parse_v4_flow(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
-	/* Reverse entries are keyed to node_ip; ICMP only as echo replies
-	 * (a request with id 0 has the tuple of a reply). */
-	if (p.t.daddr != node_ip ||
-	    (p.t.proto == IPPROTO_ICMP && pkt_icmp_type(&p, tc_data_end(skb)) != ICMP_ECHOREPLY)) {
+	if (in_cidr(p.t.daddr, pod_cidr_addr, pod_cidr_prefix) && !in_cluster(p.t.saddr) &&
+	    p.t.saddr != node_ip) {
+		snat_note_inbound(&p);
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}
-	e = ct_lookup(&snat, &p, &p.t);
-	if (!e) {
+	if (!to_node_reply(&p, tc_data_end(skb))) {
+		count(DPLAB_CNT_PASS_NO_MATCH);
+		return TC_ACT_NEXT;
+	}
+	e = ct_lookup_pair(&snat, &snat, &p, &p.t);
+	if (!e || (e->flags & DPLAB_SNAT_F_INBOUND)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}

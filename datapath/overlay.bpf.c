@@ -56,7 +56,7 @@ int overlay_encap(struct __sk_buff *skb)
 	struct pkt_v4 p = {};
 	int reason, verdict;
 
-	reason = tc_parse_v4_l3(skb, &p);
+	reason = tc_parse_v4_route(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	where.addr = p.t.daddr;
@@ -87,7 +87,7 @@ int overlay_decap(struct __sk_buff *skb)
 	struct pkt_v4 p = {};
 	int reason;
 
-	reason = tc_parse_v4_l3(skb, &p);
+	reason = tc_parse_v4_route(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	count(DPLAB_CNT_DECAP);

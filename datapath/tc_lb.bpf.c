@@ -24,12 +24,12 @@ static __always_inline int lb_flow_create(const struct pkt_v4 *p, __be32 addr, _
 {
 	struct dplab_tuple translated = p->t, rev;
 
-	if (ct_create(&lb_ct, p, &p->t, addr, port, 0))
-		return -1;
 	translated.daddr = addr;
 	translated.dport = port;
 	tuple_reverse(&translated, &rev);
-	if (ct_create(&lb_rev, p, &rev, p->t.daddr, p->t.dport, 0)) {
+	if (ct_create_peer(&lb_ct, p, &p->t, addr, port, 0, &rev))
+		return -1;
+	if (ct_create_peer(&lb_rev, p, &rev, p->t.daddr, p->t.dport, 0, &p->t)) {
 		bpf_map_delete_elem(&lb_ct, &p->t);	/* no half flows */
 		return -1;
 	}
@@ -50,7 +50,7 @@ int tc_lb_dnat(struct __sk_buff *skb)
 	reason = tc_parse_v4(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
-	e = ct_lookup(&lb_ct, &p, &p.t);
+	e = ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t);
 	if (e) {
 		addr = e->addr;
 		port = e->port;
@@ -86,7 +86,7 @@ int tc_lb_rev_nat(struct __sk_buff *skb)
 	reason = tc_parse_v4(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
-	e = ct_lookup(&lb_rev, &p, &p.t);
+	e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);
 	if (!e) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;

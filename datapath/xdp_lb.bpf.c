@@ -143,9 +143,9 @@ static __always_inline int nodeport_flow_create(const struct pkt_v4 *p, __be32 a
 	tuple_reverse(&translated, &rev);
 	if (snat && snat_tuple_taken(p, &rev))
 		return DPLAB_CNT_DROP_NAT_NO_PORT;
-	if (ct_create(&lb_ct, p, &p->t, addr, port, snat ? DPLAB_LB_CT_SNAT : 0))
+	if (ct_create_peer(&lb_ct, p, &p->t, addr, port, snat ? DPLAB_LB_CT_SNAT : 0, &rev))
 		return DPLAB_CNT_DROP_MAP_UPDATE;
-	if (ct_create(&lb_rev, p, &rev, p->t.saddr, p->t.dport, 0)) {
+	if (ct_create_peer(&lb_rev, p, &rev, p->t.saddr, p->t.dport, 0, &p->t)) {
 		bpf_map_delete_elem(&lb_ct, &p->t);
 		return DPLAB_CNT_DROP_MAP_UPDATE;
 	}
@@ -198,11 +198,11 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return XDP_PASS;
 	}
-	e = ct_lookup(&lb_ct, &p, &p.t);
+	e = ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t);
 	if (e)
 		return nodeport_forward(ctx, &p, data_end, e->addr, e->port,
 					e->flags & DPLAB_LB_CT_SNAT);
-	e = ct_lookup(&lb_rev, &p, &p.t);
+	e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);
 	if (e)
 		return nodeport_reply(ctx, &p, data_end, e->addr, e->port);
 	return nodeport_new_flow(ctx, &p, data_end);
@@ -218,7 +218,7 @@ int tc_nodeport_rev(struct __sk_buff *skb)
 	reason = tc_parse_v4(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
-	e = ct_lookup(&lb_rev, &p, &p.t);
+	e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);
 	/* A local backend's reply goes to the client, which is addr. */
 	if (!e || e->addr != p.t.daddr) {
 		count(DPLAB_CNT_PASS_NO_MATCH);

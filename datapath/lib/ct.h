@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Conntrack helpers over an LRU hash keyed by struct dplab_tuple with
- * struct dplab_lb_ct values (include/dplab/lb.h).  The LRU evicts the
- * oldest flows when the table is full, so its size (set by the loader
- * before load) is the "CT table" knob.  TCP state is tracked just enough to
- * forget closed flows: a FIN or RST marks the entry closing; a closing
- * entry older than DPLAB_CT_CLOSING_NS, or one hit by a fresh SYN, is gone.
+ * struct dplab_lb_ct values (include/dplab/lb.h), one entry per direction
+ * of a flow.  The LRU evicts the oldest flows when the table is full, so
+ * its size (set by the loader before load) is the "CT table" knob.
+ *
+ * Every entry has a lifetime after its last packet, by protocol and TCP
+ * state (ct_lifetime, Cilium's defaults): an expired entry is removed when
+ * next looked up, and its NAT port is free for the next flow (snat.h).
+ * TCP: a FIN marks its direction's entry FIN_SENT (the flow is half closed
+ * and lives on); the flow is closing when the other direction has sent
+ * one too, or on an RST: both entries then get the short close lifetime,
+ * found through each entry's peer key.  A fresh SYN on a closing entry
+ * starts a new flow.  ICMP errors about a flow neither refresh nor change
+ * its entries (the kernel's conntrack treats them as RELATED).
  */
 #ifndef DPLAB_LIB_CT_H
 #define DPLAB_LIB_CT_H
@@ -13,7 +21,14 @@
 #include "lib/counters.h"
 #include "lib/parse.h"
 
-#define DPLAB_CT_CLOSING_NS (10ULL * 1000 * 1000 * 1000)
+#define NSEC_PER_SEC 1000000000ULL
+
+/* Set by the loader before load (tests shorten them). */
+const volatile __u64 ct_timeout_syn_ns = DPLAB_CT_TIMEOUT_SYN_S * NSEC_PER_SEC;
+const volatile __u64 ct_timeout_tcp_ns = DPLAB_CT_TIMEOUT_TCP_S * NSEC_PER_SEC;
+const volatile __u64 ct_timeout_close_ns = DPLAB_CT_TIMEOUT_CLOSE_S * NSEC_PER_SEC;
+const volatile __u64 ct_timeout_udp_ns = DPLAB_CT_TIMEOUT_UDP_S * NSEC_PER_SEC;
+const volatile __u64 ct_timeout_icmp_ns = DPLAB_CT_TIMEOUT_ICMP_S * NSEC_PER_SEC;
 
 static __always_inline void tuple_reverse(const struct dplab_tuple *t, struct dplab_tuple *r)
 {
@@ -25,23 +40,62 @@ static __always_inline void tuple_reverse(const struct dplab_tuple *t, struct dp
 	r->pad[0] = r->pad[1] = r->pad[2] = 0;
 }
 
-static __always_inline void ct_track_tcp(struct dplab_lb_ct *e, __u8 tcp_flags)
+static __always_inline __u64 ct_lifetime(const struct dplab_lb_ct *e, __u8 proto)
 {
-	if (tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST)) {
-		if (e->state != DPLAB_CT_CLOSING)
-			count(DPLAB_CNT_CT_CLOSED);
-		e->state = DPLAB_CT_CLOSING;
-	} else if (e->state == DPLAB_CT_NEW && (tcp_flags & TCP_FLAG_ACK)) {
-		e->state = DPLAB_CT_ESTABLISHED;
+	if (proto == IPPROTO_TCP) {
+		if (e->state == DPLAB_CT_NEW)
+			return ct_timeout_syn_ns;
+		if (e->state == DPLAB_CT_CLOSING)
+			return ct_timeout_close_ns;
+		return ct_timeout_tcp_ns;
 	}
+	return proto == IPPROTO_UDP ? ct_timeout_udp_ns : ct_timeout_icmp_ns;
+}
+
+static __always_inline bool ct_expired(const struct dplab_lb_ct *e, __u8 proto, __u64 now)
+{
+	return now - e->last_seen_ns > ct_lifetime(e, proto);
 }
 
 /*
- * The live entry of this flow, updated for this packet, or NULL (none, or
- * a closed flow that a new connection now reuses: the caller starts over).
+ * A FIN or RST in e's direction.  The flow closes when the peer entry (in
+ * peer_map, NULL: unknown) has sent its FIN too, or at once on an RST.
  */
-static __always_inline struct dplab_lb_ct *ct_lookup(void *map, const struct pkt_v4 *p,
-						     const struct dplab_tuple *key)
+static __always_inline void ct_track_close(void *peer_map, struct dplab_lb_ct *e, __u8 tcp_flags)
+{
+	struct dplab_lb_ct *peer = NULL;
+
+	if (e->state == DPLAB_CT_CLOSING)
+		return;
+	if (peer_map && e->peer.proto)
+		peer = bpf_map_lookup_elem(peer_map, &e->peer);
+	if ((tcp_flags & TCP_FLAG_RST) || (peer && peer->state >= DPLAB_CT_FIN_SENT)) {
+		e->state = DPLAB_CT_CLOSING;
+		if (peer)
+			peer->state = DPLAB_CT_CLOSING;
+		count(DPLAB_CNT_CT_CLOSED);
+	} else {
+		e->state = DPLAB_CT_FIN_SENT;
+	}
+}
+
+static __always_inline void ct_track_tcp(void *peer_map, struct dplab_lb_ct *e, __u8 tcp_flags)
+{
+	if (tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST))
+		ct_track_close(peer_map, e, tcp_flags);
+	else if (e->state == DPLAB_CT_NEW && (tcp_flags & TCP_FLAG_ACK))
+		e->state = DPLAB_CT_ESTABLISHED;
+}
+
+/*
+ * The live entry of this flow in map, updated for this packet, or NULL:
+ * none, expired (removed, counted), or a closed flow that a new
+ * connection now reuses (the caller starts over).  peer_map holds the
+ * entries of the other direction (NULL when they have no peer key).
+ */
+static __always_inline struct dplab_lb_ct *ct_lookup_pair(void *map, void *peer_map,
+							  const struct pkt_v4 *p,
+							  const struct dplab_tuple *key)
 {
 	struct dplab_lb_ct *e = bpf_map_lookup_elem(map, key);
 	__u64 now;
@@ -49,37 +103,66 @@ static __always_inline struct dplab_lb_ct *ct_lookup(void *map, const struct pkt
 	if (!e)
 		return NULL;
 	now = bpf_ktime_get_ns();	/* only on a hit: reply hooks miss on most packets */
-	if (e->state == DPLAB_CT_CLOSING &&
-	    (now - e->last_seen_ns > DPLAB_CT_CLOSING_NS || pkt_is_tcp_syn(p))) {
+	if (ct_expired(e, key->proto, now) ||
+	    (e->state == DPLAB_CT_CLOSING && pkt_is_tcp_syn(p))) {
 		bpf_map_delete_elem(map, key);
+		count(DPLAB_CNT_CT_EXPIRED);
 		return NULL;
 	}
-	if (p->t.proto == IPPROTO_TCP)
-		ct_track_tcp(e, p->tcp_flags);
-	e->last_seen_ns = now;
 	count(DPLAB_CNT_CT_HIT);
+	if (p->icmp_err)
+		return e;
+	if (p->t.proto == IPPROTO_TCP)
+		ct_track_tcp(peer_map, e, p->tcp_flags);
+	e->last_seen_ns = now;
 	return e;
 }
 
-/* 0, or -1 when the entry could not be inserted. */
-static __always_inline int ct_create(void *map, const struct pkt_v4 *p,
-				     const struct dplab_tuple *key, __be32 addr, __be16 port,
-				     __u8 flags)
+static __always_inline struct dplab_lb_ct *ct_lookup(void *map, const struct pkt_v4 *p,
+						     const struct dplab_tuple *key)
 {
-	struct dplab_lb_ct e = {
-		.addr = addr,
-		.port = port,
-		.state = DPLAB_CT_NEW,
-		.flags = flags,
-		.last_seen_ns = bpf_ktime_get_ns(),
-	};
+	return ct_lookup_pair(map, NULL, p, key);
+}
 
+/* A new entry for the packet p of a flow, translating to addr:port. */
+static __always_inline void ct_entry_init(struct dplab_lb_ct *e, const struct pkt_v4 *p,
+					  __be32 addr, __be16 port, __u8 flags,
+					  const struct dplab_tuple *peer)
+{
+	__builtin_memset(e, 0, sizeof(*e));
+	e->addr = addr;
+	e->port = port;
+	e->state = DPLAB_CT_NEW;
+	e->flags = flags;
+	e->last_seen_ns = bpf_ktime_get_ns();
+	if (peer)
+		e->peer = *peer;
 	if (p->t.proto == IPPROTO_TCP)
-		ct_track_tcp(&e, p->tcp_flags);
+		ct_track_tcp(NULL, e, p->tcp_flags);
+}
+
+/*
+ * An entry for key translating to addr:port, whose other direction is
+ * keyed peer (NULL: none); 0, or -1 when it could not be inserted.
+ */
+static __always_inline int ct_create_peer(void *map, const struct pkt_v4 *p,
+					  const struct dplab_tuple *key, __be32 addr, __be16 port,
+					  __u8 flags, const struct dplab_tuple *peer)
+{
+	struct dplab_lb_ct e;
+
+	ct_entry_init(&e, p, addr, port, flags, peer);
 	if (bpf_map_update_elem(map, key, &e, BPF_ANY))
 		return -1;
 	count(DPLAB_CNT_CT_NEW);
 	return 0;
+}
+
+static __always_inline int ct_create(void *map, const struct pkt_v4 *p,
+				     const struct dplab_tuple *key, __be32 addr, __be16 port,
+				     __u8 flags)
+{
+	return ct_create_peer(map, p, key, addr, port, flags, NULL);
 }
 
 #endif /* DPLAB_LIB_CT_H */

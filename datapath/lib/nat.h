@@ -10,7 +10,9 @@
  * dst selects the destination (DNAT, reverse SNAT) or source side (SNAT,
  * reverse DNAT).  A "port" of 0 on the ICMP side without an id is left as
  * is.  A UDP checksum of 0 (none) stays 0; a computed 0 is sent as 0xffff.
- * tc: packet pointers in *p are stale afterwards; offsets stay valid.
+ * A later fragment gets its address only (frag.h); an ICMP error about the
+ * flow gets its embedded packet translated (icmp_err_nat).  tc: packet
+ * pointers in *p are stale afterwards; offsets stay valid.
  */
 #ifndef DPLAB_LIB_NAT_H
 #define DPLAB_LIB_NAT_H
@@ -27,6 +29,96 @@
 #define BPF_F_MARK_MANGLED_0 (1ULL << 5)
 #endif
 
+/*
+ * The embedded packet's L4 checksum when the error holds it (TCP's comes
+ * after 16 bytes, often cut off), or NULL; UDP's 0 means none.
+ */
+static __always_inline __u16 *icmp_err_l4_csum(const struct pkt_v4 *p, __be16 *l4, void *data_end)
+{
+	__u16 *sum;
+
+	if (p->t.proto == IPPROTO_TCP)
+		sum = &l4[8];
+	else if (p->t.proto == IPPROTO_UDP)
+		sum = &l4[3];
+	else
+		sum = &l4[1];
+	if ((void *)(sum + 1) > data_end || (p->t.proto == IPPROTO_UDP && !*sum))
+		return NULL;
+	return sum;
+}
+
+/*
+ * The embedded packet's address and port on one side become addr:port:
+ * its IP checksum and, when the error holds it, its L4 checksum follow
+ * (pseudo header for TCP/UDP), and the ICMP checksum over all of them.
+ */
+static __always_inline void icmp_err_rewrite_inner(const struct pkt_v4 *p, struct icmphdr *ih,
+						   struct iphdr *in, __be16 *l4, void *data_end,
+						   bool src, __be32 addr, __be16 port)
+{
+	__be32 *inner = src ? &in->saddr : &in->daddr;
+	/* TCP/UDP: source port first; ICMP echo: the id, after type, code
+	 * and checksum. */
+	__be16 *in_port = p->t.proto == IPPROTO_ICMP ? &l4[2] : &l4[src ? 0 : 1];
+	__u16 *l4sum = icmp_err_l4_csum(p, l4, data_end);
+	__u16 old_check = in->check, old_l4sum = l4sum ? *l4sum : 0;
+
+	if (*inner != addr) {
+		csum_replace4(&in->check, *inner, addr);
+		csum_replace4(&ih->checksum, *inner, addr);
+		csum_replace2(&ih->checksum, old_check, in->check);
+		if (l4sum && p->t.proto != IPPROTO_ICMP)
+			csum_replace4(l4sum, *inner, addr);
+		*inner = addr;
+	}
+	if (*in_port != port && (p->t.proto != IPPROTO_ICMP || port)) {
+		if (l4sum)
+			csum_replace2(l4sum, *in_port, port);
+		csum_replace2(&ih->checksum, *in_port, port);
+		*in_port = port;
+	}
+	if (l4sum) {
+		if (p->t.proto == IPPROTO_UDP && !*l4sum)
+			*l4sum = 0xffff;
+		csum_replace2(&ih->checksum, old_l4sum, *l4sum);
+	}
+}
+
+/*
+ * An ICMP error about flow p->t, translated as a packet of that flow would
+ * be (parse.h: p->t is the embedded packet's tuple reversed, so the flow's
+ * destination side is the embedded source, and the other way round), as
+ * the kernel's NAT does it (nf_nat_icmp_reply_translation).  The outer
+ * address follows only when it is the flow's own: an error from a router
+ * on the way keeps the router's.  Direct packet access, for XDP and tc
+ * alike; 0 or -1.
+ */
+static __always_inline int icmp_err_nat(void *data, void *data_end, const struct pkt_v4 *p,
+					bool dst, __be32 addr, __be16 port)
+{
+	struct iphdr *ip = data + ETH_HLEN;
+	struct icmphdr *ih = data + (p->l4_off & 0xff);
+	struct iphdr *in = data + (p->in_l3_off & 0xff);
+	__be16 *l4 = data + (p->in_l4_off & 0xff);
+	__be32 *outer = dst ? &ip->daddr : &ip->saddr;
+	__be32 flow_addr = dst ? p->t.daddr : p->t.saddr;
+	__be16 old_port = dst ? p->t.dport : p->t.sport;
+
+	if ((void *)(ip + 1) > data_end || (void *)(ih + 1) > data_end ||
+	    (void *)(in + 1) > data_end || (void *)(l4 + 4) > data_end)
+		return -1;
+	if (*outer == flow_addr && flow_addr != addr) {
+		csum_replace4(&ip->check, *outer, addr);
+		*outer = addr;
+	}
+	/* A side without an ICMP id (port 0) keeps its 0. */
+	icmp_err_rewrite_inner(p, ih, in, l4, data_end, dst, addr,
+			       p->t.proto != IPPROTO_ICMP || old_port ? port : 0);
+	count(DPLAB_CNT_ICMP_ERROR);
+	return 0;
+}
+
 static __always_inline int tc_nat_v4(struct __sk_buff *skb, const struct pkt_v4 *p,
 				     bool dst, __be32 addr, __be16 port)
 {
@@ -34,10 +126,13 @@ static __always_inline int tc_nat_v4(struct __sk_buff *skb, const struct pkt_v4 
 	__be16 old_port = dst ? p->t.dport : p->t.sport;
 	__u64 l4flags = p->t.proto == IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
 	__u32 csum_off = l4_csum_off(p);
+	bool l4 = p->frag != PKT_FRAG_LATER;	/* the L4 header is here */
 
+	if (p->icmp_err)
+		return icmp_err_nat(tc_data(skb), tc_data_end(skb), p, dst, addr, port);
 	if (old_addr != addr) {
 		/* ICMP's checksum has no pseudo header. */
-		if (p->t.proto != IPPROTO_ICMP &&
+		if (l4 && p->t.proto != IPPROTO_ICMP &&
 		    bpf_l4_csum_replace(skb, csum_off, old_addr, addr,
 					l4flags | BPF_F_PSEUDO_HDR | sizeof(addr)))
 			return -1;
@@ -47,7 +142,7 @@ static __always_inline int tc_nat_v4(struct __sk_buff *skb, const struct pkt_v4 
 					&addr, sizeof(addr), 0))
 			return -1;
 	}
-	if (old_port != port) {
+	if (l4 && old_port != port) {
 		if (bpf_l4_csum_replace(skb, csum_off, old_port, port, l4flags | sizeof(port)))
 			return -1;
 		if (bpf_skb_store_bytes(skb, l4_port_off(p, dst), &port, sizeof(port), 0))
@@ -116,9 +211,15 @@ static __always_inline int xdp_nat_v4(const struct pkt_v4 *p, void *data_end,
 	struct iphdr *ip = p->ip;
 	__be32 *addr_field = dst ? &ip->daddr : &ip->saddr;
 	__be16 old_port = dst ? p->t.dport : p->t.sport;
-	__u16 *l4sum = xdp_l4_csum(p, data_end);
+	__u16 *l4sum = NULL;
 	__be16 *port_field;
 
+	if (p->icmp_err)
+		return icmp_err_nat(p->eth, data_end, p, dst, addr, port);
+	if (p->frag == PKT_FRAG_LATER)
+		port = old_port;	/* no L4 header here */
+	else
+		l4sum = xdp_l4_csum(p, data_end);
 	if ((void *)(ip + 1) > data_end)
 		return -1;
 	if (*addr_field != addr) {

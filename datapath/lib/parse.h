@@ -4,11 +4,13 @@
  * idiom of xdp-tutorial's parsing_helpers.h), for XDP and tc alike.
  *
  * parse_v4() fills a struct pkt_v4 and returns 0, or the counter that says
- * why the packet is not one the datapath translates: not IPv4, a fragment,
- * IP options, an unknown protocol or ICMP type (all: pass untouched), or a
- * truncated header (drop).  Pointers in pkt_v4 are valid until the packet
- * is changed by a helper (tc: bpf_skb_store_bytes and friends); offsets
- * stay valid.
+ * why the packet is not one a measuring program (reflector, drop) looks
+ * at: not IPv4, a fragment, IP options, an unknown protocol or ICMP type
+ * (all: pass untouched), or a truncated header (drop).  The translators
+ * parse with parse_v4_flow() (frag.h), which also takes IP options,
+ * fragments and ICMP errors.  Pointers in pkt_v4 are valid until the
+ * packet is changed by a helper (tc: bpf_skb_store_bytes and friends);
+ * offsets stay valid.
  */
 #ifndef DPLAB_LIB_PARSE_H
 #define DPLAB_LIB_PARSE_H
@@ -25,7 +27,20 @@
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 #define ICMP_ECHOREPLY 0
+#define ICMP_DEST_UNREACH 3
 #define ICMP_ECHO 8
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_PARAMETERPROB 12
+#define ICMP_HDR_LEN 8
+/* Ethernet, IPv4 with options, ICMP, the embedded IPv4 header with
+ * options and 8 bytes of its L4: the most any parser here reads. */
+#define PKT_HDRS_MAX (ETH_HLEN + 60 + ICMP_HDR_LEN + 60 + 8)
+
+enum pkt_frag {
+	PKT_FRAG_NONE,
+	PKT_FRAG_FIRST,		/* offset 0, more fragments: has the L4 header */
+	PKT_FRAG_LATER,		/* offset > 0: payload only */
+};
 
 struct pkt_v4 {
 	struct ethhdr *eth;
@@ -33,8 +48,15 @@ struct pkt_v4 {
 	void *l4;		/* struct tcphdr / udphdr / icmphdr */
 	__u32 l3_off;		/* offsets from the start of the frame */
 	__u32 l4_off;
-	struct dplab_tuple t;	/* ICMP echo: the id is a port, see parse_l4 */
+	struct dplab_tuple t;	/* ICMP echo: the id is a port, see parse_l4;
+				 * ICMP error: the embedded packet's tuple
+				 * reversed (see parse_icmp_error) */
 	__u8 tcp_flags;		/* TCP: the flags byte (FIN 0x01 ... ) */
+	__u8 frag;		/* enum pkt_frag */
+	__u8 icmp_err;		/* an ICMP error about flow t */
+	__be16 ip_id;		/* fragments: the IP id */
+	__u32 in_l3_off;	/* ICMP error: the embedded IPv4 header */
+	__u32 in_l4_off;	/* ... and its L4 header */
 };
 
 #define TCP_FLAG_FIN 0x01
@@ -91,7 +113,74 @@ static __always_inline void *tc_headers_end(struct __sk_buff *skb)
 	return tc_data_end(skb);
 }
 
-static __always_inline int parse_l4(struct pkt_v4 *p, void *data_end)
+static __always_inline bool icmp_is_error(__u8 type)
+{
+	return type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
+	       type == ICMP_PARAMETERPROB;
+}
+
+/*
+ * The ports of an ICMP echo: the id stands on the requester's side, so that
+ * the reply's tuple is the request's with both sides swapped.  0, or
+ * -1 for any other ICMP type.
+ */
+static __always_inline int icmp_echo_ports(const struct icmphdr *ih, struct dplab_tuple *t)
+{
+	if (ih->type == ICMP_ECHO) {
+		t->sport = ih->un.echo.id;
+		t->dport = 0;
+	} else if (ih->type == ICMP_ECHOREPLY) {
+		t->sport = 0;
+		t->dport = ih->un.echo.id;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * An ICMP error (destination unreachable, time exceeded, parameter
+ * problem) carries the IPv4 header and first 8 bytes of the packet it is
+ * about.  That packet went the other way, so its tuple reversed is the
+ * tuple of the flow in the error's direction: p->t is set to it, and a
+ * translator looks the error up as it would a packet of that flow.
+ */
+static __always_inline int parse_icmp_error(struct pkt_v4 *p, void *data_end)
+{
+	struct iphdr *in = p->l4 + ICMP_HDR_LEN;
+	struct dplab_tuple t = {};
+	__u32 ihl;
+	__be16 *ports;
+	void *l4;
+
+	if ((void *)(in + 1) > data_end)
+		return DPLAB_CNT_DROP_TRUNCATED;
+	if (in->version != 4 || in->ihl < 5 || (in->frag_off & bpf_htons(IP_OFFSET)))
+		return DPLAB_CNT_PASS_UNKNOWN_PROTO;	/* no ports to read */
+	ihl = in->ihl * 4;
+	l4 = (void *)in + ihl;
+	if (l4 + 8 > data_end)
+		return DPLAB_CNT_DROP_TRUNCATED;
+	if (in->protocol == IPPROTO_TCP || in->protocol == IPPROTO_UDP) {
+		ports = l4;
+		t.sport = ports[0];
+		t.dport = ports[1];
+	} else if (in->protocol != IPPROTO_ICMP || icmp_echo_ports(l4, &t)) {
+		return DPLAB_CNT_PASS_UNKNOWN_PROTO;
+	}
+	p->t.saddr = in->daddr;
+	p->t.daddr = in->saddr;
+	p->t.sport = t.dport;
+	p->t.dport = t.sport;
+	p->t.proto = in->protocol;
+	p->icmp_err = 1;
+	p->in_l3_off = p->l4_off + ICMP_HDR_LEN;
+	p->in_l4_off = p->in_l3_off + ihl;
+	return 0;
+}
+
+/* The L4 header of p: ports, TCP flags; ICMP errors only when errors. */
+static __always_inline int parse_l4(struct pkt_v4 *p, void *data_end, bool errors)
 {
 	void *l4 = p->l4;
 
@@ -120,18 +209,11 @@ static __always_inline int parse_l4(struct pkt_v4 *p, void *data_end)
 
 		if ((void *)(ih + 1) > data_end)
 			return DPLAB_CNT_DROP_TRUNCATED;
-		/* The id stands on the requester's side, so that the reply's
-		 * tuple is the request's with both sides swapped. */
-		if (ih->type == ICMP_ECHO) {
-			p->t.sport = ih->un.echo.id;
-			p->t.dport = 0;
-		} else if (ih->type == ICMP_ECHOREPLY) {
-			p->t.sport = 0;
-			p->t.dport = ih->un.echo.id;
-		} else {
-			return DPLAB_CNT_PASS_UNKNOWN_PROTO;
-		}
-		return 0;
+		if (!icmp_echo_ports(ih, &p->t))
+			return 0;
+		if (errors && icmp_is_error(ih->type))
+			return parse_icmp_error(p, data_end);
+		return DPLAB_CNT_PASS_UNKNOWN_PROTO;
 	}
 	default:
 		return DPLAB_CNT_PASS_UNKNOWN_PROTO;
@@ -139,15 +221,16 @@ static __always_inline int parse_l4(struct pkt_v4 *p, void *data_end)
 }
 
 /*
- * parse_v4() up to the IP header: p->eth, p->ip, the offsets and the
- * addresses and protocol of p->t (ports 0).  Routers use it alone: they
- * forward fragments and every protocol alike, but leave IP options to the
- * stack (record-route, timestamps) as they do truncated or non-IPv4 frames.
+ * parse_v4() up to the IP header: p->eth, p->ip, the offsets (the L4
+ * header after the options, by IHL), the IP id and fragment kind, and the
+ * addresses and protocol of p->t (ports 0).  Routers use it alone (see
+ * routing.h for the options they leave to the stack).
  */
 static __always_inline int parse_v4_l3(void *data, void *data_end, struct pkt_v4 *p)
 {
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
+	__u32 ihl;
 
 	if ((void *)(eth + 1) > data_end)
 		return DPLAB_CNT_DROP_TRUNCATED;
@@ -158,51 +241,109 @@ static __always_inline int parse_v4_l3(void *data, void *data_end, struct pkt_v4
 		return DPLAB_CNT_DROP_TRUNCATED;
 	if (ip->version != 4)
 		return DPLAB_CNT_PASS_NOT_IPV4;
-	if (ip->ihl != 5)
-		return ip->ihl < 5 ? DPLAB_CNT_DROP_TRUNCATED : DPLAB_CNT_PASS_IP_OPTIONS;
+	if (ip->ihl < 5)
+		return DPLAB_CNT_DROP_TRUNCATED;
+	ihl = ip->ihl * 4;
+	if ((void *)ip + ihl > data_end)
+		return DPLAB_CNT_DROP_TRUNCATED;
 
 	p->eth = eth;
 	p->ip = ip;
 	p->l3_off = ETH_HLEN;
-	p->l4_off = ETH_HLEN + sizeof(*ip);
-	p->l4 = ip + 1;
+	p->l4_off = ETH_HLEN + ihl;
+	p->l4 = (void *)ip + ihl;
 	p->t.saddr = ip->saddr;
 	p->t.daddr = ip->daddr;
 	p->t.sport = p->t.dport = 0;
 	p->t.proto = ip->protocol;
 	p->t.pad[0] = p->t.pad[1] = p->t.pad[2] = 0;
 	p->tcp_flags = 0;
+	p->ip_id = ip->id;
+	p->frag = !(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET)) ? PKT_FRAG_NONE :
+		  (ip->frag_off & bpf_htons(IP_OFFSET)) ? PKT_FRAG_LATER : PKT_FRAG_FIRST;
+	p->icmp_err = 0;
 	return 0;
 }
 
+/* For measuring programs: no options, fragments or ICMP errors. */
 static __always_inline int parse_v4(void *data, void *data_end, struct pkt_v4 *p)
 {
 	int reason = parse_v4_l3(data, data_end, p);
 
 	if (reason)
 		return reason;
-	if (p->ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+	if (p->ip->ihl != 5)
+		return DPLAB_CNT_PASS_IP_OPTIONS;
+	if (p->frag != PKT_FRAG_NONE)
 		return DPLAB_CNT_PASS_FRAGMENT;
-	return parse_l4(p, data_end);
+	return parse_l4(p, data_end, false);
 }
 
 /*
- * tc: tc_headers_end(), then parse_v4() (or parse_v4_l3()) from the data it
- * left, so no packet pointer from before the pull is used.  0, or the
- * reason for tc_unparsed().  Later bounds checks read tc_data_end(skb).
+ * For translators: IP options, ICMP errors and fragments too.  A later
+ * fragment has no L4 header: its ports are 0 here, and frag.h fills them
+ * in from its first fragment.
  */
-static __always_inline int tc_parse_v4(struct __sk_buff *skb, struct pkt_v4 *p)
+static __always_inline int parse_v4_any(void *data, void *data_end, struct pkt_v4 *p)
+{
+	int reason = parse_v4_l3(data, data_end, p);
+
+	if (reason)
+		return reason;
+	if (p->frag == PKT_FRAG_LATER)
+		return 0;
+	return parse_l4(p, data_end, true);
+}
+
+enum parse_depth {
+	PARSE_L3,		/* parse_v4_l3 */
+	PARSE_MEASURE,		/* parse_v4 */
+	PARSE_ANY,		/* parse_v4_any */
+};
+
+static __always_inline int parse_v4_depth(void *data, void *data_end, struct pkt_v4 *p,
+					  enum parse_depth depth)
+{
+	switch (depth) {
+	case PARSE_L3:
+		return parse_v4_l3(data, data_end, p);
+	case PARSE_MEASURE:
+		return parse_v4(data, data_end, p);
+	default:
+		return parse_v4_any(data, data_end, p);
+	}
+}
+
+/*
+ * tc: tc_headers_end(), then the parser from the data it left, so no
+ * packet pointer from before the pull is used.  A header that runs past
+ * the linear data of a longer frame (IP options, an ICMP error's embedded
+ * header) gets one more pull, of up to PKT_HDRS_MAX bytes, and a second
+ * parse.  0, or the reason for tc_unparsed().  Later bounds checks read
+ * tc_data_end(skb).
+ */
+static __always_inline int tc_parse_depth(struct __sk_buff *skb, struct pkt_v4 *p,
+					  enum parse_depth depth)
 {
 	void *data_end = tc_headers_end(skb);
+	int reason = parse_v4_depth(tc_data(skb), data_end, p, depth);
+	__u32 linear = data_end - tc_data(skb);
 
-	return parse_v4(tc_data(skb), data_end, p);
+	if (reason != DPLAB_CNT_DROP_TRUNCATED || skb->len <= linear)
+		return reason;
+	if (bpf_skb_pull_data(skb, skb->len < PKT_HDRS_MAX ? skb->len : PKT_HDRS_MAX))
+		return reason;
+	return parse_v4_depth(tc_data(skb), tc_data_end(skb), p, depth);
+}
+
+static __always_inline int tc_parse_v4(struct __sk_buff *skb, struct pkt_v4 *p)
+{
+	return tc_parse_depth(skb, p, PARSE_MEASURE);
 }
 
 static __always_inline int tc_parse_v4_l3(struct __sk_buff *skb, struct pkt_v4 *p)
 {
-	void *data_end = tc_headers_end(skb);
-
-	return parse_v4_l3(tc_data(skb), data_end, p);
+	return tc_parse_depth(skb, p, PARSE_L3);
 }
 
 /* Offset of the L4 checksum field, and of the "port" a translator rewrites. */

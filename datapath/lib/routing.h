@@ -3,7 +3,7 @@
  * What BPF host routing and the overlay share (tc only): the map of this
  * node's pods, the TTL decrement a router owes every packet it forwards
  * (route_hop), and delivery into a local pod with bpf_redirect_peer.  They
- * parse with tc_parse_v4_l3() (parse.h).  Map types: include/dplab/routing.h.
+ * parse with tc_parse_v4_route().  Map types: include/dplab/routing.h.
  */
 #ifndef DPLAB_LIB_ROUTING_H
 #define DPLAB_LIB_ROUTING_H
@@ -20,6 +20,20 @@ struct {
 	__type(key, __be32);
 	__type(value, struct dplab_endpoint);
 } endpoints SEC(".maps");
+
+/*
+ * The IP header of a packet to route (parse.h's tc_parse_v4_l3).  Packets
+ * with IP options go to the stack, which records the route and time
+ * stamps a router owes them; fragments and every protocol are routed.
+ */
+static __always_inline int tc_parse_v4_route(struct __sk_buff *skb, struct pkt_v4 *p)
+{
+	int reason = tc_parse_v4_l3(skb, p);
+
+	if (!reason && p->ip->ihl != 5)
+		reason = DPLAB_CNT_PASS_IP_OPTIONS;
+	return reason;
+}
 
 /*
  * TTL - 1 and the header checksum with it, which bpf_fib_lookup leaves to

@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Source NAT of flows leaving through a node address (BPF masquerade): the
- * "snat" map of forward and reverse entries (include/dplab/nat.h), port
- * allocation with bounded collision retries, and the lookup that keeps a
- * flow's two entries together.
+ * "snat" map of forward, reverse and inbound entries (include/dplab/nat.h),
+ * port allocation with bounded collision retries, and the lookup that
+ * keeps a flow's two entries together.
  *
  * A new flow reserves a port by inserting its reverse entry with
- * BPF_NOEXIST, its original port first, then ports of the configured range
- * from a random start; then it inserts the forward entry, or removes the
- * reverse one again.  Both live in one LRU map, which may evict one half of
- * a flow; snat_lookup() notices and restores it, or moves the flow to a new
- * port when another flow has taken its port meanwhile (so a packet of an
- * established flow costs two lookups).  Entries carry the TCP state of
- * lib/ct.h and expire the same way.
+ * BPF_NOEXIST: its original port first when that lies in the configured
+ * range (outside it, it could be a NodePort or a port of the node's own),
+ * then ports of the range from a random start.  A reverse entry held by an
+ * expired flow (lib/ct.h lifetimes) is taken over and that flow's forward
+ * entry removed: expiry frees ports.  Then the forward entry is inserted,
+ * or the reverse one removed again.  Both live in one LRU map, which may
+ * evict one half of a flow; snat_lookup() notices and restores it
+ * (counted ct_repaired), or moves the flow to a new port when another
+ * flow has taken its port meanwhile.  Forward packets refresh the reverse
+ * entry too, so a port is held until its flow is idle both ways.
  */
 #ifndef DPLAB_LIB_SNAT_H
 #define DPLAB_LIB_SNAT_H
@@ -80,15 +83,16 @@ static __always_inline bool snat_rev_owned_by(const struct dplab_lb_ct *rev,
 }
 
 /*
- * Reserve the reply tuple for flow orig: 0, -EEXIST when another flow holds
- * it, or another negative errno when the map refused the entry.  A reverse
- * entry of this same flow (its forward half was evicted or expired) is
- * taken over.
+ * Reserve the reply tuple for flow orig: 0, -EEXIST when another live flow
+ * holds it, or another negative errno when the map refused the entry.  A
+ * reverse entry of this same flow (its forward half was evicted or
+ * expired) is taken over, and so is an expired flow's.
  */
 static __always_inline int snat_reserve(const struct dplab_tuple *orig,
 					const struct dplab_tuple *reply,
 					const struct dplab_lb_ct *rev)
 {
+	struct dplab_tuple stale;
 	struct dplab_lb_ct *held;
 	int err;
 
@@ -96,9 +100,28 @@ static __always_inline int snat_reserve(const struct dplab_tuple *orig,
 	if (err != -EEXIST)
 		return err;
 	held = bpf_map_lookup_elem(&snat, reply);
-	if (held && snat_rev_owned_by(held, orig))
+	if (!held)
+		return -EEXIST;
+	if (snat_rev_owned_by(held, orig))
 		return bpf_map_update_elem(&snat, reply, rev, BPF_ANY);
-	return -EEXIST;
+	if (!ct_expired(held, reply->proto, bpf_ktime_get_ns()))
+		return -EEXIST;
+	stale = held->peer;
+	err = bpf_map_update_elem(&snat, reply, rev, BPF_ANY);
+	if (!err) {
+		if (stale.proto)
+			bpf_map_delete_elem(&snat, &stale);
+		count(DPLAB_CNT_CT_EXPIRED);
+	}
+	return err;
+}
+
+/* The port a new flow tries first: its own, when the range allows it. */
+static __always_inline bool snat_port_kept(const struct pkt_v4 *p, const struct snat_ports *ports)
+{
+	__u16 sport = bpf_ntohs(p->t.sport);
+
+	return p->t.proto == IPPROTO_ICMP || (sport >= ports->min && sport <= ports->max);
 }
 
 /*
@@ -110,27 +133,18 @@ static __always_inline int snat_reserve(const struct dplab_tuple *orig,
 static __always_inline int snat_flow_create(const struct pkt_v4 *p, __be32 addr,
 					    const struct snat_ports *ports, __be16 *port_out)
 {
-	struct dplab_lb_ct fwd = {
-		.addr = addr,
-		.state = DPLAB_CT_NEW,
-		.last_seen_ns = bpf_ktime_get_ns(),
-	};
-	struct dplab_lb_ct rev;
+	struct dplab_lb_ct fwd, rev;
 	struct dplab_tuple reply;
-	__be16 port = p->t.sport;	/* kept when free */
-	__u32 span = 0, start = 0, i;
+	__be16 port = p->t.sport;
+	__u32 span = 0, start = 0, i, first = snat_port_kept(p, ports) ? 0 : 1;
 	int err = -EEXIST;
 
-	if (p->t.proto == IPPROTO_TCP)
-		ct_track_tcp(&fwd, p->tcp_flags);
-	rev = fwd;
-	rev.addr = p->t.saddr;
-	rev.port = p->t.sport;
+	ct_entry_init(&rev, p, p->t.saddr, p->t.sport, 0, &p->t);
 	if (ports->max >= ports->min) {
 		span = (__u32)ports->max - ports->min + 1;
 		start = bpf_get_prandom_u32() % span;
 	}
-	for (i = 0; i <= DPLAB_SNAT_RETRIES_LIMIT; i++) {
+	for (i = first; i <= DPLAB_SNAT_RETRIES_LIMIT; i++) {
 		if (i) {
 			if (i > ports->retries || i > span)
 				break;
@@ -145,7 +159,7 @@ static __always_inline int snat_flow_create(const struct pkt_v4 *p, __be32 addr,
 		return -ENOSPC;		/* every port tried is taken */
 	if (err)
 		return err;
-	fwd.port = port;
+	ct_entry_init(&fwd, p, addr, port, 0, &reply);
 	err = bpf_map_update_elem(&snat, &p->t, &fwd, BPF_ANY);
 	if (err) {
 		bpf_map_delete_elem(&snat, &reply);	/* roll back */
@@ -157,31 +171,56 @@ static __always_inline int snat_flow_create(const struct pkt_v4 *p, __be32 addr,
 
 /*
  * The forward entry of an established flow, updated for this packet, with
- * its reverse half in place; or NULL: no flow (or a closed one), and also
- * when the reverse half was lost and its port has gone to another flow (the
- * forward entry is then removed, so the caller creates the flow anew).
+ * its reverse half in place; or an inbound entry (the caller checks
+ * DPLAB_SNAT_F_INBOUND); or NULL: no flow (or an expired or closed one),
+ * and also when the reverse half was lost and its port has gone to another
+ * flow (the forward entry is then removed, so the caller creates the flow
+ * anew).
  */
 static __always_inline struct dplab_lb_ct *snat_lookup(const struct pkt_v4 *p)
 {
-	struct dplab_lb_ct *fwd = ct_lookup(&snat, p, &p->t), *held;
+	struct dplab_lb_ct *fwd = ct_lookup_pair(&snat, &snat, p, &p->t), *held;
 	struct dplab_lb_ct rev;
 	struct dplab_tuple reply;
 
-	if (!fwd)
-		return NULL;
+	if (!fwd || (fwd->flags & DPLAB_SNAT_F_INBOUND))
+		return fwd;
 	snat_reply_tuple(&p->t, fwd->addr, fwd->port, &reply);
 	held = bpf_map_lookup_elem(&snat, &reply);
-	if (held && snat_rev_owned_by(held, &p->t))
+	if (held && snat_rev_owned_by(held, &p->t)) {
+		if (!p->icmp_err)
+			held->last_seen_ns = fwd->last_seen_ns;
 		return fwd;
+	}
 	if (!held) {
-		rev = *fwd;
-		rev.addr = p->t.saddr;
-		rev.port = p->t.sport;
-		if (!bpf_map_update_elem(&snat, &reply, &rev, BPF_NOEXIST))
+		ct_entry_init(&rev, p, p->t.saddr, p->t.sport, 0, &p->t);
+		rev.state = fwd->state;
+		if (!bpf_map_update_elem(&snat, &reply, &rev, BPF_NOEXIST)) {
+			count(DPLAB_CNT_CT_REPAIRED);
 			return fwd;
+		}
 	}
 	bpf_map_delete_elem(&snat, &p->t);
 	return NULL;
+}
+
+/*
+ * A packet from outside the cluster to a pod: the flow it belongs to was
+ * opened from outside, unless it is a reply of the pod's own.  Its inbound
+ * entry (keyed as the pod's replies) is refreshed or made, so the pod's
+ * replies leave untranslated.
+ */
+static __always_inline void snat_note_inbound(const struct pkt_v4 *p)
+{
+	struct dplab_tuple key;
+	struct dplab_lb_ct e;
+
+	tuple_reverse(&p->t, &key);
+	if (ct_lookup_pair(&snat, &snat, p, &key) || p->icmp_err)
+		return;
+	ct_entry_init(&e, p, p->t.daddr, p->t.dport, DPLAB_SNAT_F_INBOUND, &key);
+	if (!bpf_map_update_elem(&snat, &key, &e, BPF_NOEXIST))
+		count(DPLAB_CNT_CT_NEW);
 }
 
 #endif /* DPLAB_LIB_SNAT_H */

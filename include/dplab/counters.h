@@ -23,6 +23,10 @@
 	X(CT_NEW, "ct_new")		/* a flow entry was created */	\
 	X(CT_HIT, "ct_hit")		/* a packet matched an existing entry */ \
 	X(CT_CLOSED, "ct_closed")	/* a TCP flow was marked closing */ \
+	X(CT_EXPIRED, "ct_expired")	/* an entry outlived its lifetime: removed */ \
+	X(CT_REPAIRED, "ct_repaired")	/* a flow's other entry was gone (LRU): rebuilt */ \
+	X(FRAG, "frag")			/* a later fragment, by its first one's ports */ \
+	X(ICMP_ERROR, "icmp_error")	/* an ICMP error's embedded packet translated */ \
 	X(REV_NAT, "rev_nat")		/* a reply was translated back */ \
 	X(NAT_PORT_REMAPPED, "nat_port_remapped") /* masquerade picked another port */ \
 	X(ENCAP, "encap")		/* VXLAN tunnel key set */	\
@@ -34,12 +38,15 @@
 	X(PASS_IP_OPTIONS, "pass_ip_options")				\
 	X(PASS_UNKNOWN_PROTO, "pass_unknown_proto")			\
 	X(PASS_NO_MATCH, "pass_no_match") /* not for a service / not leaving / ... */ \
+	X(PASS_INBOUND, "pass_inbound")	/* a reply of a flow opened from outside */ \
 	/* dropped, and why */						\
 	X(DROP_TRUNCATED, "drop_truncated") /* a header runs past the end */ \
 	X(DROP_NO_BACKEND, "drop_no_backend") /* service with an empty backend set */ \
 	X(DROP_NAT_NO_PORT, "drop_nat_no_port") /* masquerade: no free port in range */ \
+	X(DROP_NAT_NO_MAPPING, "drop_nat_no_mapping") /* masquerade: leaving, but nothing to translate it by */ \
 	X(DROP_MAP_UPDATE, "drop_map_update") /* a map insert failed */	\
 	X(DROP_REWRITE, "drop_rewrite")	/* a helper failed to rewrite */ \
+	X(DROP_FRAG_UNKNOWN, "drop_frag_unknown") /* a later fragment whose first was not seen */ \
 	X(PASS_TTL_EXPIRED, "pass_ttl_expired") /* a router may not forward it: to the stack */ \
 	X(DROP_DELIBERATE, "drop_deliberate") /* a measuring program dropped it on purpose */
 

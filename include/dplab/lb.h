@@ -52,23 +52,45 @@ struct dplab_tuple {
 	__u8 pad[3];
 };
 
-/* TCP state kept by conntrack: enough to expire closed flows sooner. */
+/*
+ * TCP state kept by conntrack, per entry (one entry per direction of a
+ * flow), for its lifetime (datapath/lib/ct.h): a flow is closing only when
+ * both directions sent a FIN, or either an RST.
+ */
 enum dplab_ct_state {
-	DPLAB_CT_NEW,
+	DPLAB_CT_NEW,		/* only the opening packet(s) seen */
 	DPLAB_CT_ESTABLISHED,
-	DPLAB_CT_CLOSING,	/* FIN or RST seen */
+	DPLAB_CT_FIN_SENT,	/* this direction sent a FIN: half closed */
+	DPLAB_CT_CLOSING,	/* FIN both ways, or RST */
 };
 
 /*
- * LB conntrack.  Forward: client tuple (to the VIP) -> chosen backend.
- * Reverse: backend->client tuple -> the VIP to restore in replies.
+ * A conntrack / NAT entry.  LB forward: client tuple (to the VIP) ->
+ * chosen backend.  LB reverse: backend->client tuple -> the VIP to restore
+ * in replies.  Masquerade: see dplab/nat.h.  peer is the key of the same
+ * flow's entry for the other direction (all zero when unknown), so that a
+ * FIN can find it and a lost half can be told from another flow's.
  */
 struct dplab_lb_ct {
 	__be32 addr;		/* forward: backend; reverse: VIP */
 	__be16 port;
 	__u8 state;		/* enum dplab_ct_state */
-	__u8 flags;
-	__u64 last_seen_ns;
+	__u8 flags;		/* the owner's: DPLAB_LB_CT_SNAT, DPLAB_SNAT_F_* */
+	__u64 last_seen_ns;	/* bpf_ktime_get_ns() of the last packet */
+	struct dplab_tuple peer;
 };
+
+/*
+ * Lifetimes after the last packet, by protocol and state (Cilium's
+ * defaults: CT_SYN_TIMEOUT, CT_CONNECTION_LIFETIME_TCP / _NONTCP,
+ * CT_CLOSE_TIMEOUT).  An expired entry is removed when next looked up, and
+ * a NAT port held by one is free for another flow.  The loader may set
+ * other values (rodata ct_timeout_*_ns).
+ */
+#define DPLAB_CT_TIMEOUT_SYN_S		60
+#define DPLAB_CT_TIMEOUT_TCP_S		21600
+#define DPLAB_CT_TIMEOUT_CLOSE_S	10
+#define DPLAB_CT_TIMEOUT_UDP_S		60
+#define DPLAB_CT_TIMEOUT_ICMP_S		60
 
 #endif /* DPLAB_LB_H */

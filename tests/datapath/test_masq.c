@@ -129,13 +129,26 @@ START_TEST(test_port_per_remote)
 	struct pkt_spec c = spec_udp(POD2, 40000, REMOTE, 53), c_re = spec_udp(REMOTE, 53, POD2, 40000);
 
 	need_root();
-	masq_up(50000, 50001);
-	nat_take_port(IPPROTO_UDP, REMOTE, 53, 50000);
+	masq_up(40000, 40001);
 	expect_flow("pod 1 keeps port 40000 towards remote 1", &a, &a_re, 40000, DPLAB_CNT_CT_NEW);
 	expect_flow("pod 2 keeps port 40000 towards remote 2", &b, &b_re, 40000, DPLAB_CNT_CT_NEW);
-	expect_flow("pod 2 towards remote 1: 40000 and 50000 taken, 50001", &c, &c_re, 50001,
+	expect_flow("pod 2 towards remote 1: 40000 taken, 40001", &c, &c_re, 40001,
 		    DPLAB_CNT_NAT_PORT_REMAPPED);
 	expect_flow("pod 1 again: still 40000", &a, &a_re, 40000, DPLAB_CNT_CT_HIT);
+	masq_down();
+}
+END_TEST
+
+START_TEST(test_port_outside_range_moved)
+{
+	struct pkt_spec a = spec_udp(POD, 30080, REMOTE, 53), a_re = spec_udp(REMOTE, 53, POD, 30080);
+
+	need_root();
+	/* A pod's port outside the range could be a NodePort or one of the
+	 * node's own sockets: it is never kept. */
+	masq_up(40000, 40000);
+	expect_flow("pod port 30080 is outside [40000, 40000]: moved into it", &a, &a_re, 40000,
+		    DPLAB_CNT_NAT_PORT_REMAPPED);
 	masq_down();
 }
 END_TEST
@@ -146,13 +159,12 @@ START_TEST(test_port_exhaustion)
 	struct pkt_spec other = spec_tcp(POD, 40000, REMOTE2, 80, PKT_SYN), out;
 
 	need_root();
-	masq_up(50000, 50001);
+	masq_up(40000, 40001);
 	nat_take_port(IPPROTO_TCP, REMOTE, 80, 40000);
-	nat_take_port(IPPROTO_TCP, REMOTE, 80, 50000);
-	nat_take_port(IPPROTO_TCP, REMOTE, 80, 50001);
+	nat_take_port(IPPROTO_TCP, REMOTE, 80, 40001);
 	expect(snat_fd, "no free port towards the remote: dropped", &syn, NULL, TC_ACT_SHOT,
 	       DPLAB_CNT_DROP_NAT_NO_PORT);
-	ck_assert_int_eq(nat_entries(), 3);
+	ck_assert_int_eq(nat_entries(), 2);
 	ck_assert_int_eq(masq_counter(DPLAB_CNT_CT_NEW), 0);
 	out = spec_moved(&other, false, NODE, 40000);
 	expect(snat_fd, "the same source towards another remote is free", &other, &out,
@@ -167,16 +179,15 @@ START_TEST(test_port_retries_bounded)
 	__u32 port;
 
 	need_root();
-	masq_up_retries(50000, 50001, 0);
+	masq_up_retries(40000, 40001, 0);
 	nat_take_port(IPPROTO_TCP, REMOTE, 80, 40000);
 	expect(snat_fd, "no retries: only the original port is tried", &syn, NULL, TC_ACT_SHOT,
 	       DPLAB_CNT_DROP_NAT_NO_PORT);
 	masq_down();
 
 	/* More retries than the datapath's limit, all of them taken. */
-	masq_up_retries(50000, 50000 + DPLAB_SNAT_RETRIES_LIMIT + 9, 1000);
-	nat_take_port(IPPROTO_TCP, REMOTE, 80, 40000);
-	for (port = 50000; port <= 50000 + DPLAB_SNAT_RETRIES_LIMIT + 9; port++)
+	masq_up_retries(40000, 40000 + DPLAB_SNAT_RETRIES_LIMIT + 9, 1000);
+	for (port = 40000; port <= 40000 + DPLAB_SNAT_RETRIES_LIMIT + 9; port++)
 		nat_take_port(IPPROTO_TCP, REMOTE, 80, port);
 	expect(snat_fd, "retries stop at the limit: no port", &syn, NULL, TC_ACT_SHOT,
 	       DPLAB_CNT_DROP_NAT_NO_PORT);
@@ -189,17 +200,52 @@ START_TEST(test_tcp_close_then_new_connection)
 {
 	struct pkt_spec syn = spec_tcp(POD, 40000, REMOTE, 80, PKT_SYN);
 	struct pkt_spec synack = spec_tcp(REMOTE, 80, POD, 40000, PKT_SYN | PKT_ACK);
-	struct pkt_spec fin = spec_tcp(POD, 40000, REMOTE, 80, PKT_FIN | PKT_ACK), out;
+	struct pkt_spec fin = spec_tcp(POD, 40000, REMOTE, 80, PKT_FIN | PKT_ACK);
+	struct pkt_spec fin_back = spec_tcp(REMOTE, 80, POD, 40000, PKT_FIN | PKT_ACK);
+	struct pkt_spec data_back = spec_tcp(REMOTE, 80, POD, 40000, PKT_ACK | PKT_PSH);
+	struct pkt_spec out, in;
+	struct dplab_lb_ct v;
+	struct dplab_tuple fwd = nat_tuple(IPPROTO_TCP, POD, 40000, REMOTE, 80);
 
 	need_root();
 	masq_up(DPLAB_SNAT_PORT_MIN_DEFAULT, DPLAB_SNAT_PORT_MAX_DEFAULT);
 	expect_flow("TCP connection 1 before FIN", &syn, &synack, 40000, DPLAB_CNT_CT_NEW);
 	out = spec_moved(&fin, false, NODE, 40000);
-	expect(snat_fd, "FIN marks the flow closing", &fin, &out, TC_ACT_UNSPEC, DPLAB_CNT_CT_CLOSED);
+	expect(snat_fd, "the pod's FIN half-closes the flow", &fin, &out, TC_ACT_UNSPEC,
+	       DPLAB_CNT_CT_HIT);
+	ck_assert(nat_get(&fwd, &v) && v.state == DPLAB_CT_FIN_SENT);
+	ck_assert_int_eq(masq_counter(DPLAB_CNT_CT_CLOSED), 0);
+	data_back.payload_len = 100;
+	in = spec_moved(&data_back, true, NODE, 40000);
+	expect(rev_fd, "the remote still sends data to the half-closed flow", &in, &data_back,
+	       TC_ACT_UNSPEC, DPLAB_CNT_REV_NAT);
+	in = spec_moved(&fin_back, true, NODE, 40000);
+	expect(rev_fd, "the remote's FIN closes the flow both ways", &in, &fin_back,
+	       TC_ACT_UNSPEC, DPLAB_CNT_CT_CLOSED);
+	ck_assert(nat_get(&fwd, &v) && v.state == DPLAB_CT_CLOSING);
 	expect_flow("a new SYN on the closed tuple is a new flow on the same port", &syn, &synack,
 		    40000, DPLAB_CNT_CT_NEW);
 	ck_assert_int_eq(masq_counter(DPLAB_CNT_NAT_PORT_REMAPPED), 0);
 	ck_assert_int_eq(nat_entries(), 2);
+	masq_down();
+}
+END_TEST
+
+START_TEST(test_rst_closes)
+{
+	struct pkt_spec syn = spec_tcp(POD, 40000, REMOTE, 80, PKT_SYN);
+	struct pkt_spec synack = spec_tcp(REMOTE, 80, POD, 40000, PKT_SYN | PKT_ACK);
+	struct pkt_spec rst = spec_tcp(REMOTE, 80, POD, 40000, PKT_RST), in;
+	struct dplab_tuple fwd = nat_tuple(IPPROTO_TCP, POD, 40000, REMOTE, 80);
+	struct dplab_lb_ct v;
+
+	need_root();
+	masq_up(DPLAB_SNAT_PORT_MIN_DEFAULT, DPLAB_SNAT_PORT_MAX_DEFAULT);
+	expect_flow("TCP connection", &syn, &synack, 40000, DPLAB_CNT_CT_NEW);
+	in = spec_moved(&rst, true, NODE, 40000);
+	expect(rev_fd, "an RST from the remote closes both directions", &in, &rst, TC_ACT_UNSPEC,
+	       DPLAB_CNT_CT_CLOSED);
+	ck_assert(nat_get(&fwd, &v) && v.state == DPLAB_CT_CLOSING);
 	masq_down();
 }
 END_TEST
@@ -212,7 +258,7 @@ START_TEST(test_half_flow_repaired)
 	struct pkt_spec answer_in = spec_moved(&answer, true, NODE, 40000);
 
 	need_root();
-	masq_up(50000, 50000);
+	masq_up(40000, 40001);
 	expect_flow("UDP flow before its reverse entry is lost", &dgram, &answer, 40000,
 		    DPLAB_CNT_CT_NEW);
 	/* The LRU evicts the reverse half: replies pass untranslated... */
@@ -221,11 +267,11 @@ START_TEST(test_half_flow_repaired)
 	       DPLAB_CNT_PASS_NO_MATCH);
 	/* ...until the next packet out restores it. */
 	expect_flow("next packet restores the reverse entry", &dgram, &answer, 40000,
-		    DPLAB_CNT_CT_HIT);
+		    DPLAB_CNT_CT_REPAIRED);
 	/* Evicted and the port taken by another flow: the flow moves. */
 	ck_assert_int_eq(bpf_map_delete_elem(bpf_map__fd(masq_skel->maps.snat), &rev), 0);
 	nat_take_port(IPPROTO_UDP, REMOTE, 53, 40000);
-	expect_flow("port taken meanwhile: the flow moves to a free one", &dgram, &answer, 50000,
+	expect_flow("port taken meanwhile: the flow moves to a free one", &dgram, &answer, 40001,
 		    DPLAB_CNT_NAT_PORT_REMAPPED);
 	ck_assert_int_eq(nat_entries(), 3);
 	masq_down();
@@ -242,12 +288,15 @@ static Suite *masq_suite(void)
 	tcase_add_test(tc, test_ct_reuse);
 	tcase_add_test(tc, test_port_collision);
 	tcase_add_test(tc, test_port_per_remote);
+	tcase_add_test(tc, test_port_outside_range_moved);
 	tcase_add_test(tc, test_port_exhaustion);
 	tcase_add_test(tc, test_port_retries_bounded);
 	tcase_add_test(tc, test_tcp_close_then_new_connection);
+	tcase_add_test(tc, test_rst_closes);
 	tcase_add_test(tc, test_half_flow_repaired);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, masq_untouched_tcase());
+	suite_add_tcase(s, masq_packets_tcase());
 	suite_add_tcase(s, masq_e2e_tcase());
 	return s;
 }

@@ -263,7 +263,7 @@ START_TEST(test_closed_flow_is_forgotten_on_new_syn)
 	skel = lb_open();
 	syn_out.daddr = BACKEND;
 	syn_out.dport = 8080;
-	fin.tcp_flags = PKT_FIN | PKT_ACK;
+	fin.tcp_flags = PKT_RST;
 	fin_out = fin;
 	fin_out.daddr = BACKEND;
 	fin_out.dport = 8080;
@@ -272,7 +272,7 @@ START_TEST(test_closed_flow_is_forgotten_on_new_syn)
 		{ .desc = "tc_lb: SYN opens the flow", .in_spec = &syn,
 		  .expect_verdict = TC_ACT_UNSPEC, .out_spec = &syn_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
-		{ .desc = "tc_lb: FIN marks the flow closing", .in_spec = &fin,
+		{ .desc = "tc_lb: RST marks the flow closing", .in_spec = &fin,
 		  .expect_verdict = TC_ACT_UNSPEC, .out_spec = &fin_out,
 		  .expect_counter = FX_CNT(DPLAB_CNT_CT_CLOSED) },
 		{ .desc = "tc_lb: a new SYN on the closed tuple is a new flow", .in_spec = &syn,

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -14,6 +15,16 @@
 
 struct masq_bpf *masq_skel;
 int snat_fd, rev_fd;
+__u64 masq_timeout_udp_ns, masq_timeout_close_ns;
+
+/* bpf_ktime_get_ns()'s clock, for entries a test writes. */
+static __u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 void masq_up(__u16 port_min, __u16 port_max)
 {
@@ -34,6 +45,10 @@ void masq_up_retries(__u16 port_min, __u16 port_max, __u32 retries)
 	masq_skel->rodata->port_min = port_min;
 	masq_skel->rodata->port_max = port_max;
 	masq_skel->rodata->max_retries = retries;
+	if (masq_timeout_udp_ns)
+		masq_skel->rodata->ct_timeout_udp_ns = masq_timeout_udp_ns;
+	if (masq_timeout_close_ns)
+		masq_skel->rodata->ct_timeout_close_ns = masq_timeout_close_ns;
 	err = masq_bpf__load(masq_skel);
 	ck_assert_msg(!err, "masq.bpf.o: load (verifier): %s", strerror(-err));
 	snat_fd = bpf_program__fd(masq_skel->progs.masq_snat);
@@ -44,6 +59,7 @@ void masq_down(void)
 {
 	masq_bpf__destroy(masq_skel);
 	masq_skel = NULL;
+	masq_timeout_udp_ns = masq_timeout_close_ns = 0;
 }
 
 __u64 masq_counter(enum dplab_counter c)
@@ -139,7 +155,10 @@ bool nat_get(const struct dplab_tuple *key, struct dplab_lb_ct *v)
 void nat_take_port(__u8 proto, __be32 remote, __u16 rport, __u16 port)
 {
 	struct dplab_tuple key = nat_tuple(proto, remote, rport, NODE, port);
-	struct dplab_lb_ct v = { .addr = POD2, .port = htons(port) };
+	struct dplab_lb_ct v = { .addr = POD2, .port = htons(port), .last_seen_ns = monotonic_ns(),
+				 .state = DPLAB_CT_ESTABLISHED };
+
+	v.peer = nat_tuple(proto, POD2, port, remote, rport);
 
 	ck_assert_int_eq(bpf_map_update_elem(bpf_map__fd(masq_skel->maps.snat), &key, &v, BPF_ANY), 0);
 }

@@ -27,6 +27,9 @@
 
 extern struct masq_bpf *masq_skel;
 extern int snat_fd, rev_fd;	/* masq_snat (egress), masq_rev_snat (ingress) */
+/* Conntrack lifetimes for the next masq_up (0: the datapath's defaults);
+ * masq_down resets them. */
+extern __u64 masq_timeout_udp_ns, masq_timeout_close_ns;
 
 /* Load the programs for the cluster above, moving taken ports to [min, max]. */
 void masq_up(__u16 port_min, __u16 port_max);
@@ -61,12 +64,13 @@ __u16 snat_random_port(const struct pkt_spec *in);
 struct dplab_tuple nat_tuple(__u8 proto, __be32 s, __u16 sport, __be32 d, __u16 dport);
 /* What key maps to in the snat map; false if absent. */
 bool nat_get(const struct dplab_tuple *key, struct dplab_lb_ct *v);
-/* NODE:port towards remote:rport is held by another flow (POD2:port). */
+/* NODE:port towards remote:rport is held by another live flow (POD2:port). */
 void nat_take_port(__u8 proto, __be32 remote, __u16 rport, __u16 port);
 __u32 nat_entries(void);
 
 /* The test cases of the other files of the "masq" suite. */
 TCase *masq_untouched_tcase(void);
+TCase *masq_packets_tcase(void);
 TCase *masq_e2e_tcase(void);
 
 #endif /* DPLAB_TESTS_MASQ_ENV_H */
