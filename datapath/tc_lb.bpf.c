@@ -9,12 +9,16 @@
  *   tc_lb_rev_nat  reverse NAT of a backend's replies: both directions of
  *                  a pod's host veth (a local backend's reply comes in at
  *                  ingress), the uplink and the VXLAN device.
- * TCP, UDP and ICMP echo.  The backend of a new flow is a hash of its
- * tuple, so every packet of a flow keeps its backend even without CT.
+ * TCP, UDP and ICMP echo, with IP options; fragments by their first
+ * fragment's ports (lib/frag.h); ICMP errors about a flow are translated
+ * with it, embedded packet included, and never open one.  The backend of
+ * a new flow is a hash of its tuple, so every packet of a flow keeps its
+ * backend even without CT.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "lib/counters.h"
+#include "lib/frag.h"
 #include "lib/lb.h"
 #include "lib/nat.h"
 #include "lib/verdict.h"
@@ -47,13 +51,16 @@ int tc_lb_dnat(struct __sk_buff *skb)
 	__be16 port;
 	int reason;
 
-	reason = tc_parse_v4(skb, &p);
+	reason = tc_parse_v4_flow(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	e = ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t);
 	if (e) {
 		addr = e->addr;
 		port = e->port;
+	} else if (p.icmp_err || p.frag == PKT_FRAG_LATER) {
+		count(DPLAB_CNT_PASS_NO_MATCH);	/* about no flow: nothing to open */
+		return TC_ACT_NEXT;
 	} else {
 		svc = svc_lookup(p.t.daddr, p.t.dport, p.t.proto);
 		if (!svc) {
@@ -83,7 +90,7 @@ int tc_lb_rev_nat(struct __sk_buff *skb)
 	struct dplab_lb_ct *e;
 	int reason;
 
-	reason = tc_parse_v4(skb, &p);
+	reason = tc_parse_v4_flow(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);

@@ -22,13 +22,17 @@
  * Hairpinned frames leave towards next_hop_mac, or when that is all zero
  * back to the frame's sender (MACs swapped): right when clients and
  * backends are both reached through the router the frame came from.  TTL is
- * left alone.  ICMP has no port, so no NodePort: it goes to the stack.
+ * left alone.  ICMP echo has no port, so no NodePort: it goes to the
+ * stack; ICMP errors about a NodePort flow are translated with it (both
+ * ways) and never open one.  IP options and fragments (by their first
+ * fragment's ports, lib/frag.h) are translated as any packet.
  * Entry layout: include/dplab/xdp_lb.h.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "dplab/xdp_lb.h"
 #include "lib/counters.h"
+#include "lib/frag.h"
 #include "lib/l2.h"
 #include "lib/lb.h"
 #include "lib/nat.h"
@@ -191,10 +195,11 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 	struct dplab_lb_ct *e;
 	int reason;
 
-	reason = parse_v4(data, data_end, &p);
+	reason = parse_v4_flow(data, data_end, &p);
 	if (reason)
 		return xdp_unparsed(reason);
-	if (p.t.daddr != node_ip || p.t.proto == IPPROTO_ICMP) {
+	if (p.t.daddr != node_ip || p.t.proto == IPPROTO_ICMP ||
+	    (p.icmp_err && p.ip->daddr != node_ip)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return XDP_PASS;
 	}
@@ -205,6 +210,10 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 	e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);
 	if (e)
 		return nodeport_reply(ctx, &p, data_end, e->addr, e->port);
+	if (p.icmp_err || p.frag == PKT_FRAG_LATER) {
+		count(DPLAB_CNT_PASS_NO_MATCH);	/* about no flow: nothing to open */
+		return XDP_PASS;
+	}
 	return nodeport_new_flow(ctx, &p, data_end);
 }
 
@@ -215,7 +224,7 @@ int tc_nodeport_rev(struct __sk_buff *skb)
 	struct dplab_lb_ct *e;
 	int reason;
 
-	reason = tc_parse_v4(skb, &p);
+	reason = tc_parse_v4_flow(skb, &p);
 	if (reason)
 		return tc_unparsed(reason);
 	e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);

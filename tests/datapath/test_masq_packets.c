@@ -19,25 +19,6 @@
 
 #define ROUTER IP4(198, 51, 100, 1)
 
-/* An ICMP error from s to d about the packet `about`: its IP header and
- * first 8 bytes of L4, copied into buf. */
-static struct pkt_spec spec_icmp_error(uint8_t *buf, __be32 s, __be32 d, __u8 type, __u8 code,
-				       const struct pkt_spec *about)
-{
-	uint8_t frame[PKT_MAX];
-	size_t len = pkt_build(frame, sizeof(frame), about);
-	size_t ihl = (frame[14] & 0xf) * 4;
-	struct pkt_spec e = spec_echo(s, d, type, 0);
-
-	ck_assert_uint_ge(len, 14 + ihl + 8);
-	memcpy(buf, frame + 14, ihl + 8);
-	e.icmp_code = code;
-	e.icmp_seq = type == 3 && code == 4 ? 1280 : 0;	/* next-hop MTU */
-	e.payload = buf;
-	e.payload_len = ihl + 8;
-	return e;
-}
-
 START_TEST(test_ip_options_translated)
 {
 	struct pkt_spec syn = spec_tcp(POD, 40000, REMOTE, 80, PKT_SYN);
@@ -105,8 +86,8 @@ START_TEST(test_icmp_errors_in)
 	expect_flow("TCP flow", &syn, &synack, 40000, DPLAB_CNT_CT_NEW);
 	sent = spec_moved(&syn, false, NODE, 40000);
 	sent.df = syn.df = true;
-	err_in = spec_icmp_error(b1, ROUTER, NODE, 3, 4, &sent);
-	err_out = spec_icmp_error(b2, ROUTER, POD, 3, 4, &syn);
+	err_in = pkt_spec_icmp_error(b1, ROUTER, NODE, 3, 4, &sent);
+	err_out = pkt_spec_icmp_error(b2, ROUTER, POD, 3, 4, &syn);
 	expect(rev_fd, "fragmentation needed from a router reaches the pod", &err_in, &err_out,
 	       TC_ACT_UNSPEC, DPLAB_CNT_ICMP_ERROR);
 
@@ -114,15 +95,15 @@ START_TEST(test_icmp_errors_in)
 	port = snat_random_port(&dgram);
 	ck_assert_uint_ne(port, 40002);
 	sent = spec_moved(&dgram, false, NODE, port);
-	err_in = spec_icmp_error(b1, REMOTE, NODE, 3, 3, &sent);
-	err_out = spec_icmp_error(b2, REMOTE, POD, 3, 3, &dgram);
+	err_in = pkt_spec_icmp_error(b1, REMOTE, NODE, 3, 3, &sent);
+	err_out = pkt_spec_icmp_error(b2, REMOTE, POD, 3, 3, &dgram);
 	expect(rev_fd, "port unreachable for a remapped UDP flow reaches the pod, port restored",
 	       &err_in, &err_out, TC_ACT_UNSPEC, DPLAB_CNT_ICMP_ERROR);
 
 	expect_flow("ping", &ping, &pong, 7, DPLAB_CNT_CT_NEW);
 	sent = spec_moved(&ping, false, NODE, 7);
-	err_in = spec_icmp_error(b1, ROUTER, NODE, 11, 0, &sent);
-	err_out = spec_icmp_error(b2, ROUTER, POD, 11, 0, &ping);
+	err_in = pkt_spec_icmp_error(b1, ROUTER, NODE, 11, 0, &sent);
+	err_out = pkt_spec_icmp_error(b2, ROUTER, POD, 11, 0, &ping);
 	expect(rev_fd, "time exceeded for a ping reaches the pod", &err_in, &err_out,
 	       TC_ACT_UNSPEC, DPLAB_CNT_ICMP_ERROR);
 	masq_down();
@@ -141,12 +122,12 @@ START_TEST(test_icmp_errors_out)
 	masq_up(DPLAB_SNAT_PORT_MIN_DEFAULT, DPLAB_SNAT_PORT_MAX_DEFAULT);
 	expect_flow("UDP flow", &dgram, &answer, 40001, DPLAB_CNT_CT_NEW);
 	/* The pod's socket is gone: it answers the reply with port unreachable. */
-	err = spec_icmp_error(b1, POD, REMOTE, 3, 3, &answer);
+	err = pkt_spec_icmp_error(b1, POD, REMOTE, 3, 3, &answer);
 	seen = spec_moved(&answer, true, NODE, 40001);
-	err_out = spec_icmp_error(b2, NODE, REMOTE, 3, 3, &seen);
+	err_out = pkt_spec_icmp_error(b2, NODE, REMOTE, 3, 3, &seen);
 	expect(snat_fd, "a pod's port unreachable leaves as the node, about the node's port",
 	       &err, &err_out, TC_ACT_UNSPEC, DPLAB_CNT_ICMP_ERROR);
-	err = spec_icmp_error(b1, POD, REMOTE2, 3, 3, &stray);
+	err = pkt_spec_icmp_error(b1, POD, REMOTE2, 3, 3, &stray);
 	expect(snat_fd, "a pod's ICMP error about no flow: dropped, not leaked", &err, NULL,
 	       TC_ACT_SHOT, DPLAB_CNT_DROP_NAT_NO_MAPPING);
 	masq_down();

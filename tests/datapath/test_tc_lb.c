@@ -217,14 +217,12 @@ START_TEST(test_malformed_untouched_or_dropped)
 {
 	struct pkt_spec base = { .saddr = CLIENT, .daddr = VIP, .proto = IPPROTO_TCP,
 				 .sport = 40003, .dport = 80, .tcp_flags = PKT_SYN };
-	struct pkt_spec truncated = base, options = base, frag = base, ipv6 = base, gre = base;
+	struct pkt_spec truncated = base, ipv6 = base, gre = base;
 	struct tc_lb_bpf *skel;
 
 	need_root();
 	skel = lb_open();
 	truncated.truncate_to = 14 + 20 + 10;
-	options.ip_opt_len = 8;
-	frag.mf = true;
 	ipv6.ethertype = 0x86dd;
 	ipv6.payload_len = 40;
 	gre.proto = 47;
@@ -234,12 +232,6 @@ START_TEST(test_malformed_untouched_or_dropped)
 		{ .desc = "tc_lb: truncated TCP header to the VIP is dropped",
 		  .in_spec = &truncated, .expect_verdict = TC_ACT_SHOT,
 		  .expect_counter = FX_CNT(DPLAB_CNT_DROP_TRUNCATED) },
-		{ .desc = "tc_lb: IP options pass untouched",
-		  .in_spec = &options, .expect_verdict = TC_ACT_UNSPEC,
-		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_IP_OPTIONS) },
-		{ .desc = "tc_lb: a fragment passes untouched",
-		  .in_spec = &frag, .expect_verdict = TC_ACT_UNSPEC,
-		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_FRAGMENT) },
 		{ .desc = "tc_lb: non-IPv4 passes untouched",
 		  .in_spec = &ipv6, .expect_verdict = TC_ACT_UNSPEC,
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_NOT_IPV4) },
@@ -248,6 +240,104 @@ START_TEST(test_malformed_untouched_or_dropped)
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_UNKNOWN_PROTO) },
 	};
 	fixture_run_n(FROM_POD(skel), fx, FX_N(fx));
+	tc_lb_bpf__destroy(skel);
+}
+END_TEST
+
+/* in with its destination (dst) or source moved to addr:port. */
+static struct pkt_spec moved(struct pkt_spec in, bool dst, __be32 addr, __u16 port)
+{
+	if (dst) {
+		in.daddr = addr;
+		in.dport = port;
+	} else {
+		in.saddr = addr;
+		in.sport = port;
+	}
+	return in;
+}
+
+START_TEST(test_options_and_fragments_translated)
+{
+	struct pkt_spec opts = { .saddr = CLIENT, .daddr = VIP, .proto = IPPROTO_TCP,
+				 .sport = 40010, .dport = 80, .tcp_flags = PKT_SYN, .ip_opt_len = 8 };
+	struct pkt_spec first = { .saddr = CLIENT, .daddr = VIP, .proto = IPPROTO_UDP,
+				  .sport = 40011, .dport = 53, .ip_id = 5, .mf = true,
+				  .payload_len = 1472 };
+	struct pkt_spec later = first, later_out, stray;
+	struct pkt_spec opts_out = moved(opts, true, BACKEND, 8080);
+	struct pkt_spec first_out = moved(first, true, BACKEND, 5353);
+	struct tc_lb_bpf *skel;
+
+	later.frag_off = 1480;
+	later.mf = false;
+	later.payload_len = 1000;
+	later_out = later;
+	later_out.daddr = BACKEND;
+	stray = later;
+	stray.ip_id = 6;
+	struct fixture fx[] = {
+		{ .desc = "tc_lb: SYN with IP options to the VIP is DNATed", .in_spec = &opts,
+		  .out_spec = &opts_out, .expect_verdict = TC_ACT_UNSPEC,
+		  .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
+		{ .desc = "tc_lb: first fragment of a 2500-byte datagram to the VIP is DNATed",
+		  .in_spec = &first, .out_spec = &first_out, .expect_verdict = TC_ACT_UNSPEC,
+		  .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
+		{ .desc = "tc_lb: its later fragment goes to the same backend", .in_spec = &later,
+		  .out_spec = &later_out, .expect_verdict = TC_ACT_UNSPEC,
+		  .expect_counter = FX_CNT(DPLAB_CNT_FRAG) },
+		{ .desc = "tc_lb: a later fragment whose first was not seen has no ports",
+		  .in_spec = &stray, .expect_verdict = TC_ACT_UNSPEC,
+		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_FRAGMENT) },
+	};
+
+	need_root();
+	skel = lb_open();
+	fixture_run_n(FROM_POD(skel), fx, FX_N(fx));
+	tc_lb_bpf__destroy(skel);
+}
+END_TEST
+
+START_TEST(test_icmp_errors_translated)
+{
+	struct pkt_spec q = { .saddr = CLIENT, .daddr = VIP, .proto = IPPROTO_UDP,
+			      .sport = 40012, .dport = 53, .payload_len = 40 };
+	struct pkt_spec q_out = moved(q, true, BACKEND, 5353);
+	struct pkt_spec r = moved(moved(q_out, true, CLIENT, 40012), false, BACKEND, 5353);
+	struct pkt_spec r_out = moved(r, false, VIP, 53), stray = moved(q, false, CLIENT, 40013);
+	struct pkt_spec unreach, unreach_out, mtu, mtu_out, back, back_out, none;
+	uint8_t b[8][80];
+	struct tc_lb_bpf *skel;
+
+	unreach = pkt_spec_icmp_error(b[0], BACKEND, CLIENT, 3, 3, &q_out);
+	unreach_out = pkt_spec_icmp_error(b[1], VIP, CLIENT, 3, 3, &q);
+	mtu = pkt_spec_icmp_error(b[2], OTHER, CLIENT, 3, 4, &q_out);
+	mtu_out = pkt_spec_icmp_error(b[3], OTHER, CLIENT, 3, 4, &q);
+	back = pkt_spec_icmp_error(b[4], CLIENT, VIP, 3, 3, &r_out);
+	back_out = pkt_spec_icmp_error(b[5], CLIENT, BACKEND, 3, 3, &r);
+	none = pkt_spec_icmp_error(b[6], CLIENT, VIP, 3, 3, &stray);
+	struct fixture out[] = {
+		{ .desc = "tc_lb: UDP query to the VIP", .in_spec = &q, .out_spec = &q_out,
+		  .expect_verdict = TC_ACT_UNSPEC, .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
+		{ .desc = "tc_lb: the client's port unreachable about a reply reaches the backend",
+		  .in_spec = &back, .out_spec = &back_out, .expect_verdict = TC_ACT_UNSPEC,
+		  .expect_counter = FX_CNT(DPLAB_CNT_ICMP_ERROR) },
+		{ .desc = "tc_lb: an ICMP error about no flow opens none", .in_spec = &none,
+		  .expect_verdict = TC_ACT_UNSPEC, .expect_counter = FX_CNT(DPLAB_CNT_PASS_NO_MATCH) },
+	};
+	struct fixture in[] = {
+		{ .desc = "tc_lb: the backend's port unreachable comes from the VIP",
+		  .in_spec = &unreach, .out_spec = &unreach_out, .expect_verdict = TC_ACT_UNSPEC,
+		  .expect_counter = FX_CNT(DPLAB_CNT_ICMP_ERROR) },
+		{ .desc = "tc_lb: a router's frag-needed keeps its source, inner VIP restored",
+		  .in_spec = &mtu, .out_spec = &mtu_out, .expect_verdict = TC_ACT_UNSPEC,
+		  .expect_counter = FX_CNT(DPLAB_CNT_ICMP_ERROR) },
+	};
+
+	need_root();
+	skel = lb_open();
+	fixture_run_n(FROM_POD(skel), out, FX_N(out));
+	fixture_run_n(TO_POD(skel), in, FX_N(in));
 	tc_lb_bpf__destroy(skel);
 }
 END_TEST
@@ -342,6 +432,8 @@ static Suite *tc_lb_suite(void)
 	tcase_add_test(tc, test_no_match_and_empty_service);
 	tcase_add_test(tc, test_malformed_untouched_or_dropped);
 	tcase_add_test(tc, test_closed_flow_is_forgotten_on_new_syn);
+	tcase_add_test(tc, test_options_and_fragments_translated);
+	tcase_add_test(tc, test_icmp_errors_translated);
 	tcase_add_test(tc, test_backend_stable_per_flow_and_spread);
 	suite_add_tcase(s, tc);
 	return s;

@@ -227,3 +227,22 @@ size_t pkt_build(uint8_t *buf, size_t cap, const struct pkt_spec *s)
 	}
 	return build_ip(buf, cap, s, s->payload, s->payload_len);
 }
+
+struct pkt_spec pkt_spec_icmp_error(uint8_t *buf, __be32 s, __be32 d, uint8_t type,
+				    uint8_t code, const struct pkt_spec *about)
+{
+	uint8_t frame[PKT_MAX];
+	size_t len = pkt_build(frame, sizeof(frame), about), ihl = (frame[14] & 0xf) * 4;
+	struct pkt_spec e = { .saddr = s, .daddr = d, .proto = IPPROTO_ICMP, .icmp_type = type,
+			      .icmp_code = code };
+
+	if (!len || len < 14 + ihl + 8) {
+		fprintf(stderr, "pkt_spec_icmp_error: embedded packet: %s\n", pkt_build_error());
+		abort();
+	}
+	memcpy(buf, frame + 14, ihl + 8);
+	e.icmp_seq = type == 3 && code == 4 ? 1280 : 0;	/* next-hop MTU */
+	e.payload = buf;
+	e.payload_len = ihl + 8;
+	return e;
+}

@@ -102,6 +102,15 @@ const char *pkt_build_error(void);
 size_t pkt_build_vxlan(uint8_t *buf, size_t cap, const struct pkt_spec *outer,
 		       uint32_t vni, const uint8_t *inner, size_t inner_len);
 
+/*
+ * The spec of an ICMP error (type, code) from s to d about the packet
+ * `about`: its IPv4 header and first 8 bytes of L4, copied into buf (at
+ * least 68 bytes, alive as long as the spec).  Frag-needed (3/4) carries
+ * next-hop MTU 1280.  Aborts when about cannot be built.
+ */
+struct pkt_spec pkt_spec_icmp_error(uint8_t *buf, __be32 s, __be32 d, uint8_t type,
+				    uint8_t code, const struct pkt_spec *about);
+
 /* Decoding, for failure messages (pkt_decode.c). */
 
 /*
