@@ -40,7 +40,7 @@ START_TEST(test_overlay_encap)
 {
 	struct pkt_spec in[4], out[2];
 	struct fixture fx[] = {
-		FX("pod to a remote pod CIDR, TCP: TTL-1, tunnel key, redirect to vx0",
+		FX("pod to a remote pod CIDR, TCP: TTL-1, redirect to vx0 (its tunnel key: e2e)",
 		   TC_ACT_REDIRECT, &in[0], &out[0], DPLAB_CNT_ENCAP),
 		FX("pod to a remote pod CIDR, ICMP echo: encapsulated",
 		   TC_ACT_REDIRECT, &in[1], &out[1], DPLAB_CNT_ENCAP),
