@@ -24,7 +24,8 @@
 	X(CT_HIT, "ct_hit")		/* a packet matched an existing entry */ \
 	X(CT_CLOSED, "ct_closed")	/* a TCP flow was marked closing */ \
 	X(REV_NAT, "rev_nat")		/* a reply was translated back */ \
-	X(NAT_PORT_REMAPPED, "nat_port_remapped") /* masquerade picked another port */ \
+	X(NAT_PORT_REMAPPED, "nat_port_remapped") /* SNAT picked another source port */ \
+	X(CT_REV_RESTORED, "ct_rev_restored") /* a flow's lost reverse entry was put back */ \
 	X(ENCAP, "encap")		/* VXLAN tunnel key set */	\
 	X(DECAP, "decap")		/* delivered from the tunnel */	\
 	X(FIB_MISS, "fib_miss")		/* fib lookup failed: back to the stack */ \
@@ -34,10 +35,11 @@
 	X(PASS_IP_OPTIONS, "pass_ip_options")				\
 	X(PASS_UNKNOWN_PROTO, "pass_unknown_proto")			\
 	X(PASS_NO_MATCH, "pass_no_match") /* not for a service / not leaving / ... */ \
+	X(PASS_XDP_CANNOT_FORWARD, "pass_xdp_cannot_forward") /* no next hop out of the way in */ \
 	/* dropped, and why */						\
 	X(DROP_TRUNCATED, "drop_truncated") /* a header runs past the end */ \
 	X(DROP_NO_BACKEND, "drop_no_backend") /* service with an empty backend set */ \
-	X(DROP_NAT_NO_PORT, "drop_nat_no_port") /* masquerade: no free port in range */ \
+	X(DROP_NAT_NO_PORT, "drop_nat_no_port") /* no free port / reply tuple held by a live flow */ \
 	X(DROP_MAP_UPDATE, "drop_map_update") /* a map insert failed */	\
 	X(DROP_REWRITE, "drop_rewrite")	/* a helper failed to rewrite */ \
 	X(PASS_TTL_EXPIRED, "pass_ttl_expired") /* a router may not forward it: to the stack */ \

@@ -62,6 +62,9 @@ enum dplab_ct_state {
 /*
  * LB conntrack.  Forward: client tuple (to the VIP) -> chosen backend.
  * Reverse: backend->client tuple -> the VIP to restore in replies.
+ * nat_port is the third port of a flow whose source is translated too
+ * (the XDP NodePort LB, include/dplab/xdp_lb.h): in its forward entry the
+ * source port the backend sees, in its reverse entry the client's own port.
  */
 struct dplab_lb_ct {
 	__be32 addr;		/* forward: backend; reverse: VIP */
@@ -69,6 +72,8 @@ struct dplab_lb_ct {
 	__u8 state;		/* enum dplab_ct_state */
 	__u8 flags;
 	__u64 last_seen_ns;
+	__be16 nat_port;
+	__u16 pad[3];
 };
 
 #endif /* DPLAB_LB_H */
