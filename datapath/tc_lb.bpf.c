@@ -14,6 +14,8 @@
  * with it, embedded packet included, and never open one.  The backend of
  * a new flow is a hash of its tuple, so every packet of a flow keeps its
  * backend even without CT.
+ * A flow's reverse entry is put back by its next packet when the LRU took
+ * it, and never handed to another flow while this one is live (lib/lb.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -23,21 +25,77 @@
 #include "lib/nat.h"
 #include "lib/verdict.h"
 
-/* The forward and reverse entries of a new flow to backend addr:port. */
-static __always_inline int lb_flow_create(const struct pkt_v4 *p, __be32 addr, __be16 port)
+/* Set by the loader before load (tests shorten it). */
+const volatile __u64 flow_idle_ns = 60ULL * 1000 * 1000 * 1000;
+
+/* The forward key of the flow whose reverse entry at rev is held. */
+static __always_inline void rev_holder(const struct dplab_tuple *rev,
+				       const struct dplab_lb_ct *held, struct dplab_tuple *fwd)
 {
-	struct dplab_tuple translated = p->t, rev;
+	fwd->saddr = rev->daddr;
+	fwd->daddr = held->addr;
+	fwd->sport = rev->dport;
+	fwd->dport = held->port;
+	fwd->proto = rev->proto;
+	fwd->pad[0] = fwd->pad[1] = fwd->pad[2] = 0;
+}
+
+/* The reply tuple of flow p->t once DNATed to addr:port. */
+static __always_inline void reply_tuple(const struct pkt_v4 *p, __be32 addr, __be16 port,
+					struct dplab_tuple *rev)
+{
+	struct dplab_tuple translated = p->t;
 
 	translated.daddr = addr;
 	translated.dport = port;
-	tuple_reverse(&translated, &rev);
-	if (ct_create_peer(&lb_ct, p, &p->t, addr, port, 0, &rev))
-		return -1;
-	if (ct_create_peer(&lb_rev, p, &rev, p->t.daddr, p->t.dport, 0, &p->t)) {
-		bpf_map_delete_elem(&lb_ct, &p->t);	/* no half flows */
-		return -1;
+	tuple_reverse(&translated, rev);
+}
+
+/*
+ * The forward and reverse entries of a new flow to backend addr:port; 0,
+ * or the counter of why not.  The reverse entry goes first, only where no
+ * other live flow has one (the same client port to another VIP with this
+ * backend: without SNAT the flow cannot move); no half flows are left.
+ */
+static __always_inline int lb_flow_create(const struct pkt_v4 *p, __be32 addr, __be16 port)
+{
+	struct dplab_tuple rev, holder;
+	struct dplab_lb_ct v, *held = NULL;
+	int err;
+
+	reply_tuple(p, addr, port, &rev);
+	lb_entry(p, p->t.daddr, p->t.dport, 0, &p->t, &v);
+	err = lb_rev_claim(&rev, &v, &held);
+	if (err == -EEXIST && held) {
+		rev_holder(&rev, held, &holder);
+		err = lb_rev_take_idle(&rev, &v, held, &holder, flow_idle_ns);
+	}
+	if (err)
+		return err == -EEXIST ? DPLAB_CNT_DROP_NAT_NO_PORT : DPLAB_CNT_DROP_MAP_UPDATE;
+	count(DPLAB_CNT_CT_NEW);
+	if (ct_create_peer(&lb_ct, p, &p->t, addr, port, 0, &rev)) {
+		bpf_map_delete_elem(&lb_rev, &rev);
+		return DPLAB_CNT_DROP_MAP_UPDATE;
 	}
 	return 0;
+}
+
+/*
+ * An established flow (forward entry e) with its reverse entry in place,
+ * put back if it was lost; false when another flow holds its reply tuple
+ * now: the forward entry goes and the packet is treated as a new flow.
+ */
+static __always_inline bool lb_flow_intact(const struct pkt_v4 *p, const struct dplab_lb_ct *e)
+{
+	struct dplab_tuple rev;
+	struct dplab_lb_ct v;
+
+	reply_tuple(p, e->addr, e->port, &rev);
+	lb_rev_of(e, &p->t, p->t.daddr, p->t.dport, 0, &v);
+	if (!lb_rev_repair(&rev, &v))
+		return true;
+	bpf_map_delete_elem(&lb_ct, &p->t);
+	return false;
 }
 
 SEC("tc")
@@ -55,7 +113,7 @@ int tc_lb_dnat(struct __sk_buff *skb)
 	if (reason)
 		return tc_unparsed(reason);
 	e = ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t);
-	if (e) {
+	if (e && lb_flow_intact(&p, e)) {
 		addr = e->addr;
 		port = e->port;
 	} else if (p.icmp_err || p.frag == PKT_FRAG_LATER) {
@@ -75,8 +133,9 @@ int tc_lb_dnat(struct __sk_buff *skb)
 		addr = be->addr;
 		/* ICMP echo keeps its id: its "destination port" is 0. */
 		port = p.t.proto == IPPROTO_ICMP ? 0 : be->port;
-		if (lb_flow_create(&p, addr, port)) {
-			count(DPLAB_CNT_DROP_MAP_UPDATE);
+		reason = lb_flow_create(&p, addr, port);
+		if (reason) {
+			count(reason);
 			return TC_ACT_SHOT;
 		}
 	}

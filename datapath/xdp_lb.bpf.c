@@ -14,22 +14,30 @@
  *                      leave through the stack, get node_ip:NodePort back as
  *                      their source (XDP has no egress hook).
  *
- * SNAT keeps the client's source port, so a flow's reply is recognised by
- * backend:port -> node_ip:client port.  Two clients that use the same port
- * towards the same backend would share that tuple: the second is dropped
- * (drop_nat_no_port) until the first has been idle for snat_idle_ns.
+ * XDP_TX is right only when the FIB sends the frame out of the interface it
+ * came in on to a resolved neighbour; its Ethernet addresses are then the
+ * FIB's.  Anything else (no route, another interface such as the VXLAN
+ * device of routing=vxlan, an encap route, an unresolved neighbour) is the
+ * stack's: the frame is passed untranslated (pass_xdp_cannot_forward), for
+ * the stack's own NodePort handling (tc service LB or kube-proxy), before
+ * any entry is made for a new flow.  A flow already translated here keeps
+ * its entries when one of its frames is passed (as Cilium keeps its CT): it
+ * goes on here, same backend and port, once the FIB can forward again.
  *
- * Hairpinned frames leave towards next_hop_mac, or when that is all zero
- * back to the frame's sender (MACs swapped): right when clients and
- * backends are both reached through the router the frame came from.  TTL is
- * left alone.  ICMP echo has no port, so no NodePort: it goes to the
- * stack; ICMP errors about a NodePort flow are translated with it (both
- * ways) and never open one.  IP options and fragments (by their first
- * fragment's ports, lib/frag.h) are translated as any packet.
- * Entry layout: include/dplab/xdp_lb.h.
+ * SNAT keeps the client's source port when the reply tuple backend:port ->
+ * node_ip:port is free, else takes one of [snat_port_min, snat_port_max]
+ * (snat_retries tries from a random start, as masquerade does); a reply
+ * tuple held by another flow is taken over only when that flow has been
+ * idle for snat_idle_ns both ways.  A flow's lost reverse entry is put back
+ * by its next packet (lib/lb.h).  TTL is left alone.  ICMP echo has no
+ * port, so no NodePort: it goes to the stack; ICMP errors about a NodePort
+ * flow are translated with it (both ways) and never open one.  IP options
+ * and fragments (by their first fragment's ports, lib/frag.h) are
+ * translated as any packet.  Entry layout: include/dplab/xdp_lb.h.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "dplab/nat.h"
 #include "dplab/xdp_lb.h"
 #include "lib/counters.h"
 #include "lib/frag.h"
@@ -38,131 +46,206 @@
 #include "lib/nat.h"
 #include "lib/verdict.h"
 
+#ifndef ENOSPC
+#define ENOSPC 28
+#endif
+
 /* Set by the loader before load. */
 const volatile __be32 node_ip;			/* the node's address on this uplink */
-const volatile __u8 next_hop_mac[ETH_ALEN];	/* all zero: back to the sender */
 const volatile __u64 snat_idle_ns = 60ULL * 1000 * 1000 * 1000;
+const volatile __u16 snat_port_min = DPLAB_SNAT_PORT_MIN_DEFAULT;
+const volatile __u16 snat_port_max = DPLAB_SNAT_PORT_MAX_DEFAULT;
+const volatile __u32 snat_retries = DPLAB_SNAT_RETRIES_DEFAULT;
 
 /*
- * Ethernet addresses towards daddr out of the interface the frame came in
- * on: the FIB's next hop when the route leaves by this interface (another
- * node's uplink for a backend there, the router for a client), else
- * next_hop_mac or back to the sender (eth_hairpin).
+ * Whether the frame can leave towards daddr, from node_ip, out of the
+ * interface it came in on with a resolved neighbour; fib then holds the
+ * Ethernet addresses.
  */
-static __always_inline void hairpin_l2(struct xdp_md *ctx, struct ethhdr *eth, __be32 daddr)
+static __always_inline bool fib_out_ingress(struct xdp_md *ctx, const struct pkt_v4 *p,
+					    __be32 daddr, struct bpf_fib_lookup *fib)
 {
-	struct bpf_fib_lookup fib = {
-		.family = AF_INET,
-		.ipv4_src = node_ip,
-		.ipv4_dst = daddr,
-		.ifindex = ctx->ingress_ifindex,
-	};
-
-	if (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0) == BPF_FIB_LKUP_RET_SUCCESS &&
-	    fib.ifindex == ctx->ingress_ifindex) {
-		mac_copy(eth->h_dest, fib.dmac);
-		mac_copy(eth->h_source, fib.smac);
-		return;
-	}
-	eth_hairpin(eth, next_hop_mac);
+	__builtin_memset(fib, 0, sizeof(*fib));
+	fib->family = AF_INET;
+	fib->ipv4_src = node_ip;
+	fib->ipv4_dst = daddr;
+	fib->tot_len = bpf_ntohs(p->ip->tot_len);
+	fib->ifindex = ctx->ingress_ifindex;
+	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0) == BPF_FIB_LKUP_RET_SUCCESS &&
+	       fib->ifindex == ctx->ingress_ifindex;
 }
 
-/* DNAT to addr:port, and for a remote backend SNAT to node_ip and hairpin. */
-static __always_inline int nodeport_forward(struct xdp_md *ctx, const struct pkt_v4 *p,
-					    void *data_end, __be32 addr, __be16 port, bool snat)
+static __always_inline int pass_cannot_forward(void)
+{
+	count(DPLAB_CNT_PASS_XDP_CANNOT_FORWARD);
+	return XDP_PASS;
+}
+
+static __always_inline int xdp_tx(struct ethhdr *eth, const struct bpf_fib_lookup *fib,
+				  enum dplab_counter done)
+{
+	mac_copy(eth->h_dest, fib->dmac);
+	mac_copy(eth->h_source, fib->smac);
+	count(done);
+	count(DPLAB_CNT_TX);
+	return XDP_TX;
+}
+
+/*
+ * DNAT to addr:port; for a remote backend (fib set) also SNAT to
+ * node_ip:nat_port and out again.
+ */
+static __always_inline int nodeport_forward(const struct pkt_v4 *p, void *data_end,
+					    __be32 addr, __be16 port, __be16 nat_port,
+					    const struct bpf_fib_lookup *fib)
 {
 	if (xdp_nat_v4(p, data_end, true, addr, port))
 		goto fail;
-	if (!snat) {
+	if (!fib) {
 		count(DPLAB_CNT_REWRITE);
 		return XDP_PASS;
 	}
-	if (xdp_nat_v4(p, data_end, false, node_ip, p->t.sport))
+	if (xdp_nat_v4(p, data_end, false, node_ip, nat_port))
 		goto fail;
-	hairpin_l2(ctx, p->eth, addr);
-	count(DPLAB_CNT_REWRITE);
-	count(DPLAB_CNT_TX);
-	return XDP_TX;
+	return xdp_tx(p->eth, fib, DPLAB_CNT_REWRITE);
 fail:
 	count(DPLAB_CNT_DROP_REWRITE);
 	return XDP_DROP;
 }
 
-/* A remote backend's reply: from node_ip:NodePort again, to the client. */
+/* A remote backend's reply (reverse entry e): from node_ip:NodePort, to the client. */
 static __always_inline int nodeport_reply(struct xdp_md *ctx, const struct pkt_v4 *p,
-					  void *data_end, __be32 client, __be16 nodeport)
+					  void *data_end, const struct dplab_lb_ct *e)
 {
-	if (xdp_nat_v4(p, data_end, false, node_ip, nodeport) ||
-	    xdp_nat_v4(p, data_end, true, client, p->t.dport)) {
+	struct bpf_fib_lookup fib;
+
+	if (!fib_out_ingress(ctx, p, e->addr, &fib))
+		return pass_cannot_forward();
+	if (xdp_nat_v4(p, data_end, false, node_ip, e->port) ||
+	    xdp_nat_v4(p, data_end, true, e->addr, e->nat_port)) {
 		count(DPLAB_CNT_DROP_REWRITE);
 		return XDP_DROP;
 	}
-	hairpin_l2(ctx, p->eth, client);
-	count(DPLAB_CNT_REV_NAT);
-	count(DPLAB_CNT_TX);
-	return XDP_TX;
+	return xdp_tx(p->eth, &fib, DPLAB_CNT_REV_NAT);
 }
 
 /*
- * Whether the reply tuple rev of a new SNATed flow belongs to another flow
- * still in use (another client, or another NodePort, with the same source
- * port towards the same backend).  A holder idle for snat_idle_ns in both
- * directions gives it up: its forward entry goes, the reverse is reused.
+ * The reply tuple of flow p->t DNATed to addr:port, and SNATed to
+ * node_ip:nat_port when snat (else the client stays the destination).
  */
-static __always_inline bool snat_tuple_taken(const struct pkt_v4 *p, const struct dplab_tuple *rev)
+static __always_inline void reply_tuple(const struct pkt_v4 *p, __be32 addr, __be16 port,
+					bool snat, __be16 nat_port, struct dplab_tuple *rev)
 {
-	struct dplab_lb_ct *held = bpf_map_lookup_elem(&lb_rev, rev), *fwd;
-	struct dplab_tuple holder = {};
-	__u64 now;
-
-	if (!held || (held->addr == p->t.saddr && held->port == p->t.dport))
-		return false;
-	holder.saddr = held->addr;
-	holder.daddr = node_ip;
-	holder.sport = rev->dport;
-	holder.dport = held->port;
-	holder.proto = rev->proto;
-	fwd = bpf_map_lookup_elem(&lb_ct, &holder);
-	now = bpf_ktime_get_ns();
-	if (now - held->last_seen_ns < snat_idle_ns ||
-	    (fwd && now - fwd->last_seen_ns < snat_idle_ns))
-		return true;
-	bpf_map_delete_elem(&lb_ct, &holder);
-	return false;
-}
-
-/*
- * The forward and reverse entries of a new flow to backend addr:port; 0, or
- * the counter of the reason it cannot be made.  No half flows are left.
- */
-static __always_inline int nodeport_flow_create(const struct pkt_v4 *p, __be32 addr,
-						__be16 port, bool snat)
-{
-	struct dplab_tuple translated = p->t, rev;
+	struct dplab_tuple translated = p->t;
 
 	translated.daddr = addr;
 	translated.dport = port;
-	if (snat)
+	if (snat) {
 		translated.saddr = node_ip;
-	tuple_reverse(&translated, &rev);
-	if (snat && snat_tuple_taken(p, &rev))
-		return DPLAB_CNT_DROP_NAT_NO_PORT;
-	if (ct_create_peer(&lb_ct, p, &p->t, addr, port, snat ? DPLAB_LB_CT_SNAT : 0, &rev))
-		return DPLAB_CNT_DROP_MAP_UPDATE;
-	if (ct_create_peer(&lb_rev, p, &rev, p->t.saddr, p->t.dport, 0, &p->t)) {
-		bpf_map_delete_elem(&lb_ct, &p->t);
+		translated.sport = nat_port;
+	}
+	tuple_reverse(&translated, rev);
+}
+
+/*
+ * Reserve reply tuple rev (reverse entry v) for a new flow: 0, -EEXIST
+ * while another live flow holds it, or another negative errno.  The holder
+ * is named by its entry: client held->addr:nat_port -> node_ip:port.
+ */
+static __always_inline int rev_reserve(const struct dplab_tuple *rev, const struct dplab_lb_ct *v)
+{
+	struct dplab_lb_ct *held = NULL;
+	struct dplab_tuple holder = { .daddr = node_ip, .proto = rev->proto };
+	int err = lb_rev_claim(rev, v, &held);
+
+	if (err != -EEXIST || !held)
+		return err;
+	holder.saddr = held->addr;
+	holder.sport = held->nat_port;
+	holder.dport = held->port;
+	return lb_rev_take_idle(rev, v, held, &holder, snat_idle_ns);
+}
+
+/*
+ * A source port for SNAT towards backend addr:port: the client's own when
+ * its reply tuple is free, else one of the range.  0 with *nat_port and
+ * the reverse entry in place, -ENOSPC when none was free, or an errno.
+ */
+static __always_inline int snat_port_reserve(const struct pkt_v4 *p, __be32 addr, __be16 port,
+					     const struct dplab_lb_ct *v, __be16 *nat_port)
+{
+	struct dplab_tuple rev;
+	__u32 span = 0, start = 0, i;
+	__be16 candidate = p->t.sport;
+	int err = -EEXIST;
+
+	if (snat_port_max >= snat_port_min) {
+		span = (__u32)snat_port_max - snat_port_min + 1;
+		start = bpf_get_prandom_u32() % span;
+	}
+	for (i = 0; i <= DPLAB_SNAT_RETRIES_LIMIT; i++) {
+		if (i) {
+			if (i > snat_retries || i > span)
+				break;
+			candidate = bpf_htons(snat_port_min + (start + i - 1) % span);
+		}
+		reply_tuple(p, addr, port, true, candidate, &rev);
+		err = rev_reserve(&rev, v);
+		if (err != -EEXIST)
+			break;
+	}
+	if (err == -EEXIST)
+		return -ENOSPC;
+	*nat_port = candidate;
+	return err;
+}
+
+/*
+ * The reverse, then the forward entry of a new flow to backend addr:port;
+ * 0 and *nat_port, or the counter of why not.  No half flows are left.
+ */
+static __always_inline int nodeport_flow_create(const struct pkt_v4 *p, __be32 addr,
+						__be16 port, bool snat, __be16 *nat_port)
+{
+	struct dplab_lb_ct fwd, rev_v;
+	struct dplab_tuple rev;
+	int err;
+
+	lb_entry(p, addr, port, snat ? DPLAB_LB_CT_SNAT : 0, NULL, &fwd);
+	lb_rev_of(&fwd, &p->t, p->t.saddr, p->t.dport, p->t.sport, &rev_v);
+	*nat_port = p->t.sport;
+	if (snat) {
+		err = snat_port_reserve(p, addr, port, &rev_v, nat_port);
+	} else {
+		/* Without SNAT the flow cannot move to another tuple. */
+		reply_tuple(p, addr, port, false, 0, &rev);
+		err = rev_reserve(&rev, &rev_v);
+	}
+	if (err)
+		return err == -ENOSPC || err == -EEXIST ? DPLAB_CNT_DROP_NAT_NO_PORT :
+							  DPLAB_CNT_DROP_MAP_UPDATE;
+	reply_tuple(p, addr, port, snat, *nat_port, &rev);
+	fwd.nat_port = snat ? *nat_port : 0;
+	fwd.peer = rev;
+	if (bpf_map_update_elem(&lb_ct, &p->t, &fwd, BPF_ANY)) {
+		bpf_map_delete_elem(&lb_rev, &rev);
 		return DPLAB_CNT_DROP_MAP_UPDATE;
 	}
+	count(DPLAB_CNT_CT_NEW);	/* reverse */
+	count(DPLAB_CNT_CT_NEW);	/* forward */
+	if (*nat_port != p->t.sport)
+		count(DPLAB_CNT_NAT_PORT_REMAPPED);
 	return 0;
 }
 
 static __always_inline int nodeport_new_flow(struct xdp_md *ctx, const struct pkt_v4 *p,
 					     void *data_end)
 {
+	struct bpf_fib_lookup fib;
 	struct dplab_backend *be;
 	struct dplab_svc *svc;
 	__be32 addr;
-	__be16 port;
+	__be16 port, nat_port;
 	bool snat;
 	int reason;
 
@@ -179,12 +262,40 @@ static __always_inline int nodeport_new_flow(struct xdp_md *ctx, const struct pk
 	addr = be->addr;
 	port = be->port;
 	snat = !(be->flags & DPLAB_BACKEND_LOCAL);
-	reason = nodeport_flow_create(p, addr, port, snat);
+	if (snat && !fib_out_ingress(ctx, p, addr, &fib))
+		return pass_cannot_forward();
+	reason = nodeport_flow_create(p, addr, port, snat, &nat_port);
 	if (reason) {
 		count(reason);
 		return XDP_DROP;
 	}
-	return nodeport_forward(ctx, p, data_end, addr, port, snat);
+	return nodeport_forward(p, data_end, addr, port, nat_port, snat ? &fib : NULL);
+}
+
+/*
+ * A packet of an established flow (forward entry e): translated as before
+ * with its reverse entry in place (put back if lost); passed when it cannot
+ * leave here; or -1 when its reply tuple went to another flow meanwhile:
+ * the forward entry is gone and the caller makes the flow anew (SNAT: on
+ * another port).
+ */
+static __always_inline int nodeport_established(struct xdp_md *ctx, const struct pkt_v4 *p,
+						void *data_end, const struct dplab_lb_ct *e)
+{
+	bool snat = e->flags & DPLAB_LB_CT_SNAT;
+	struct bpf_fib_lookup fib;
+	struct dplab_tuple rev;
+	struct dplab_lb_ct v;
+
+	if (snat && !fib_out_ingress(ctx, p, e->addr, &fib))
+		return pass_cannot_forward();
+	reply_tuple(p, e->addr, e->port, snat, e->nat_port, &rev);
+	lb_rev_of(e, &p->t, p->t.saddr, p->t.dport, p->t.sport, &v);
+	if (lb_rev_repair(&rev, &v)) {
+		bpf_map_delete_elem(&lb_ct, &p->t);
+		return -1;
+	}
+	return nodeport_forward(p, data_end, e->addr, e->port, e->nat_port, snat ? &fib : NULL);
 }
 
 SEC("xdp")
@@ -193,7 +304,7 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct pkt_v4 p = {};
 	struct dplab_lb_ct *e;
-	int reason;
+	int reason, verdict;
 
 	reason = parse_v4_flow(data, data_end, &p);
 	if (reason)
@@ -204,12 +315,15 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	e = ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t);
-	if (e)
-		return nodeport_forward(ctx, &p, data_end, e->addr, e->port,
-					e->flags & DPLAB_LB_CT_SNAT);
-	e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);
-	if (e)
-		return nodeport_reply(ctx, &p, data_end, e->addr, e->port);
+	if (e) {
+		verdict = nodeport_established(ctx, &p, data_end, e);
+		if (verdict >= 0)
+			return verdict;
+	} else {
+		e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);
+		if (e)
+			return nodeport_reply(ctx, &p, data_end, e);
+	}
 	if (p.icmp_err || p.frag == PKT_FRAG_LATER) {
 		count(DPLAB_CNT_PASS_NO_MATCH);	/* about no flow: nothing to open */
 		return XDP_PASS;

@@ -6,12 +6,25 @@
  *
  *   lb_ct:   client tuple (to the VIP) -> backend       (forward)
  *   lb_rev:  backend->client tuple     -> VIP to restore (reverse)
+ *
+ * The two are LRU maps that evict independently, so a flow can lose one
+ * half.  The reverse entry decides where replies go, hence (as masquerade's
+ * lib/snat.h and Cilium's nodeport SNAT): it is only ever inserted with
+ * BPF_NOEXIST, never overwritten by another flow while that flow is live;
+ * every packet that hits a forward entry checks its reverse entry and puts
+ * it back when it is gone (lb_rev_repair).  A reverse entry names its flow
+ * by its value (the same flow always writes the same value to the same
+ * key), so "ours" is a comparison of values.
  */
 #ifndef DPLAB_LIB_LB_H
 #define DPLAB_LIB_LB_H
 
 #include "lib/ct.h"
 #include "lib/services.h"
+
+#ifndef EEXIST
+#define EEXIST 17
+#endif
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -26,5 +39,102 @@ struct {
 	__type(key, struct dplab_tuple);
 	__type(value, struct dplab_lb_ct);
 } lb_rev SEC(".maps");
+
+/*
+ * A new entry of the packet's flow (ct_entry_init), whose other direction
+ * is keyed peer, for the inserts ct_create() cannot do (BPF_NOEXIST,
+ * nat_port).
+ */
+static __always_inline void lb_entry(const struct pkt_v4 *p, __be32 addr, __be16 port,
+				     __u8 flags, const struct dplab_tuple *peer,
+				     struct dplab_lb_ct *e)
+{
+	ct_entry_init(e, p, addr, port, flags, peer);
+}
+
+static __always_inline bool lb_rev_same_flow(const struct dplab_lb_ct *a,
+					     const struct dplab_lb_ct *b)
+{
+	return a->addr == b->addr && a->port == b->port && a->nat_port == b->nat_port;
+}
+
+/*
+ * Reserve reverse tuple rev for the new flow whose reverse entry is v: 0
+ * (inserted, or the entry was this flow's already: written afresh),
+ * -EEXIST with *held set when another flow holds it, or another negative
+ * errno when the map refused the entry.
+ */
+static __always_inline int lb_rev_claim(const struct dplab_tuple *rev,
+					const struct dplab_lb_ct *v, struct dplab_lb_ct **held)
+{
+	struct dplab_lb_ct *h;
+	int err;
+
+	err = bpf_map_update_elem(&lb_rev, rev, v, BPF_NOEXIST);
+	if (err != -EEXIST)
+		return err;
+	h = bpf_map_lookup_elem(&lb_rev, rev);
+	if (!h)			/* evicted in between */
+		return bpf_map_update_elem(&lb_rev, rev, v, BPF_NOEXIST);
+	if (lb_rev_same_flow(h, v))
+		return bpf_map_update_elem(&lb_rev, rev, v, BPF_ANY);
+	*held = h;
+	return -EEXIST;
+}
+
+/*
+ * Take reverse tuple rev over from the flow holding it (its reverse entry
+ * held, its forward key holder) only when that flow has been idle for
+ * idle_ns both ways: its forward entry goes, v replaces held; 0, or
+ * -EEXIST while it is live.  A live flow keeps its tuple even without its
+ * forward entry: its next packet restores that, and its replies in flight
+ * must still reach it.
+ */
+static __always_inline int lb_rev_take_idle(const struct dplab_tuple *rev,
+					    const struct dplab_lb_ct *v,
+					    const struct dplab_lb_ct *held,
+					    const struct dplab_tuple *holder, __u64 idle_ns)
+{
+	struct dplab_lb_ct *fwd = bpf_map_lookup_elem(&lb_ct, holder);
+	__u64 now = bpf_ktime_get_ns();
+
+	if (now - held->last_seen_ns < idle_ns || (fwd && now - fwd->last_seen_ns < idle_ns))
+		return -EEXIST;
+	bpf_map_delete_elem(&lb_ct, holder);
+	return bpf_map_update_elem(&lb_rev, rev, v, BPF_ANY);
+}
+
+/*
+ * On a forward hit: the flow's reverse entry (v at rev) is in place, or
+ * was missing and is put back: 0.  -EEXIST when another flow has taken
+ * the tuple meanwhile: this flow must move (another port) or stop.
+ */
+static __always_inline int lb_rev_repair(const struct dplab_tuple *rev,
+					 const struct dplab_lb_ct *v)
+{
+	struct dplab_lb_ct *held = bpf_map_lookup_elem(&lb_rev, rev);
+
+	if (held)
+		return lb_rev_same_flow(held, v) ? 0 : -EEXIST;
+	if (!bpf_map_update_elem(&lb_rev, rev, v, BPF_NOEXIST)) {
+		count(DPLAB_CNT_CT_REPAIRED);
+		return 0;
+	}
+	held = bpf_map_lookup_elem(&lb_rev, rev);	/* another CPU was faster */
+	return held && lb_rev_same_flow(held, v) ? 0 : -EEXIST;
+}
+
+/* The reverse entry of an established flow, from its forward entry fwd at key. */
+static __always_inline void lb_rev_of(const struct dplab_lb_ct *fwd, const struct dplab_tuple *key,
+				      __be32 addr, __be16 port, __be16 nat_port,
+				      struct dplab_lb_ct *v)
+{
+	*v = *fwd;
+	v->peer = *key;
+	v->addr = addr;
+	v->port = port;
+	v->nat_port = nat_port;
+	v->flags = 0;
+}
 
 #endif /* DPLAB_LIB_LB_H */

@@ -28,7 +28,7 @@
 	X(FRAG, "frag")			/* a later fragment, by its first one's ports */ \
 	X(ICMP_ERROR, "icmp_error")	/* an ICMP error's embedded packet translated */ \
 	X(REV_NAT, "rev_nat")		/* a reply was translated back */ \
-	X(NAT_PORT_REMAPPED, "nat_port_remapped") /* masquerade picked another port */ \
+	X(NAT_PORT_REMAPPED, "nat_port_remapped") /* SNAT picked another source port */ \
 	X(ENCAP, "encap")		/* VXLAN tunnel key set */	\
 	X(DECAP, "decap")		/* delivered from the tunnel */	\
 	X(FIB_MISS, "fib_miss")		/* fib lookup failed: back to the stack */ \
@@ -39,10 +39,11 @@
 	X(PASS_UNKNOWN_PROTO, "pass_unknown_proto")			\
 	X(PASS_NO_MATCH, "pass_no_match") /* not for a service / not leaving / ... */ \
 	X(PASS_INBOUND, "pass_inbound")	/* a reply of a flow opened from outside */ \
+	X(PASS_XDP_CANNOT_FORWARD, "pass_xdp_cannot_forward") /* no next hop out of the way in */ \
 	/* dropped, and why */						\
 	X(DROP_TRUNCATED, "drop_truncated") /* a header runs past the end */ \
 	X(DROP_NO_BACKEND, "drop_no_backend") /* service with an empty backend set */ \
-	X(DROP_NAT_NO_PORT, "drop_nat_no_port") /* masquerade: no free port in range */ \
+	X(DROP_NAT_NO_PORT, "drop_nat_no_port") /* no free port / reply tuple held by a live flow */ \
 	X(DROP_NAT_NO_MAPPING, "drop_nat_no_mapping") /* masquerade: leaving, but nothing to translate it by */ \
 	X(DROP_MAP_UPDATE, "drop_map_update") /* a map insert failed */	\
 	X(DROP_REWRITE, "drop_rewrite")	/* a helper failed to rewrite */ \

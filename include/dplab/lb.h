@@ -70,6 +70,9 @@ enum dplab_ct_state {
  * in replies.  Masquerade: see dplab/nat.h.  peer is the key of the same
  * flow's entry for the other direction (all zero when unknown), so that a
  * FIN can find it and a lost half can be told from another flow's.
+ * nat_port is the third port of a flow whose source is translated too
+ * (the XDP NodePort LB, include/dplab/xdp_lb.h): in its forward entry the
+ * source port the backend sees, in its reverse entry the client's own port.
  */
 struct dplab_lb_ct {
 	__be32 addr;		/* forward: backend; reverse: VIP */
@@ -78,6 +81,8 @@ struct dplab_lb_ct {
 	__u8 flags;		/* the owner's: DPLAB_LB_CT_SNAT, DPLAB_SNAT_F_* */
 	__u64 last_seen_ns;	/* bpf_ktime_get_ns() of the last packet */
 	struct dplab_tuple peer;
+	__be16 nat_port;	/* see below */
+	__u16 pad[3];
 };
 
 /*

@@ -5,14 +5,16 @@
  * {node_ip, NodePort, proto}.  Include after the fixed-width types.
  *
  *   lb_ct   client -> node_ip:NodePort  =>  backend addr:port, and in flags
- *           DPLAB_LB_CT_SNAT when the backend is remote (the source is
- *           translated to node_ip, keeping the client's port, and the frame
- *           hairpinned out of the uplink with XDP_TX);
- *   lb_rev  the reply as the backend sends it  =>  addr = the client's
- *           address, port = the NodePort.  Replies get their source set
- *           back to node_ip:NodePort and their destination to addr: remote
- *           replies (backend -> node_ip:client port) at XDP, local ones
- *           (backend -> client, never SNATed) at tc egress of the uplink.
+ *           DPLAB_LB_CT_SNAT when the backend is remote: the source is
+ *           translated to node_ip:nat_port (the client's port when free)
+ *           and the frame sent out of the uplink again with XDP_TX;
+ *   lb_rev  the reply as the backend sends it (backend:port ->
+ *           node_ip:nat_port when SNATed, else -> client:port)  =>
+ *           addr = the client's address, port = the NodePort, nat_port =
+ *           the client's port.  Replies get their source set back to
+ *           node_ip:NodePort and their destination to addr:nat_port:
+ *           remote replies at XDP, local ones (never SNATed) at tc egress
+ *           of the uplink.
  */
 #ifndef DPLAB_XDP_LB_H
 #define DPLAB_XDP_LB_H

@@ -240,7 +240,6 @@ int feature_load_xdp_lb(const struct feature_env *env, const char *dir, char *er
 	skel = xdp_lb_bpf__open();
 	if (!skel)
 		return feature_fail(err, err_len, -errno, "opening xdp_lb.bpf.o");
-	/* next_hop_mac stays zero: hairpinned frames go back to the sender. */
 	skel->rodata->node_ip = env->t->nodes[env->node].underlay.addr;
 	rc = ct_size(skel->maps.lb_ct, skel->maps.lb_rev, env, err, err_len);
 	if (!rc)

@@ -30,13 +30,23 @@ size_t bench_l4_frame(__u8 proto, __be32 saddr, __be32 daddr, __u16 dport, int i
 	return pkt_build(buf, cap, &s);
 }
 
-int bench_run_once(int prog_fd, const __u8 *frame, size_t len)
+int bench_run_once_on(int prog_fd, const __u8 *frame, size_t len, int ifindex)
 {
 	__u8 out[BENCH_FRAME_MAX];
+	struct xdp_md md = { .data_end = len, .ingress_ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 
+	if (ifindex) {
+		opts.ctx_in = &md;
+		opts.ctx_size_in = sizeof(md);
+	}
 	return bpf_prog_test_run_opts(prog_fd, &opts) ? -errno : 0;
+}
+
+int bench_run_once(int prog_fd, const __u8 *frame, size_t len)
+{
+	return bench_run_once_on(prog_fd, frame, len, 0);
 }
 
 static int probe_load(void)
@@ -74,9 +84,9 @@ static void noop_teardown(void)
 
 static const struct bench_case noop_cases[] = {
 	{ "noop (xdp_pass)", "xdp", "-", true, false, XDP_PASS,
-	  noop_xdp_setup, any_frame },
+	  noop_xdp_setup, any_frame, NULL },
 	{ "noop (tc_pass)", "tc", "-", true, false, TC_ACT_UNSPEC,
-	  noop_tc_setup, any_frame },
+	  noop_tc_setup, any_frame, NULL },
 };
 
 const struct bench_group bench_noop_group = {

@@ -29,6 +29,8 @@ struct bench_case {
 	int (*setup)(void);
 	/* Build frame i into buf; its length, 0 on error. */
 	size_t (*frame)(int i, __u8 *buf, size_t cap);
+	/* XDP: the device (in the bench node) frames arrive on; NULL: loopback. */
+	const char *ingress;
 };
 
 struct bench_group {
@@ -58,5 +60,16 @@ size_t bench_l4_frame(__u8 proto, __be32 saddr, __be32 daddr, __u16 dport, int i
 		      __u8 tcp_flags, __u8 *buf, size_t cap);
 /* Run frame once through prog_fd (to create a flow); 0 or -errno. */
 int bench_run_once(int prog_fd, const __u8 *frame, size_t len);
+/* The same, arriving (XDP) on ifindex; 0: loopback. */
+int bench_run_once_on(int prog_fd, const __u8 *frame, size_t len, int ifindex);
+
+/*
+ * The bench node (bench_routing.c): bpf_fib_lookup reads the caller's
+ * namespace, so cases whose programs consult the FIB enter a throwaway
+ * namespace with an uplink "ul" (192.168.100.1/24) whose neighbour
+ * 192.168.100.2, known, routes 10.244.2.0/24.  0 or -errno; removed by the
+ * routing group's teardown.
+ */
+int bench_node_up(void);
 
 #endif /* DPLAB_BENCH_CASES_H */

@@ -2,10 +2,12 @@
 /*
  * bench-datapath: the per-packet load balancers.  tc_lb: a ClusterIP with
  * one backend.  xdp_lb: NodePorts with a local backend (DNAT, XDP_PASS)
- * and a remote one (DNAT + SNAT, XDP_TX).
+ * and a remote one (DNAT + SNAT, XDP_TX), in the bench node, where the FIB
+ * sends the backend's traffic back out of the uplink the frames arrive on.
  */
 #include <errno.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
@@ -106,8 +108,13 @@ static size_t tc_lb_no_service(int i, __u8 *buf, size_t cap)
 
 static int xdp_lb_setup(void)
 {
+	int err;
+
 	if (xdp_lb)
 		return bpf_program__fd(xdp_lb->progs.xdp_nodeport_lb);
+	err = bench_node_up();
+	if (err)
+		return err;
 	xdp_lb = xdp_lb_bpf__open();
 	if (!xdp_lb)
 		return -errno;
@@ -149,7 +156,8 @@ static int xdp_local_established_setup(void)
 	__u8 f[BENCH_FRAME_MAX];
 	int fd = xdp_lb_setup();
 
-	return fd < 0 ? fd : bench_run_once(fd, f, xdp_local_established(0, f, sizeof(f))) ?: fd;
+	return fd < 0 ? fd : bench_run_once_on(fd, f, xdp_local_established(0, f, sizeof(f)),
+					       if_nametoindex("ul")) ?: fd;
 }
 
 static int xdp_remote_established_setup(void)
@@ -157,7 +165,8 @@ static int xdp_remote_established_setup(void)
 	__u8 f[BENCH_FRAME_MAX];
 	int fd = xdp_lb_setup();
 
-	return fd < 0 ? fd : bench_run_once(fd, f, xdp_remote_established(0, f, sizeof(f))) ?: fd;
+	return fd < 0 ? fd : bench_run_once_on(fd, f, xdp_remote_established(0, f, sizeof(f)),
+					       if_nametoindex("ul")) ?: fd;
 }
 
 /* A local backend's reply to flow 0, leaving by the uplink. */
@@ -188,23 +197,23 @@ static void lb_teardown(void)
 
 static const struct bench_case lb_cases[] = {
 	{ "tc_lb_dnat", "tc", "new flow", false, true, TC_ACT_UNSPEC,
-	  tc_lb_setup, tc_lb_new },
+	  tc_lb_setup, tc_lb_new, NULL },
 	{ "tc_lb_dnat", "tc", "established", false, false, TC_ACT_UNSPEC,
-	  tc_lb_established_setup, tc_lb_established },
+	  tc_lb_established_setup, tc_lb_established, NULL },
 	{ "tc_lb_dnat", "tc", "not a service", false, false, TC_ACT_UNSPEC,
-	  tc_lb_setup, tc_lb_no_service },
+	  tc_lb_setup, tc_lb_no_service, NULL },
 	{ "tc_lb_rev_nat", "tc", "established reply", false, false, TC_ACT_UNSPEC,
-	  tc_lb_reply_setup, tc_lb_reply },
+	  tc_lb_reply_setup, tc_lb_reply, NULL },
 	{ "xdp_nodeport_lb", "xdp", "local, new flow", false, true, XDP_PASS,
-	  xdp_lb_setup, xdp_local_new },
+	  xdp_lb_setup, xdp_local_new, "ul" },
 	{ "xdp_nodeport_lb", "xdp", "local, established", false, false, XDP_PASS,
-	  xdp_local_established_setup, xdp_local_established },
+	  xdp_local_established_setup, xdp_local_established, "ul" },
 	{ "xdp_nodeport_lb", "xdp", "remote, new flow", false, true, XDP_TX,
-	  xdp_lb_setup, xdp_remote_new },
+	  xdp_lb_setup, xdp_remote_new, "ul" },
 	{ "xdp_nodeport_lb", "xdp", "remote, established", false, false, XDP_TX,
-	  xdp_remote_established_setup, xdp_remote_established },
+	  xdp_remote_established_setup, xdp_remote_established, "ul" },
 	{ "tc_nodeport_rev", "tc", "local backend reply", false, false, TC_ACT_UNSPEC,
-	  xdp_local_reply_setup, xdp_local_reply },
+	  xdp_local_reply_setup, xdp_local_reply, NULL },
 };
 
 const struct bench_group bench_lb_group = {

@@ -104,13 +104,13 @@ static void nat_teardown(void)
 
 static const struct bench_case nat_cases[] = {
 	{ "masq_snat", "tc", "new flow", false, true, TC_ACT_UNSPEC,
-	  snat_setup, snat_new },
+	  snat_setup, snat_new, NULL },
 	{ "masq_snat", "tc", "established", false, false, TC_ACT_UNSPEC,
-	  snat_established_setup, snat_established },
+	  snat_established_setup, snat_established, NULL },
 	{ "masq_rev_snat", "tc", "established reply", false, false, TC_ACT_UNSPEC,
-	  rev_snat_setup, rev_snat_reply },
+	  rev_snat_setup, rev_snat_reply, NULL },
 	{ "xdp_reflector", "xdp", "UDP", false, false, XDP_TX,
-	  reflector_setup, reflector_udp },
+	  reflector_setup, reflector_udp, NULL },
 };
 
 const struct bench_group bench_nat_group = {

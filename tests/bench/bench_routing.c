@@ -33,7 +33,7 @@ static struct overlay_bpf *overlay;
 static char ns[32];
 static int saved_ns = -1;
 
-static int node_ns_up(void)
+int bench_node_up(void)
 {
 	char cmd[1024];
 
@@ -79,7 +79,7 @@ static int add_local_pod(struct bpf_map *endpoints)
 
 static int routing_setup(void)
 {
-	int err = node_ns_up();
+	int err = bench_node_up();
 
 	if (err)
 		return err;
@@ -105,7 +105,7 @@ static int overlay_setup(void)
 {
 	struct dplab_tunnel_key key = { .prefixlen = 24, .addr = IP4(10, 244, 2, 0) };
 	struct dplab_tunnel tun = { .node_ip = IP4(192, 168, 100, 2), .vni = 42 };
-	int err = node_ns_up();
+	int err = bench_node_up();
 
 	if (err)
 		return err;
@@ -158,15 +158,15 @@ static void routing_teardown(void)
 
 static const struct bench_case routing_cases[] = {
 	{ "route_from_pod", "tc", "local pod (peer)", false, false, TC_ACT_REDIRECT,
-	  routing_setup, to_local_pod },
+	  routing_setup, to_local_pod, NULL },
 	{ "route_from_pod", "tc", "remote (fib)", false, false, TC_ACT_REDIRECT,
-	  routing_setup, to_remote_pod },
+	  routing_setup, to_remote_pod, NULL },
 	{ "route_from_uplink", "tc", "to a local pod", false, false, TC_ACT_REDIRECT,
-	  uplink_setup, from_remote_pod },
+	  uplink_setup, from_remote_pod, NULL },
 	{ "overlay_encap", "tc", "remote (vxlan)", false, false, TC_ACT_REDIRECT,
-	  overlay_setup, to_remote_pod },
+	  overlay_setup, to_remote_pod, NULL },
 	{ "overlay_decap", "tc", "to a local pod", false, false, TC_ACT_REDIRECT,
-	  decap_setup, from_remote_pod },
+	  decap_setup, from_remote_pod, NULL },
 };
 
 const struct bench_group bench_routing_group = {

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -52,12 +53,18 @@ static __u64 run_once(const struct bench_case *c, int prog_fd, int i, char *err,
 {
 	__u8 in[BENCH_FRAME_MAX], out[BENCH_FRAME_MAX];
 	size_t len = c->frame(i, in, sizeof(in));
+	struct xdp_md md = { .data_end = len };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len,
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 
 	if (!len) {
 		snprintf(err, err_len, "%s: frame %d could not be built", c->program, i);
 		return 0;
+	}
+	if (c->ingress) {
+		md.ingress_ifindex = if_nametoindex(c->ingress);
+		opts.ctx_in = &md;
+		opts.ctx_size_in = sizeof(md);
 	}
 	if (bpf_prog_test_run_opts(prog_fd, &opts)) {
 		snprintf(err, err_len, "%s: BPF_PROG_TEST_RUN: %s", c->program, strerror(errno));

@@ -4,7 +4,8 @@
  * A-E and every single-knob change from A and from E, checked with real
  * clients (ping, socat): pod to pod across nodes; TCP and UDP to ClusterIP
  * services whose backends are on the other node; NodePort from the
- * external host; pod to external host seen as the node address; VXLAN on
+ * external host (with routing=vxlan and the XDP LB too: it passes what it
+ * cannot forward to kube-proxy); pod to external host seen as the node address; VXLAN on
  * the underlay in overlay mode and none in native mode.  Then: a knob that
  * fails half way leaves the previous setting in force, and `down` leaves
  * the machine as the snapshot taken before `up`.
@@ -32,7 +33,7 @@ static const struct config configs[] = {
 	{ "A", "service_lb=socket" }, { "A", "masquerade=bpf" }, { "A", "xdp_lb=native" },
 	{ "A", "xdp_lb=generic" }, { "A", "ct_max=1048576" }, { "A", "congestion=bbr" },
 	{ "A", "services=1000" }, { "A", "xdp_attach=netlink" }, { "A", "tc_attach=legacy" },
-	{ "A", "bandwidth_manager=on" },
+	{ "A", "bandwidth_manager=on" }, { "A", "routing=vxlan xdp_lb=native" },
 	{ "E", "routing=vxlan" }, { "E", "host_routing=legacy" }, { "E", "service_lb=iptables" },
 	{ "E", "service_lb=tc" }, { "E", "masquerade=iptables" }, { "E", "xdp_lb=off" },
 	{ "E", "xdp_lb=generic" }, { "E", "ct_max=65536" }, { "E", "congestion=cubic" },

@@ -421,6 +421,65 @@ START_TEST(test_backend_stable_per_flow_and_spread)
 }
 END_TEST
 
+/*
+ * The flow's reverse entry is lost: its next packet puts it back, and the
+ * reply is translated.  Then a flow from the same client port to another
+ * VIP with the same backend would need that reply tuple: it is live, so
+ * the newcomer is dropped (no SNAT to move it) and replies keep VIP:80.
+ */
+START_TEST(test_reverse_restored_never_overwritten)
+{
+	static const __be32 one[] = { BACKEND };
+	struct dplab_tuple key = { .saddr = BACKEND, .daddr = CLIENT, .sport = htons(8080),
+				   .dport = htons(40100), .proto = IPPROTO_TCP };
+	struct pkt_spec syn = { .saddr = CLIENT, .daddr = VIP, .proto = IPPROTO_TCP,
+				.sport = 40100, .dport = 80, .tcp_flags = PKT_SYN, .seq = 1 };
+	struct pkt_spec ack = syn, other = syn, reply, syn_out, ack_out, reply_out;
+	struct tc_lb_bpf *skel;
+
+	ack.tcp_flags = PKT_ACK;
+	other.daddr = VIP_TWO;
+	syn_out = syn;
+	syn_out.daddr = BACKEND;
+	syn_out.dport = 8080;
+	ack_out = ack;
+	ack_out.daddr = BACKEND;
+	ack_out.dport = 8080;
+	reply = (struct pkt_spec){ .saddr = BACKEND, .daddr = CLIENT, .proto = IPPROTO_TCP,
+				   .sport = 8080, .dport = 40100, .tcp_flags = PKT_ACK,
+				   .seq = 9, .ack = 2 };
+	reply_out = reply;
+	reply_out.saddr = VIP;
+	reply_out.sport = 80;
+
+	struct fixture open = { .desc = "tc_lb: a flow to VIP:80", .in_spec = &syn,
+				.expect_verdict = TC_ACT_UNSPEC, .out_spec = &syn_out };
+	struct fixture fwd[] = {
+		{ .desc = "tc_lb: reverse entry lost, the next packet puts it back",
+		  .in_spec = &ack, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &ack_out,
+		  .expect_counter = FX_CNT(DPLAB_CNT_CT_REPAIRED) },
+		{ .desc = "tc_lb: same client port, another VIP, same backend: its reply tuple "
+			  "is a live flow's, dropped",
+		  .in_spec = &other, .expect_verdict = TC_ACT_SHOT,
+		  .expect_counter = FX_CNT(DPLAB_CNT_DROP_NAT_NO_PORT) },
+	};
+	struct fixture rev = {
+		.desc = "tc_lb: the backend's reply still comes back from VIP:80",
+		.in_spec = &reply, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &reply_out,
+		.expect_counter = FX_CNT(DPLAB_CNT_REV_NAT),
+	};
+
+	need_root();
+	skel = lb_open();
+	add_service(skel, VIP_TWO, 80, IPPROTO_TCP, 9, one, 8080, 1);
+	fixture_run(FROM_POD(skel), &open);
+	ck_assert_int_eq(bpf_map_delete_elem(bpf_map__fd(skel->maps.lb_rev), &key), 0);
+	fixture_run_n(FROM_POD(skel), fwd, FX_N(fwd));
+	fixture_run(TO_POD(skel), &rev);
+	tc_lb_bpf__destroy(skel);
+}
+END_TEST
+
 static Suite *tc_lb_suite(void)
 {
 	Suite *s = suite_create("tc_lb");
@@ -435,6 +494,7 @@ static Suite *tc_lb_suite(void)
 	tcase_add_test(tc, test_options_and_fragments_translated);
 	tcase_add_test(tc, test_icmp_errors_translated);
 	tcase_add_test(tc, test_backend_stable_per_flow_and_spread);
+	tcase_add_test(tc, test_reverse_restored_never_overwritten);
 	suite_add_tcase(s, tc);
 	return s;
 }
