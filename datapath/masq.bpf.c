@@ -151,7 +151,7 @@ int masq_rev_snat(struct __sk_buff *skb)
 		return tc_unparsed(reason);
 	if (in_cidr(p.t.daddr, pod_cidr_addr, pod_cidr_prefix) && !in_cluster(p.t.saddr) &&
 	    p.t.saddr != node_ip) {
-		snat_note_inbound(&p);
+		snat_note_inbound(&p, tc_data_end(skb));
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}

@@ -24,8 +24,9 @@
  * its entries when one of its frames is passed (as Cilium keeps its CT): it
  * goes on here, same backend and port, once the FIB can forward again.
  *
- * SNAT keeps the client's source port when the reply tuple backend:port ->
- * node_ip:port is free, else takes one of [snat_port_min, snat_port_max]
+ * SNAT keeps the client's source port when it lies in [snat_port_min,
+ * snat_port_max] and the reply tuple backend:port -> node_ip:port is free,
+ * else takes one of that range
  * (snat_retries tries from a random start, as masquerade does); a reply
  * tuple held by another flow is taken over only when that flow has been
  * idle for snat_idle_ns both ways.  A flow's lost reverse entry is put back
@@ -81,12 +82,12 @@ static __always_inline int pass_cannot_forward(void)
 	return XDP_PASS;
 }
 
-static __always_inline int xdp_tx(struct ethhdr *eth, const struct bpf_fib_lookup *fib,
+static __always_inline int xdp_tx(const struct pkt_v4 *p, const struct bpf_fib_lookup *fib,
 				  enum dplab_counter done)
 {
-	mac_copy(eth->h_dest, fib->dmac);
-	mac_copy(eth->h_source, fib->smac);
-	count(done);
+	mac_copy(p->eth->h_dest, fib->dmac);
+	mac_copy(p->eth->h_source, fib->smac);
+	count_translated(p, done);
 	count(DPLAB_CNT_TX);
 	return XDP_TX;
 }
@@ -102,12 +103,12 @@ static __always_inline int nodeport_forward(const struct pkt_v4 *p, void *data_e
 	if (xdp_nat_v4(p, data_end, true, addr, port))
 		goto fail;
 	if (!fib) {
-		count(DPLAB_CNT_REWRITE);
+		count_translated(p, DPLAB_CNT_REWRITE);
 		return XDP_PASS;
 	}
 	if (xdp_nat_v4(p, data_end, false, node_ip, nat_port))
 		goto fail;
-	return xdp_tx(p->eth, fib, DPLAB_CNT_REWRITE);
+	return xdp_tx(p, fib, DPLAB_CNT_REWRITE);
 fail:
 	count(DPLAB_CNT_DROP_REWRITE);
 	return XDP_DROP;
@@ -126,7 +127,7 @@ static __always_inline int nodeport_reply(struct xdp_md *ctx, const struct pkt_v
 		count(DPLAB_CNT_DROP_REWRITE);
 		return XDP_DROP;
 	}
-	return xdp_tx(p->eth, &fib, DPLAB_CNT_REV_NAT);
+	return xdp_tx(p, &fib, DPLAB_CNT_REV_NAT);
 }
 
 /*
@@ -175,7 +176,7 @@ static __always_inline int snat_port_reserve(const struct pkt_v4 *p, __be32 addr
 					     const struct dplab_lb_ct *v, __be16 *nat_port)
 {
 	struct dplab_tuple rev;
-	__u32 span = 0, start = 0, i;
+	__u32 span = 0, start = 0, i, cport = bpf_ntohs(p->t.sport);
 	__be16 candidate = p->t.sport;
 	int err = -EEXIST;
 
@@ -183,7 +184,11 @@ static __always_inline int snat_port_reserve(const struct pkt_v4 *p, __be32 addr
 		span = (__u32)snat_port_max - snat_port_min + 1;
 		start = bpf_get_prandom_u32() % span;
 	}
-	for (i = 0; i <= DPLAB_SNAT_RETRIES_LIMIT; i++) {
+	/* The client's own port only from the range: outside it, it could be
+	 * a NodePort, and a lost reverse entry would make the backend's reply
+	 * look like a new NodePort flow. */
+	for (i = cport >= snat_port_min && cport <= snat_port_max ? 0 : 1;
+	     i <= DPLAB_SNAT_RETRIES_LIMIT; i++) {
 		if (i) {
 			if (i > snat_retries || i > span)
 				break;

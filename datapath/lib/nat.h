@@ -31,21 +31,43 @@
 
 /*
  * The embedded packet's L4 checksum when the error holds it (TCP's comes
- * after 16 bytes, often cut off), or NULL; UDP's 0 means none.
+ * after 16 bytes, often cut off), or NULL; UDP's 0 means none.  Bytes past
+ * the IP total length (Ethernet padding) are not the error's.
  */
 static __always_inline __u16 *icmp_err_l4_csum(const struct pkt_v4 *p, __be16 *l4, void *data_end)
 {
+	__u32 end = ETH_HLEN + bpf_ntohs(p->ip->tot_len), at = p->in_l4_off;
 	__u16 *sum;
 
-	if (p->t.proto == IPPROTO_TCP)
+	if (p->t.proto == IPPROTO_TCP) {
 		sum = &l4[8];
-	else if (p->t.proto == IPPROTO_UDP)
+		at += 18;
+	} else if (p->t.proto == IPPROTO_UDP) {
 		sum = &l4[3];
-	else
+		at += 8;
+	} else {
 		sum = &l4[1];
-	if ((void *)(sum + 1) > data_end || (p->t.proto == IPPROTO_UDP && !*sum))
+		at += 4;
+	}
+	if ((void *)(sum + 1) > data_end || at > end ||
+	    (p->t.proto == IPPROTO_UDP && !*sum))
 		return NULL;
 	return sum;
+}
+
+/*
+ * The embedded packet's port on one side: TCP/UDP source port first; an
+ * ICMP echo's id, after type, code and checksum, stands on the requester's
+ * side only (the source of a request, the destination of a reply): NULL
+ * for the other side.
+ */
+static __always_inline __be16 *icmp_err_port(const struct pkt_v4 *p, __be16 *l4, bool src)
+{
+	__u8 type = *(__u8 *)l4;
+
+	if (p->t.proto != IPPROTO_ICMP)
+		return &l4[src ? 0 : 1];
+	return (type == ICMP_ECHO) == src ? &l4[2] : NULL;
 }
 
 /*
@@ -58,9 +80,7 @@ static __always_inline void icmp_err_rewrite_inner(const struct pkt_v4 *p, struc
 						   bool src, __be32 addr, __be16 port)
 {
 	__be32 *inner = src ? &in->saddr : &in->daddr;
-	/* TCP/UDP: source port first; ICMP echo: the id, after type, code
-	 * and checksum. */
-	__be16 *in_port = p->t.proto == IPPROTO_ICMP ? &l4[2] : &l4[src ? 0 : 1];
+	__be16 *in_port = icmp_err_port(p, l4, src);
 	__u16 *l4sum = icmp_err_l4_csum(p, l4, data_end);
 	__u16 old_check = in->check, old_l4sum = l4sum ? *l4sum : 0;
 
@@ -72,7 +92,7 @@ static __always_inline void icmp_err_rewrite_inner(const struct pkt_v4 *p, struc
 			csum_replace4(l4sum, *inner, addr);
 		*inner = addr;
 	}
-	if (*in_port != port && (p->t.proto != IPPROTO_ICMP || port)) {
+	if (in_port && *in_port != port) {
 		if (l4sum)
 			csum_replace2(l4sum, *in_port, port);
 		csum_replace2(&ih->checksum, *in_port, port);
@@ -103,7 +123,6 @@ static __always_inline int icmp_err_nat(void *data, void *data_end, const struct
 	__be16 *l4 = data + (p->in_l4_off & 0xff);
 	__be32 *outer = dst ? &ip->daddr : &ip->saddr;
 	__be32 flow_addr = dst ? p->t.daddr : p->t.saddr;
-	__be16 old_port = dst ? p->t.dport : p->t.sport;
 
 	if ((void *)(ip + 1) > data_end || (void *)(ih + 1) > data_end ||
 	    (void *)(in + 1) > data_end || (void *)(l4 + 4) > data_end)
@@ -112,11 +131,16 @@ static __always_inline int icmp_err_nat(void *data, void *data_end, const struct
 		csum_replace4(&ip->check, *outer, addr);
 		*outer = addr;
 	}
-	/* A side without an ICMP id (port 0) keeps its 0. */
-	icmp_err_rewrite_inner(p, ih, in, l4, data_end, dst, addr,
-			       p->t.proto != IPPROTO_ICMP || old_port ? port : 0);
-	count(DPLAB_CNT_ICMP_ERROR);
+	icmp_err_rewrite_inner(p, ih, in, l4, data_end, dst, addr, port);
 	return 0;
+}
+
+/* A translated packet, counted once however many sides were rewritten. */
+static __always_inline void count_translated(const struct pkt_v4 *p, enum dplab_counter done)
+{
+	count(done);
+	if (p->icmp_err)
+		count(DPLAB_CNT_ICMP_ERROR);
 }
 
 static __always_inline int tc_nat_v4(struct __sk_buff *skb, const struct pkt_v4 *p,
@@ -160,7 +184,7 @@ static __always_inline int tc_nat_v4_verdict(struct __sk_buff *skb, const struct
 		count(DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
-	count(done);
+	count_translated(p, done);
 	return TC_ACT_NEXT;
 }
 

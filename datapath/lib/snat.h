@@ -205,18 +205,33 @@ static __always_inline struct dplab_lb_ct *snat_lookup(const struct pkt_v4 *p)
 }
 
 /*
- * A packet from outside the cluster to a pod: the flow it belongs to was
- * opened from outside, unless it is a reply of the pod's own.  Its inbound
- * entry (keyed as the pod's replies) is refreshed or made, so the pod's
+ * Whether a packet from outside may open a flow to a pod: a TCP SYN, UDP,
+ * an ICMP echo request.  A stray ACK or echo reply must not, or it would
+ * mark the pod's own flow to that remote as inbound and let it leave
+ * untranslated.
+ */
+static __always_inline bool snat_inbound_opens(const struct pkt_v4 *p, void *data_end)
+{
+	if (p->icmp_err)
+		return false;
+	if (p->t.proto == IPPROTO_ICMP)
+		return pkt_icmp_type(p, data_end) == ICMP_ECHO;
+	return p->t.proto == IPPROTO_UDP || pkt_is_tcp_syn(p);
+}
+
+/*
+ * A packet from outside the cluster to a pod.  Its flow's inbound entry
+ * (keyed as the pod's replies) is refreshed, or made when the packet opens
+ * a flow and the pod has none of its own on that tuple, so the pod's
  * replies leave untranslated.
  */
-static __always_inline void snat_note_inbound(const struct pkt_v4 *p)
+static __always_inline void snat_note_inbound(const struct pkt_v4 *p, void *data_end)
 {
 	struct dplab_tuple key;
 	struct dplab_lb_ct e;
 
 	tuple_reverse(&p->t, &key);
-	if (ct_lookup_pair(&snat, &snat, p, &key) || p->icmp_err)
+	if (ct_lookup_pair(&snat, &snat, p, &key) || !snat_inbound_opens(p, data_end))
 		return;
 	ct_entry_init(&e, p, p->t.daddr, p->t.dport, DPLAB_SNAT_F_INBOUND, &key);
 	if (!bpf_map_update_elem(&snat, &key, &e, BPF_NOEXIST))

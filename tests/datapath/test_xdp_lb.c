@@ -159,6 +159,88 @@ START_TEST(test_udp)
 }
 END_TEST
 
+START_TEST(test_options_and_fragments)
+{
+	struct pkt_spec opts = to_nodeport(CLIENT, 40021, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
+	struct pkt_spec first = to_nodeport(CLIENT, 40022, IPPROTO_UDP, NP_UDP, 0), later, stray;
+	struct pkt_spec opts_out, first_out, later_out;
+	struct xdp_lb_bpf *skel;
+
+	opts.ip_opt_len = 8;
+	first.ip_id = 9;
+	first.mf = true;
+	first.payload_len = 1472;
+	later = first;
+	later.mf = false;
+	later.frag_off = 1480;
+	later.payload_len = 500;
+	stray = later;
+	stray.ip_id = 10;
+	opts_out = dnat(opts, REMOTE_BE, 8080, true);
+	first_out = dnat(first, UDP_BE, 53, true);
+	later_out = dnat(later, UDP_BE, 53, true);	/* no ports: addresses only */
+	struct fixture fx[] = {
+		{ .desc = "xdp_lb: SYN with IP options to a remote backend is translated",
+		  .in_spec = &opts, .out_spec = &opts_out, .expect_verdict = XDP_TX,
+		  .expect_counter = FX_CNT(DPLAB_CNT_TX) },
+		{ .desc = "xdp_lb: first fragment of a UDP datagram to a NodePort is translated",
+		  .in_spec = &first, .out_spec = &first_out, .expect_verdict = XDP_TX,
+		  .expect_counter = FX_CNT(DPLAB_CNT_TX) },
+		{ .desc = "xdp_lb: its later fragment follows it to the same backend",
+		  .in_spec = &later, .out_spec = &later_out, .expect_verdict = XDP_TX,
+		  .expect_counter = FX_CNT(DPLAB_CNT_FRAG) },
+		{ .desc = "xdp_lb: a later fragment whose first was not seen goes to the stack",
+		  .in_spec = &stray, .expect_verdict = XDP_PASS,
+		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_FRAGMENT) },
+	};
+
+	lb_node_enter();
+	skel = lb_load(0, 0);
+	lb_run(skel, fx, FX_N(fx));
+	xdp_lb_bpf__destroy(skel);
+}
+END_TEST
+
+START_TEST(test_icmp_errors)
+{
+	struct pkt_spec syn = to_nodeport(CLIENT, 40023, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
+	struct pkt_spec syn_out = dnat(syn, REMOTE_BE, 8080, true);
+	struct pkt_spec synack = from_backend(REMOTE_BE, 8080, NODE_IP, 40023, IPPROTO_TCP,
+					      PKT_SYN | PKT_ACK);
+	struct pkt_spec synack_out = rev_nat(synack, CLIENT, NP_REMOTE, true);
+	struct pkt_spec stray = to_nodeport(CLIENT, 40024, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
+	struct pkt_spec mtu, mtu_out, unreach, unreach_out, none;
+	uint8_t b[5][80];
+	struct xdp_lb_bpf *skel;
+
+	mtu = pkt_spec_icmp_error(b[0], REMOTE_BE, NODE_IP, 3, 4, &syn_out);
+	mtu_out = hairpinned(pkt_spec_icmp_error(b[1], NODE_IP, CLIENT, 3, 4, &syn), NULL);
+	unreach = pkt_spec_icmp_error(b[2], CLIENT, NODE_IP, 3, 3, &synack_out);
+	unreach_out = hairpinned(pkt_spec_icmp_error(b[3], NODE_IP, REMOTE_BE, 3, 3, &synack),
+				 NULL);
+	none = pkt_spec_icmp_error(b[4], CLIENT, NODE_IP, 3, 3, &stray);
+	struct fixture fx[] = {
+		{ .desc = "xdp_lb: SYN to a remote backend", .in_spec = &syn, .out_spec = &syn_out,
+		  .expect_verdict = XDP_TX, .expect_counter = FX_CNT(DPLAB_CNT_TX) },
+		{ .desc = "xdp_lb: the backend's frag-needed reaches the client, about its own SYN",
+		  .in_spec = &mtu, .out_spec = &mtu_out, .expect_verdict = XDP_TX,
+		  .expect_counter = FX_CNT(DPLAB_CNT_ICMP_ERROR) },
+		{ .desc = "xdp_lb: the client's port unreachable reaches the backend, about its reply",
+		  .in_spec = &unreach, .out_spec = &unreach_out, .expect_verdict = XDP_TX,
+		  .expect_counter = FX_CNT(DPLAB_CNT_ICMP_ERROR) },
+		{ .desc = "xdp_lb: an ICMP error about no flow opens none: to the stack",
+		  .in_spec = &none, .expect_verdict = XDP_PASS,
+		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_NO_MATCH) },
+	};
+
+	lb_node_enter();
+	skel = lb_load(0, 0);
+	lb_run(skel, fx, FX_N(fx));
+	ck_assert_int_eq(lb_counter(skel, DPLAB_CNT_CT_NEW), 2);	/* the SYN's two entries */
+	xdp_lb_bpf__destroy(skel);
+}
+END_TEST
+
 START_TEST(test_untouched_and_dropped)
 {
 	struct pkt_spec ping = { .saddr = CLIENT, .daddr = NODE_IP, .proto = IPPROTO_ICMP,
@@ -234,6 +316,8 @@ static Suite *xdp_lb_suite(void)
 	tcase_add_test(fx, test_ct_keeps_backend);
 	tcase_add_test(fx, test_udp);
 	tcase_add_test(fx, test_untouched_and_dropped);
+	tcase_add_test(fx, test_options_and_fragments);
+	tcase_add_test(fx, test_icmp_errors);
 	xdp_lb_flows_add(fx);
 	tcase_set_timeout(attach, 30);
 	tcase_add_test(attach, test_attach_native_and_generic);
