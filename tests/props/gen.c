@@ -70,7 +70,7 @@ bool props_chance(struct props_rng *r, unsigned int pct)
 static __be32 pick_addr(struct props_rng *r, const __be32 *pool, unsigned int n)
 {
 	if (props_chance(r, 5))
-		return htonl((uint32_t)props_pick(r, 0xffffffffU) + props_pick(r, 2));
+		return htonl(props_pick(r, 0xffffffffU));
 	return pool[props_pick(r, n)];
 }
 

@@ -17,6 +17,7 @@
 
 #define OUT_CAP 65536
 #define VXLAN_OVERHEAD 50	/* outer Ethernet, IPv4, UDP, VXLAN */
+#define DUMP_LEN 128		/* bytes of each frame a violation shows */
 
 static const char *const inv_name[INV_N] = {
 	"(a) checksums", "(b) masquerade", "(c) reply to its client", "(d) frame shape",
@@ -78,9 +79,9 @@ static void violation(struct judged *j, enum props_inv inv, const char *fmt, ...
 	app(s, PROPS_SAMPLE_LEN, "\n  input:  %s", line);
 	pkt_describe(j->out, j->out_len, line, sizeof(line));
 	app(s, PROPS_SAMPLE_LEN, "\n  output: %s (verdict %d)", line, j->verdict);
-	pkt_hexdump(j->in, j->in_len, 0, 128, NULL, 0, dump, sizeof(dump));
-	app(s, PROPS_SAMPLE_LEN, "\n  input bytes (first 128):\n%s", dump);
-	pkt_hexdump(j->out, j->out_len, 0, 128, j->in, j->in_len, dump, sizeof(dump));
+	pkt_hexdump(j->in, j->in_len, 0, DUMP_LEN, NULL, 0, dump, sizeof(dump));
+	app(s, PROPS_SAMPLE_LEN, "\n  input bytes (first %d):\n%s", DUMP_LEN, dump);
+	pkt_hexdump(j->out, j->out_len, 0, DUMP_LEN, j->in, j->in_len, dump, sizeof(dump));
 	app(s, PROPS_SAMPLE_LEN, "  output bytes ('*': differs from the input):\n%s", dump);
 }
 
@@ -223,6 +224,8 @@ static void judge(struct judged *j)
 	if (!on)
 		return;
 	j->p->passed++;
+	if (j->out_len != j->in_len || memcmp(j->in, j->out, j->in_len))
+		j->p->changed++;
 	props_view(j->in, j->in_len, &vin);
 	props_view(j->out, j->out_len, &vout);
 	if (vin.ipv4 && vout.ipv4 && (!props_tuple_eq(&vin.t, &vout.t) ||
@@ -332,13 +335,13 @@ void props_report(const struct props_env *env, char *buf, size_t len)
 	if (!len)
 		return;
 	buf[0] = '\0';
-	app(buf, len, "%-18s %9s %9s %10s %9s %9s %9s %9s\n", "program", "frames", "went on",
-	    "translated", "(a)csum", "(b)masq", "(c)client", "(d)shape");
+	app(buf, len, "%-18s %8s %8s %8s %10s %8s %8s %9s %8s\n", "program", "frames",
+	    "went on", "changed", "translated", "(a)csum", "(b)masq", "(c)client", "(d)shape");
 	for (i = 0; i < env->n_prog; i++) {
 		p = &env->prog[i];
-		app(buf, len, "%-18s %9llu %9llu %10llu %9llu %9llu %9llu %9llu\n", p->name,
+		app(buf, len, "%-18s %8llu %8llu %8llu %10llu %8llu %8llu %9llu %8llu\n", p->name,
 		    (unsigned long long)p->frames, (unsigned long long)p->passed,
-		    (unsigned long long)p->translated, (unsigned long long)p->viol[INV_CSUM],
+		    (unsigned long long)p->changed, (unsigned long long)p->translated, (unsigned long long)p->viol[INV_CSUM],
 		    (unsigned long long)p->viol[INV_MASQ], (unsigned long long)p->viol[INV_CLIENT],
 		    (unsigned long long)p->viol[INV_SHAPE]);
 	}

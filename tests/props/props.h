@@ -202,7 +202,7 @@ struct props_prog {
 	int fd;
 	int ifindex;			/* the device frames arrive on (0: none) */
 	/* results */
-	uint64_t frames, passed, translated;
+	uint64_t frames, passed, changed, translated;
 	uint64_t viol[INV_N];
 	uint64_t viol_class[INV_N][CL_N];
 	char sample[INV_N][PROPS_SAMPLES][PROPS_SAMPLE_LEN];
@@ -244,7 +244,11 @@ bool props_run_frame(struct props_env *env, unsigned int idx, const uint8_t *in,
 		     size_t in_len, const char *what, char *err, size_t err_len);
 
 uint64_t props_violations(const struct props_env *env);
-/* The table: frames, passed, translated and violations per invariant per program. */
+/*
+ * The table, a line per program: frames run, went on (verdict), changed
+ * (any byte), translated (addresses or ports, or an ICMP error's quoted
+ * ones), violations per invariant; then which frames violated each.
+ */
 void props_report(const struct props_env *env, char *buf, size_t len);
 /* The kept violations, frames described and dumped. */
 void props_report_samples(const struct props_env *env, FILE *out);
