@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -52,7 +53,31 @@ static void app(char *buf, size_t len, const char *fmt, ...)
 static void violation(struct judged *j, enum props_inv inv, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Count it; keep the first PROPS_SAMPLES with both frames described and dumped. */
+/* DPLAB_PROPS_LOG=FILE: every violation, one line each, appended there. */
+static void log_line(const struct judged *j, enum props_inv inv, const char *why)
+{
+	static FILE *log;
+	static bool tried;
+	char in[512], out[512];
+
+	if (!tried) {
+		tried = true;
+		if (getenv("DPLAB_PROPS_LOG"))
+			log = fopen(getenv("DPLAB_PROPS_LOG"), "a");
+	}
+	if (!log)
+		return;
+	pkt_describe(j->in, j->in_len, in, sizeof(in));
+	pkt_describe(j->out, j->out_len, out, sizeof(out));
+	fprintf(log, "%s %s frame %llu: %s | generated: %s | in: %s | out: %s (verdict %d)\n",
+		j->p->name, inv_name[inv], (unsigned long long)j->p->frames, why, j->what, in,
+		out, j->verdict);
+}
+
+/*
+ * Count it, by invariant and kind of input frame; log it; keep the first
+ * PROPS_SAMPLES with both frames described and dumped.
+ */
 static void violation(struct judged *j, enum props_inv inv, const char *fmt, ...)
 {
 	uint64_t k = j->p->viol[inv]++;
@@ -62,7 +87,10 @@ static void violation(struct judged *j, enum props_inv inv, const char *fmt, ...
 
 	props_view(j->in, j->in_len, &vin);
 	j->p->viol_class[inv][props_classify(&vin)]++;
-
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_line(j, inv, line);
 	if (k >= PROPS_SAMPLES)
 		return;
 	s = j->p->sample[inv][k];
@@ -70,11 +98,7 @@ static void violation(struct judged *j, enum props_inv inv, const char *fmt, ...
 		 inv_name[inv], (unsigned long long)j->p->frames);
 	if (j->env->seed)
 		app(s, PROPS_SAMPLE_LEN, ", seed %llu", (unsigned long long)j->env->seed);
-	app(s, PROPS_SAMPLE_LEN, "): ");
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	app(s, PROPS_SAMPLE_LEN, "%s\n  generated: %s", line, j->what);
+	app(s, PROPS_SAMPLE_LEN, "): %s\n  generated: %s", line, j->what);
 	pkt_describe(j->in, j->in_len, line, sizeof(line));
 	app(s, PROPS_SAMPLE_LEN, "\n  input:  %s", line);
 	pkt_describe(j->out, j->out_len, line, sizeof(line));

@@ -188,7 +188,9 @@ struct props_traffic {
 	bool fwd_again;		/* also packets of modelled flows again */
 };
 
-#define PROPS_SAMPLES 3		/* violations kept per program and invariant */
+/* Violations kept with their frames per program and invariant; every one
+ * is logged, a line each, to DPLAB_PROPS_LOG when that names a file. */
+#define PROPS_SAMPLES 3
 #define PROPS_SAMPLE_LEN 2048
 
 struct props_prog {

@@ -5,7 +5,10 @@
  * program gets DPLAB_PROPS_SECONDS (default 1.2) or DPLAB_PROPS_FRAMES
  * (default 40000) frames, whichever ends first; a translator's programs
  * take turns, so replies meet the flows their partner opened.  The seed
- * is random unless DPLAB_PROPS_SEED is set, and every failure prints it.
+ * is random unless DPLAB_PROPS_SEED is set, and every failure prints it
+ * (the frames it draws stay the same; the LRU maps' evictions, and so
+ * the modelled flows replies are drawn from, may differ from run to run).
+ * DPLAB_PROPS_LOG=FILE logs every violation, a line each.
  * The judge itself is tested on programs that break an invariant on
  * purpose, so a quiet run means the invariants held.  The test moves
  * into a network namespace of its own (props_env_up); DPLAB_PROPS_NETNS=0
