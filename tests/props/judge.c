@@ -141,15 +141,58 @@ static void judge_csum(struct judged *j, const struct props_view *vin,
 			  "and is wrong now");
 }
 
+static bool outside(__be32 addr)
+{
+	return !props_in_cidr(addr, PR_CLUSTER_CIDR, PR_CLUSTER_PREFIX) && addr != PR_NODE;
+}
+
+/*
+ * At masq_rev_snat: a frame from outside, addressed to a pod's own address
+ * (not a reply translated to it), that opens a flow.
+ */
+static void note_inbound(struct judged *j, const struct props_view *v,
+			 const struct props_view *vout)
+{
+	if (!v->ipv4 || !v->ports || v->icmp_err || !outside(v->t.saddr) ||
+	    !vout->ipv4 || !props_tuple_eq(&v->t, &vout->t) ||
+	    !props_in_cidr(v->t.daddr, PR_POD_CIDR, PR_POD_PREFIX))
+		return;
+	if (v->t.proto == IPPROTO_ICMP && v->icmp_type != 8)
+		return;		/* an echo reply opens nothing */
+	props_model_open(&j->env->inbound, &v->t, &v->t);
+}
+
+/* A pod's frame that answers a flow opened from outside (by ports, or by
+ * addresses for a fragment without them). */
+static bool answers_inbound(struct judged *j, const struct props_view *v)
+{
+	struct props_model *m = &j->env->inbound;
+	struct props_tuple key;
+	size_t i;
+
+	if (v->icmp_err && v->inner_ports) {
+		props_tuple_reverse(&v->inner, &key);
+		return props_model_find(m, &key) != NULL;
+	}
+	if (v->ports)
+		return props_model_find(m, &v->t) != NULL;
+	for (i = 0; i < m->n; i++)
+		if (m->slot[m->taken[i]].reply.saddr == v->t.saddr &&
+		    m->slot[m->taken[i]].reply.daddr == v->t.daddr &&
+		    m->slot[m->taken[i]].reply.proto == v->t.proto)
+			return true;
+	return false;
+}
+
 /* (b): nothing leaves towards outside the cluster with a pod address. */
 static void judge_masq(struct judged *j, const struct props_view *vin,
 		       const struct props_view *v)
 {
 	char t[96];
 
-	if (!vin->ipv4 || !vin->hdr_ok || !v->ipv4)
+	if (!vin->ipv4 || !vin->hdr_ok || !v->ipv4 || !outside(v->t.daddr))
 		return;
-	if (props_in_cidr(v->t.daddr, PR_CLUSTER_CIDR, PR_CLUSTER_PREFIX) || v->t.daddr == PR_NODE)
+	if (answers_inbound(j, vin))
 		return;
 	props_tuple_str(&v->t, t, sizeof(t));
 	if (props_in_cidr(v->t.saddr, PR_POD_CIDR, PR_POD_PREFIX))
@@ -219,7 +262,8 @@ static void judge_client(struct judged *j, const struct props_view *vin,
 		return;		/* a later fragment: no ports to key it by */
 	f = props_model_find(m, &key);
 	reply = j->p->role == ROLE_REV || (j->p->role == ROLE_BOTH && f);
-	if (reply)
+	/* A reply with a broken IPv4 header dies at the next stack, wherever sent. */
+	if (reply && vin->hdr_ok)
 		judge_reply(j, f, &key, vin, v);
 	else if (!vin->icmp_err && vin->ports && v->ports)
 		props_model_open(m, &vin->t, &v->t);
@@ -263,6 +307,8 @@ static void judge(struct judged *j)
 			  j->out_len, j->in_len);
 	if (j->p->masq_egress)
 		judge_masq(j, &vin, &vout);
+	if (j->p->masq_ingress)
+		note_inbound(j, &vin, &vout);
 	if (j->p->role != ROLE_PLAIN)
 		judge_client(j, &vin, &vout);
 }

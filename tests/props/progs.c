@@ -95,7 +95,8 @@ static const struct props_traffic tr_decap = { POOL(tun_src, tun_in_dst) };
 static const struct props_prog prog_table[] = {
 	{ .name = "masq_snat", .obj = OBJ_MASQ, .role = ROLE_FWD, .masq_egress = true,
 	  .traffic = &tr_masq },
-	{ .name = "masq_rev_snat", .obj = OBJ_MASQ, .role = ROLE_REV, .traffic = &tr_masq_rev },
+	{ .name = "masq_rev_snat", .obj = OBJ_MASQ, .role = ROLE_REV, .masq_ingress = true,
+	  .traffic = &tr_masq_rev },
 	{ .name = "tc_lb_dnat", .obj = OBJ_TC_LB, .role = ROLE_FWD, .traffic = &tr_lb },
 	{ .name = "tc_lb_rev_nat", .obj = OBJ_TC_LB, .role = ROLE_REV, .traffic = &tr_lb_rev },
 	{ .name = "xdp_nodeport_lb", .obj = OBJ_XDP_LB, .xdp = true, .role = ROLE_BOTH,
@@ -306,6 +307,8 @@ int props_env_up(struct props_env *env, bool private_netns, char *err, size_t er
 	for (i = 0; i < OBJ_N; i++)
 		if (props_model_init(&env->model[i]))
 			return snprintf(err, err_len, "out of memory"), -1;
+	if (props_model_init(&env->inbound))
+		return snprintf(err, err_len, "out of memory"), -1;
 	if (private_netns) {
 		if (node_netns(err, err_len))
 			return -1;
@@ -333,6 +336,7 @@ void props_env_down(struct props_env *env)
 	}
 	for (i = 0; env->model && i < OBJ_N; i++)
 		props_model_free(&env->model[i]);
+	props_model_free(&env->inbound);
 	free(env->model);
 	free(env->prog);
 	memset(env, 0, sizeof(*env));

@@ -10,7 +10,10 @@
  *                input's were right (tc UNSPEC/OK/REDIRECT, XDP PASS/TX);
  *   (b) masq     masq_snat lets no frame leave with a pod-CIDR source (or
  *                pod address in an ICMP error's inner header) towards a
- *                destination outside the cluster CIDR that is not the node;
+ *                destination outside the cluster CIDR that is not the node,
+ *                but the replies of flows opened from outside to that pod
+ *                address (seen going on at masq_rev_snat: any TCP, UDP or
+ *                echo request; not an echo reply, which opens nothing);
  *   (c) client   a reply is reverse-translated to the client that opened
  *                the flow, or not at all (a model of the flows opened);
  *   (d) shape    no frame grows or is cut (but by encapsulation), every
@@ -199,6 +202,7 @@ struct props_prog {
 	bool xdp;
 	enum props_role role;
 	bool masq_egress;		/* (b) applies */
+	bool masq_ingress;		/* notes flows opened from outside to pods */
 	bool may_encap;			/* (d): may grow by VXLAN's 50 bytes */
 	const struct props_traffic *traffic;
 	int fd;
@@ -214,6 +218,10 @@ struct props_env {
 	struct props_prog *prog;
 	unsigned int n_prog;
 	struct props_model *model;	/* one per object */
+	/* Flows opened from outside the cluster to a pod's own address, keyed
+	 * by the pod's reply: those replies leave with the pod's address
+	 * (conntrack's reply direction is not masqueraded, nor in Cilium). */
+	struct props_model inbound;
 	void *objs;			/* progs.c's skeletons */
 	bool netns;			/* the FIB of a private namespace is set up */
 	uint64_t seed;			/* of the generator; 0: driven by fuzz inputs */

@@ -90,11 +90,13 @@ static void judge_prog(int fd, const struct props_traffic *tr, enum props_role r
 	int i;
 
 	ck_assert_int_eq(props_model_init(&model), 0);
+	ck_assert_int_eq(props_model_init(&env.inbound), 0);
 	props_model_open(&model, &o, &t);	/* a flow POD1 opened, for the replies */
 	props_rng_seed(&r, 1);
 	for (i = 0; i < SELF_FRAMES; i++)
 		ck_assert_msg(props_step(&env, 0, &r, err, sizeof(err)), "%s", err);
 	props_model_free(&model);
+	props_model_free(&env.inbound);
 	*out = prog;
 	close(fd);
 }
