@@ -153,6 +153,39 @@ def pktgen_seeds():
         put("pktgen_opts", name, "\0".join(line.split(" ")))
 
 
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def ipv4(src, dst, proto, l4):
+    """An Ethernet + IPv4 frame around l4 (its checksum already in place)."""
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0, 64, proto, 0,
+                      bytes(src), bytes(dst))
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return bytes.fromhex("020000000002020000000001") + b"\x08\x00" + hdr + l4
+
+
+def datapath_seeds():
+    """fuzz_datapath: generator choices; an odd first byte adds a raw frame."""
+    pod, remote, node = [10, 0, 1, 5], [198, 51, 100, 7], [203, 0, 113, 2]
+    put("datapath", "choices-zero", bytes(64))
+    put("datapath", "choices-ff", b"\xff" * 64)
+    put("datapath", "choices-count", bytes(range(256)))
+    pseudo = bytes(pod) + bytes(remote) + struct.pack("!BBH", 0, 6, 20)
+    tcp = struct.pack("!HHIIBBHHH", 40000, 80, 1, 0, 0x50, 0x02, 65535, 0, 0)
+    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+    put("datapath", "raw-syn-pod-to-remote", b"\x01" + ipv4(pod, remote, 6, tcp))
+    inner = ipv4(node, remote, 17, struct.pack("!HHHH", 40000, 53, 8, 0))[14:]
+    icmp = struct.pack("!BBHHH", 3, 4, 0, 0, 1400) + inner
+    icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+    put("datapath", "raw-frag-needed-to-node", b"\x01" + ipv4(remote, node, 1, icmp))
+
+
 def main():
     dplab = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "dplab")
     topo_seeds()
@@ -161,6 +194,7 @@ def main():
     state_seeds()
     pcap_seeds()
     pktgen_seeds()
+    datapath_seeds()
 
 
 if __name__ == "__main__":

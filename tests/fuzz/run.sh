@@ -9,6 +9,7 @@
 # Exit 1 on any crash, leak, timeout or UB report (UBSan aborts); the input
 # is kept in OUT/artifacts/ and the report in OUT/logs/NAME.log, OUT being
 # $FUZZ_OUT or BUILD_DIR (make check uses its own, beside a running make fuzz).
+# FUZZ_ARGS adds libFuzzer options (make fuzz: -runs=N for fuzz_datapath).
 set -u
 build=${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
 secs=${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
@@ -36,7 +37,7 @@ for t in "$@"; do
 	# -close_fd_mask=3: the parsers' own messages are noise; libFuzzer
 	# keeps its reports (and the sanitizers') on a copy of stderr.
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 \
-		-print_final_stats=1 -artifact_prefix="$out/artifacts/$name-" \
+		-print_final_stats=1 -artifact_prefix="$out/artifacts/$name-" ${FUZZ_ARGS:-} \
 		"$work" "$seeds" >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
