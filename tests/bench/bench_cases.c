@@ -93,22 +93,37 @@ const struct bench_group bench_noop_group = {
 	noop_cases, sizeof(noop_cases) / sizeof(noop_cases[0]), noop_teardown,
 };
 
+/* The operations (--ops) last, in this order (bench_op()); their setup
+ * fills maps of up to 512k entries. */
 static const struct bench_group *const groups[] = {
 	&bench_noop_group, &bench_lb_group, &bench_nat_group, &bench_routing_group,
+	&bench_ops_group, &bench_steps_group,
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 
-int bench_cases(const struct bench_case **out)
+int bench_cases(const struct bench_case **out, bool ops)
 {
 	static struct bench_case all[BENCH_MAX_CASES];
 	size_t g;
 	int n = 0, i;
 
 	for (g = 0; g < N_GROUPS; g++)
-		for (i = 0; i < groups[g]->n && n < BENCH_MAX_CASES; i++)
+		for (i = 0; i < groups[g]->n && n < BENCH_MAX_CASES &&
+			    (ops || (groups[g] != &bench_ops_group &&
+				     groups[g] != &bench_steps_group)); i++)
 			all[n++] = groups[g]->cases[i];
 	*out = all;
 	return n;
+}
+
+int bench_program_index(const struct bench_case *c, int n, const char *program)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i].program, program))
+			return i;
+	return -1;
 }
 
 int bench_noop_index(const struct bench_case *c, int n, const char *hook)

@@ -14,7 +14,7 @@
 
 #define BENCH_FRAME_MAX 2048
 #define BENCH_MAX_TRIALS 32
-#define BENCH_MAX_CASES 48
+#define BENCH_MAX_CASES 128
 /* Conntrack/NAT tables sized for every new flow of a run: no eviction. */
 #define BENCH_CT_ENTRIES (1 << 20)
 
@@ -33,6 +33,17 @@ struct bench_case {
 	const char *ingress;
 };
 
+/* How an --ops case (bench_ops.c) is run and reported. */
+struct bench_op {
+	int repeat;			/* BPF_PROG_TEST_RUN repeat; 0: 1 */
+	const char *base;		/* program of the case without the operation */
+	int ops;			/* operations per run: (ns - base) / ops */
+};
+
+/* Of the i-th --ops case (bench_ops_group's, then bench_steps_group's). */
+const struct bench_op *bench_op(int i);
+const struct bench_op *bench_steps_op(int i);
+
 struct bench_group {
 	const struct bench_case *cases;
 	int n;
@@ -40,12 +51,15 @@ struct bench_group {
 };
 
 extern const struct bench_group bench_noop_group, bench_lb_group, bench_nat_group,
-	bench_routing_group;
+	bench_routing_group, bench_ops_group, bench_steps_group;
 
-/* All cases of all groups, in order; returns how many. */
-int bench_cases(const struct bench_case **cases);
+/* All cases of all groups, in order (the operations too with `ops`);
+ * returns how many. */
+int bench_cases(const struct bench_case **cases, bool ops);
 /* Index of the no-op case of this hook. */
 int bench_noop_index(const struct bench_case *cases, int n, const char *hook);
+/* Index of the first case of this program, or -1. */
+int bench_program_index(const struct bench_case *cases, int n, const char *program);
 void bench_cases_teardown(void);
 
 /*

@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "dplab/lb.h"
 #include "bench_cases.h"
 #include "lib/pkt.h"
 #include "masq.skel.h"
@@ -64,22 +65,40 @@ static int snat_established_setup(void)
 	return fd < 0 ? fd : bench_run_once(fd, f, snat_established(0, f, sizeof(f))) ?: fd;
 }
 
-/* The reply to flow 0, which kept its source port BENCH_PORT_BASE. */
+/*
+ * The port flow 0 left with: BENCH_PORT_BASE lies below the masquerade
+ * port range, so masq_snat moved the flow to a port of the range.
+ */
+static __be16 flow0_port;
+
+/* The reply to flow 0, to the port it was translated to. */
 static size_t rev_snat_reply(int i, __u8 *buf, size_t cap)
 {
 	struct pkt_spec s = {
 		.saddr = EXTERNAL, .daddr = NODE, .proto = IPPROTO_TCP,
-		.sport = 443, .dport = BENCH_PORT_BASE, .tcp_flags = PKT_ACK, .payload_len = 64,
+		.sport = 443, .dport = ntohs(flow0_port), .tcp_flags = PKT_ACK, .payload_len = 64,
 	};
 
 	return pkt_build(buf, cap, &s);
 }
 
+/* Reads flow 0's translated port from its forward entry: a reply to any
+ * other port would measure the no-match path under the same verdict. */
 static int rev_snat_setup(void)
 {
+	struct dplab_tuple key = {
+		.saddr = POD, .daddr = EXTERNAL, .sport = htons(BENCH_PORT_BASE), .dport = htons(443),
+		.proto = IPPROTO_TCP,
+	};
+	struct dplab_lb_ct e;
 	int fd = snat_established_setup();
 
-	return fd < 0 ? fd : bpf_program__fd(masq->progs.masq_rev_snat);
+	if (fd < 0)
+		return fd;
+	if (bpf_map_lookup_elem(bpf_map__fd(masq->maps.snat), &key, &e))
+		return -errno;
+	flow0_port = e.port;
+	return bpf_program__fd(masq->progs.masq_rev_snat);
 }
 
 static int reflector_setup(void)

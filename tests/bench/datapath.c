@@ -13,6 +13,9 @@
  * port each run; "established" creates the flow first.  A trial is
  * RUNS runs; the table shows median, min and max over TRIALS trials, and
  * the ratio of the median to the no-op of the same hook.
+ *
+ * --ops adds the single operations of bench_ops.c, measured in the same
+ * trials, and a second table with each one's cost over its base case.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -49,13 +52,14 @@ static __u64 median(__u64 *v, int n)
 }
 
 /* One single-repetition run of frame i; its in-kernel ns, or 0 on error. */
-static __u64 run_once(const struct bench_case *c, int prog_fd, int i, char *err, size_t err_len)
+static __u64 run_once(const struct bench_case *c, int prog_fd, int repeat, int i, char *err,
+		      size_t err_len)
 {
 	__u8 in[BENCH_FRAME_MAX], out[BENCH_FRAME_MAX];
 	size_t len = c->frame(i, in, sizeof(in));
 	struct xdp_md md = { .data_end = len };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len,
-		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+		    .data_out = out, .data_size_out = sizeof(out), .repeat = repeat ?: 1);
 
 	if (!len) {
 		snprintf(err, err_len, "%s: frame %d could not be built", c->program, i);
@@ -79,7 +83,7 @@ static __u64 run_once(const struct bench_case *c, int prog_fd, int i, char *err,
 }
 
 /* Median in-kernel ns of `runs` single runs; 0 on error. */
-static __u64 trial(const struct bench_case *c, int prog_fd, int runs, int base,
+static __u64 trial(const struct bench_case *c, int prog_fd, int repeat, int runs, int base,
 		   char *err, size_t err_len)
 {
 	__u64 *ns = calloc(runs, sizeof(*ns)), m = 0;
@@ -88,7 +92,7 @@ static __u64 trial(const struct bench_case *c, int prog_fd, int runs, int base,
 	if (!ns)
 		return 0;
 	for (i = 0; i < runs; i++) {
-		ns[i] = run_once(c, prog_fd, c->new_flow ? base + i : 0, err, err_len);
+		ns[i] = run_once(c, prog_fd, repeat, c->new_flow ? base + i : 0, err, err_len);
 		if (!ns[i])
 			goto out;
 	}
@@ -115,10 +119,110 @@ static void summarize(struct result *r, int trials)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bench-datapath [--runs N] [--trials K]\n"
+	fprintf(f, "usage: bench-datapath [--runs N] [--trials K] [--ops]\n"
 		"  --runs N    single-repetition runs per trial (default 2000)\n"
-		"  --trials K  trials per program and path (default 5, at most %d)\n",
+		"  --trials K  trials per program and path (default 5, at most %d)\n"
+		"  --ops       also the cost of single operations (bench_ops.c)\n",
 		BENCH_MAX_TRIALS);
+}
+
+/* Per trial, (case - base) / ops; median, min and max over the trials. */
+static void print_op(const struct bench_case *c, const struct bench_op *op, struct result *r,
+		     const struct result *base, int trials)
+{
+	double v[BENCH_MAX_TRIALS], tmp;
+	int t, u;
+
+	summarize(r, trials);
+	if (!base) {
+		printf("%-26s %-4s %-26s %8llu %8llu %8llu\n", c->program, c->hook, c->path,
+		       (unsigned long long)r->med, (unsigned long long)r->min,
+		       (unsigned long long)r->max);
+		return;
+	}
+	for (t = 0; t < trials; t++)
+		v[t] = ((double)r->trial_ns[t] - (double)base->trial_ns[t]) / op->ops;
+	for (t = 1; t < trials; t++)	/* insertion sort: a handful of trials */
+		for (u = t; u > 0 && v[u - 1] > v[u]; u--) {
+			tmp = v[u];
+			v[u] = v[u - 1];
+			v[u - 1] = tmp;
+		}
+	printf("%-26s %-4s %-26s %8llu %8llu %8llu  %7.1f %7.1f %7.1f  %s\n", c->program, c->hook,
+	       c->path, (unsigned long long)r->med, (unsigned long long)r->min,
+	       (unsigned long long)r->max,
+	       trials % 2 ? v[trials / 2] : (v[trials / 2 - 1] + v[trials / 2]) / 2, v[0],
+	       v[trials - 1], op->base);
+}
+
+static void print_ops(const struct bench_case *cases, int from, int n, struct result *results,
+		      int trials)
+{
+	int i, b;
+
+	printf("\nSingle operations (--ops): raw ns as above, then (ns - base) / operations per "
+	       "run, per trial:\n\n");
+	printf("%-26s %-4s %-26s %8s %8s %8s  %7s %7s %7s  %s\n", "operation", "hook", "case",
+	       "median", "min", "max", "op med", "op min", "op max", "base");
+	for (i = from; i < n; i++) {
+		const struct bench_op *op = bench_op(i - from);
+
+		b = op->base ? bench_program_index(cases, n, op->base) : -1;
+		print_op(&cases[i], op, &results[i], b >= 0 ? &results[b] : NULL, trials);
+	}
+}
+
+/*
+ * Every case, trials outermost, so that every case is measured in every
+ * period of the run; 0, or -1 after an error or an interrupt.
+ */
+static int run_trials(const struct bench_case *cases, int n_cases, int n_main,
+		      const int *prog_fds, int runs, int trials, struct result *results)
+{
+	char err[256] = "";
+	int i, t;
+
+	for (t = 0; t < trials; t++) {
+		for (i = 0; i < n_cases; i++) {
+			if (stop) {
+				fprintf(stderr, "\nbench-datapath: interrupted\n");
+				return -1;
+			}
+			if (isatty(2))
+				fprintf(stderr, "\rtrial %d/%d: %-24s", t + 1, trials, cases[i].program);
+			results[i].trial_ns[t] = trial(&cases[i], prog_fds[i],
+						       i >= n_main ? bench_op(i - n_main)->repeat : 0,
+						       runs, t * runs, err, sizeof(err));
+			if (!results[i].trial_ns[t]) {
+				fprintf(stderr, "\nbench-datapath: %s\n", err);
+				return -1;
+			}
+		}
+	}
+	if (isatty(2))
+		fprintf(stderr, "\r\033[K");
+	return 0;
+}
+
+static void print_programs(const struct bench_case *cases, int n_main, int n_cases,
+			   struct result *results, int runs, int trials)
+{
+	int i;
+
+	printf("BPF_PROG_TEST_RUN, single-repetition runs: %d runs x %d trials, kernel ns per packet\n\n",
+	       runs, trials);
+	printf("%-26s %-12s %-18s %8s %8s %8s  %s\n", "program", "hook", "path",
+	       "median", "min", "max", "x no-op");
+	for (i = 0; i < n_main; i++) {
+		const struct result *noop = &results[bench_noop_index(cases, n_cases, cases[i].hook)];
+
+		summarize(&results[i], trials);
+		summarize((struct result *)noop, trials);
+		printf("%-26s %-12s %-18s %8llu %8llu %8llu  %.2f\n", cases[i].program,
+		       cases[i].hook, cases[i].path, (unsigned long long)results[i].med,
+		       (unsigned long long)results[i].min, (unsigned long long)results[i].max,
+		       (double)results[i].med / (double)noop->med);
+	}
 }
 
 int main(int argc, char **argv)
@@ -126,14 +230,15 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "runs", required_argument, NULL, 'r' },
 		{ "trials", required_argument, NULL, 't' },
+		{ "ops", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int runs = 2000, trials = 5, n_cases, i, t, o, status = EXIT_FAILURE;
+	int runs = 2000, trials = 5, n_cases, n_main, i, o, status = EXIT_FAILURE;
+	bool with_ops = false;
 	static struct result results[BENCH_MAX_CASES];
 	const struct bench_case *cases;
 	int prog_fds[BENCH_MAX_CASES];
-	char err[256] = "";
 
 	while ((o = getopt_long(argc, argv, "r:t:h", longopts, NULL)) != -1) {
 		switch (o) {
@@ -142,6 +247,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			trials = atoi(optarg);
+			break;
+		case 'o':
+			with_ops = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -163,7 +271,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(NULL);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	n_cases = bench_cases(&cases);
+	n_main = bench_cases(&cases, false);
+	n_cases = bench_cases(&cases, with_ops);
 	for (i = 0; i < n_cases; i++) {
 		prog_fds[i] = cases[i].setup();
 		if (prog_fds[i] < 0) {
@@ -172,39 +281,11 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* Trials outermost: every case is measured in every period of the run. */
-	for (t = 0; t < trials; t++) {
-		for (i = 0; i < n_cases; i++) {
-			if (stop) {
-				fprintf(stderr, "\nbench-datapath: interrupted\n");
-				goto out;
-			}
-			if (isatty(2))
-				fprintf(stderr, "\rtrial %d/%d: %-24s", t + 1, trials, cases[i].program);
-			results[i].trial_ns[t] = trial(&cases[i], prog_fds[i], runs, t * runs,
-						       err, sizeof(err));
-			if (!results[i].trial_ns[t]) {
-				fprintf(stderr, "\nbench-datapath: %s\n", err);
-				goto out;
-			}
-		}
-	}
-	if (isatty(2))
-		fprintf(stderr, "\r\033[K");
-	printf("BPF_PROG_TEST_RUN, single-repetition runs: %d runs x %d trials, kernel ns per packet\n\n",
-	       runs, trials);
-	printf("%-26s %-12s %-18s %8s %8s %8s  %s\n", "program", "hook", "path",
-	       "median", "min", "max", "x no-op");
-	for (i = 0; i < n_cases; i++) {
-		const struct result *noop = &results[bench_noop_index(cases, n_cases, cases[i].hook)];
-
-		summarize(&results[i], trials);
-		summarize((struct result *)noop, trials);
-		printf("%-26s %-12s %-18s %8llu %8llu %8llu  %.2f\n", cases[i].program,
-		       cases[i].hook, cases[i].path, (unsigned long long)results[i].med,
-		       (unsigned long long)results[i].min, (unsigned long long)results[i].max,
-		       (double)results[i].med / (double)noop->med);
-	}
+	if (run_trials(cases, n_cases, n_main, prog_fds, runs, trials, results))
+		goto out;
+	print_programs(cases, n_main, n_cases, results, runs, trials);
+	if (with_ops)
+		print_ops(cases, n_main, n_cases, results, trials);
 	status = EXIT_SUCCESS;
 out:
 	bench_cases_teardown();
