@@ -299,7 +299,7 @@ static void ops_teardown(void)
 	X("bpf_fib_lookup", "xdp", "xdp_lb's hairpin", false, XDP_PASS, s_fib_xdp, f_fib, 0, "op_key_xdp", 1)
 
 #define AS_CASE(prog, hook, path, new_flow, verdict, setup, frame, repeat, base, ops) \
-	{ prog, hook, path, false, new_flow, verdict, setup, frame },
+	{ prog, hook, path, false, new_flow, verdict, setup, frame, NULL },
 #define AS_OP(prog, hook, path, new_flow, verdict, setup, frame, repeat, base, ops) \
 	{ repeat, base, ops },
 

@@ -19,6 +19,7 @@ static __always_inline int np_new_upto(struct xdp_md *ctx, const int n)
 	struct dplab_backend *be;
 	struct dplab_svc *svc;
 	struct pkt_v4 p = {};
+	__be16 nat_port;
 
 	if (parse_v4_flow(data, data_end, &p) || ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t) ||
 	    ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t))
@@ -31,7 +32,7 @@ static __always_inline int np_new_upto(struct xdp_md *ctx, const int n)
 		return XDP_DROP;
 	if (n < 3)
 		return XDP_PASS;
-	return nodeport_flow_create(&p, be->addr, be->port, true) ? XDP_DROP : XDP_PASS;
+	return nodeport_flow_create(&p, be->addr, be->port, true, &nat_port) ? XDP_DROP : XDP_PASS;
 }
 
 SEC("xdp")

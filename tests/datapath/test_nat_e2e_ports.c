@@ -43,14 +43,8 @@
 #define RESOLVER_PORT 5300
 #define QUIET_MS 300		/* a round's traffic is over after this silence */
 
-/*
- * NEEDS issue 13's UDP lifetime in masq.bpf.c: a `const volatile` the
- * loader sets before load, its name to be fixed by the lead.  Rename it
- * here (and the unit of the value) once it lands.  Until then the test
- * runs with the datapath's built-in behaviour and its failure says the
- * setting is missing.
- */
-#define UDP_LIFETIME_VAR "ct_lifetime_udp_ns"
+/* The UDP lifetime of datapath/lib/ct.h, shortened for the test. */
+#define UDP_LIFETIME_VAR "ct_timeout_udp_ns"
 #define UDP_LIFETIME_S 2
 #define UDP_LIFETIME_VALUE (UDP_LIFETIME_S * 1000000000ULL)
 /* Past the lifetime, with slack for expiry checked on a coarser clock. */
