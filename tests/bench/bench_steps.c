@@ -7,6 +7,7 @@
  * rows, and of 64k, dplab's default ct_max.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -86,6 +87,9 @@ static int xdp_load(void)
 
 	if (xdp)
 		return 0;
+	err = bench_node_up();	/* remote backends are routed out of its uplink */
+	if (err)
+		return err;
 	xdp = bench_steps_xdp_bpf__open();
 	if (!xdp)
 		return -errno;
@@ -96,13 +100,13 @@ static int xdp_load(void)
 		return -errno;
 	for (k = 1; k <= 5; k++) {
 		err = service(xdp->maps.services, xdp->maps.backends, NODE, NP_BASE + k, k,
-			      IP4(10, 244, 4, k));
+			      IP4(10, 244, 2, 100 + k));
 		if (err)
 			return err;
 	}
-	return bench_run_once(bpf_program__fd(xdp->progs.xdp_nodeport_lb), f,
-			      bench_l4_frame(IPPROTO_TCP, CLIENT, NODE, NP_BASE + 5, 0, PKT_ACK,
-					     f, sizeof(f)));
+	return bench_run_once_on(bpf_program__fd(xdp->progs.xdp_nodeport_lb), f,
+				 bench_l4_frame(IPPROTO_TCP, CLIENT, NODE, NP_BASE + 5, 0, PKT_ACK,
+						f, sizeof(f)), if_nametoindex("ul"));
 }
 
 #define TC_SETUP(name, inst, entries, prog)				\
@@ -211,8 +215,10 @@ static void steps_teardown(void)
 	X("xdp_lb remote est: 2", "xdp", "+ 2 rewrites", false, XDP_PASS, xe2, np_est, "xdp_lb remote est: 1") \
 	X("xdp_lb remote est: all", "xdp", "+ FIB = xdp_nodeport_lb", false, XDP_TX, x4, np_est, "xdp_lb remote est: 2")
 
+/* XDP steps arrive on the bench node's uplink, as xdp_nodeport_lb's rows
+ * (its FIB lookup needs it): sizeof("xdp") is 4, sizeof("tc") 3. */
 #define AS_CASE(prog, hook, path, new_flow, verdict, setup, frame, base) \
-	{ prog, hook, path, false, new_flow, verdict, setup, frame },
+	{ prog, hook, path, false, new_flow, verdict, setup, frame, sizeof(hook) == 4 ? "ul" : NULL },
 #define AS_OP(prog, hook, path, new_flow, verdict, setup, frame, base) { 0, base, 1 },
 
 static const struct bench_case steps_cases[] = { STEPS_TABLE(AS_CASE) };
