@@ -129,10 +129,10 @@ END_TEST
 
 START_TEST(test_udp)
 {
-	struct pkt_spec q = to_nodeport(CLIENT, 5353, IPPROTO_UDP, NP_UDP, 0);
+	struct pkt_spec q = to_nodeport(CLIENT, 45353, IPPROTO_UDP, NP_UDP, 0);
 	struct pkt_spec q0 = { .saddr = CLIENT, .daddr = NODE_IP, .proto = IPPROTO_UDP,
-			       .sport = 5354, .dport = NP_UDP, .udp_no_csum = true };
-	struct pkt_spec a = from_backend(UDP_BE, 53, NODE_IP, 5353, IPPROTO_UDP, 0);
+			       .sport = 45354, .dport = NP_UDP, .udp_no_csum = true };
+	struct pkt_spec a = from_backend(UDP_BE, 53, NODE_IP, 45353, IPPROTO_UDP, 0);
 	struct pkt_spec q_out = dnat(q, UDP_BE, 53, true);
 	struct pkt_spec q0_out = dnat(q0, UDP_BE, 53, true);
 	struct pkt_spec a_out = rev_nat(a, CLIENT, NP_UDP, true);

@@ -19,7 +19,10 @@
 #include "lib/testns.h"
 #include "lib/xdp_lb_env.h"
 
-#define ONE_PORT 45000		/* SNAT's whole range in these tests */
+/* SNAT's range in these tests (lb_load): a client's own port, and the one
+ * more a second client is moved to. */
+#define ONE_PORT 45000
+#define MOVED_PORT (ONE_PORT + 1)
 
 /* The lb_rev key of a reply be:port -> dst:dport. */
 static struct dplab_tuple reply_key(__be32 be, __u16 port, __be32 dst, __u16 dport)
@@ -38,21 +41,21 @@ static void rev_delete(struct xdp_lb_bpf *skel, struct dplab_tuple key)
 
 START_TEST(test_snat_port_collision)
 {
-	struct pkt_spec a = to_nodeport(CLIENT, 40010, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
-	struct pkt_spec b = to_nodeport(CLIENT2, 40010, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
-	struct pkt_spec c = to_nodeport(CLIENT3, 40010, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
-	struct pkt_spec a_ack = to_nodeport(CLIENT, 40010, IPPROTO_TCP, NP_REMOTE, PKT_ACK);
-	struct pkt_spec b_ack = to_nodeport(CLIENT2, 40010, IPPROTO_TCP, NP_REMOTE, PKT_ACK);
-	struct pkt_spec to_a = from_backend(REMOTE_BE, 8080, NODE_IP, 40010, IPPROTO_TCP,
+	struct pkt_spec a = to_nodeport(CLIENT, ONE_PORT, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
+	struct pkt_spec b = to_nodeport(CLIENT2, ONE_PORT, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
+	struct pkt_spec c = to_nodeport(CLIENT3, ONE_PORT, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
+	struct pkt_spec a_ack = to_nodeport(CLIENT, ONE_PORT, IPPROTO_TCP, NP_REMOTE, PKT_ACK);
+	struct pkt_spec b_ack = to_nodeport(CLIENT2, ONE_PORT, IPPROTO_TCP, NP_REMOTE, PKT_ACK);
+	struct pkt_spec to_a = from_backend(REMOTE_BE, 8080, NODE_IP, ONE_PORT, IPPROTO_TCP,
 					    PKT_SYN | PKT_ACK);
-	struct pkt_spec to_b = from_backend(REMOTE_BE, 8080, NODE_IP, ONE_PORT, IPPROTO_TCP,
+	struct pkt_spec to_b = from_backend(REMOTE_BE, 8080, NODE_IP, MOVED_PORT, IPPROTO_TCP,
 					    PKT_SYN | PKT_ACK);
 	struct pkt_spec a_out = dnat(a, REMOTE_BE, 8080, true);
-	struct pkt_spec b_out = dnat_port(b, REMOTE_BE, 8080, ONE_PORT);
+	struct pkt_spec b_out = dnat_port(b, REMOTE_BE, 8080, MOVED_PORT);
 	struct pkt_spec a_ack_out = dnat(a_ack, REMOTE_BE, 8080, true);
-	struct pkt_spec b_ack_out = dnat_port(b_ack, REMOTE_BE, 8080, ONE_PORT);
-	struct pkt_spec to_a_out = rev_nat_to(to_a, CLIENT, 40010, NP_REMOTE);
-	struct pkt_spec to_b_out = rev_nat_to(to_b, CLIENT2, 40010, NP_REMOTE);
+	struct pkt_spec b_ack_out = dnat_port(b_ack, REMOTE_BE, 8080, MOVED_PORT);
+	struct pkt_spec to_a_out = rev_nat_to(to_a, CLIENT, ONE_PORT, NP_REMOTE);
+	struct pkt_spec to_b_out = rev_nat_to(to_b, CLIENT2, ONE_PORT, NP_REMOTE);
 	struct fixture fx[] = {
 		{ .desc = "xdp_lb: client A's flow, its source port kept by SNAT",
 		  .in_spec = &a, .out_spec = &a_out, .expect_verdict = XDP_TX },
@@ -143,19 +146,19 @@ END_TEST
  */
 START_TEST(test_rev_never_overwritten)
 {
-	struct dplab_tuple key = reply_key(REMOTE_BE, 8080, NODE_IP, 40040);
-	struct pkt_spec a = to_nodeport(CLIENT, 40040, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
-	struct pkt_spec b = to_nodeport(CLIENT2, 40040, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
-	struct pkt_spec a_ack = to_nodeport(CLIENT, 40040, IPPROTO_TCP, NP_REMOTE, PKT_ACK);
-	struct pkt_spec to_b = from_backend(REMOTE_BE, 8080, NODE_IP, 40040, IPPROTO_TCP,
+	struct dplab_tuple key = reply_key(REMOTE_BE, 8080, NODE_IP, ONE_PORT);
+	struct pkt_spec a = to_nodeport(CLIENT, ONE_PORT, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
+	struct pkt_spec b = to_nodeport(CLIENT2, ONE_PORT, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
+	struct pkt_spec a_ack = to_nodeport(CLIENT, ONE_PORT, IPPROTO_TCP, NP_REMOTE, PKT_ACK);
+	struct pkt_spec to_b = from_backend(REMOTE_BE, 8080, NODE_IP, ONE_PORT, IPPROTO_TCP,
 					    PKT_ACK);
-	struct pkt_spec to_a = from_backend(REMOTE_BE, 8080, NODE_IP, ONE_PORT, IPPROTO_TCP,
+	struct pkt_spec to_a = from_backend(REMOTE_BE, 8080, NODE_IP, MOVED_PORT, IPPROTO_TCP,
 					    PKT_ACK);
 	struct pkt_spec a_out = dnat(a, REMOTE_BE, 8080, true);
 	struct pkt_spec b_out = dnat(b, REMOTE_BE, 8080, true);
-	struct pkt_spec a_ack_out = dnat_port(a_ack, REMOTE_BE, 8080, ONE_PORT);
-	struct pkt_spec to_b_out = rev_nat_to(to_b, CLIENT2, 40040, NP_REMOTE);
-	struct pkt_spec to_a_out = rev_nat_to(to_a, CLIENT, 40040, NP_REMOTE);
+	struct pkt_spec a_ack_out = dnat_port(a_ack, REMOTE_BE, 8080, MOVED_PORT);
+	struct pkt_spec to_b_out = rev_nat_to(to_b, CLIENT2, ONE_PORT, NP_REMOTE);
+	struct pkt_spec to_a_out = rev_nat_to(to_a, CLIENT, ONE_PORT, NP_REMOTE);
 	struct fixture first = { .desc = "xdp_lb: client A's flow on its own port", .in_spec = &a,
 				 .out_spec = &a_out, .expect_verdict = XDP_TX };
 	struct fixture then[] = {

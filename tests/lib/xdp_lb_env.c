@@ -94,8 +94,10 @@ struct xdp_lb_bpf *lb_load(__u64 idle_ns, __u16 one_port)
 	skel->rodata->node_ip = NODE_IP;
 	if (idle_ns)
 		skel->rodata->snat_idle_ns = idle_ns;
-	if (one_port)
-		skel->rodata->snat_port_min = skel->rodata->snat_port_max = one_port;
+	if (one_port) {
+		skel->rodata->snat_port_min = one_port;
+		skel->rodata->snat_port_max = one_port + 1;
+	}
 	ck_assert_int_eq(bpf_map__set_max_entries(skel->maps.lb_ct, 1024), 0);
 	ck_assert_int_eq(bpf_map__set_max_entries(skel->maps.lb_rev, 1024), 0);
 	ck_assert_msg(!xdp_lb_bpf__load(skel), "xdp_lb.bpf.o: load (verifier): %s",

@@ -64,7 +64,7 @@ const char *lb_node_ns(void);
 /*
  * Opened, rodata and map sizes set as the loader does, loaded, services
  * in.  idle_ns: snat_idle_ns (0: default); one_port: SNAT's port range is
- * that one port (0: default range).
+ * [one_port, one_port + 1] (0: default range).
  */
 struct xdp_lb_bpf *lb_load(__u64 idle_ns, __u16 one_port);
 __u64 lb_counter(struct xdp_lb_bpf *skel, enum dplab_counter c);
