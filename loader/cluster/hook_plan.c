@@ -91,13 +91,14 @@ static void uplink_chains(struct builder *b, const struct knobs *k, int node)
 /*
  * The pass-through on the fabric's port of this uplink (named after the
  * node): native whenever the veth is to be in NAPI mode; with xdp_lb=generic
- * alone in generic mode, as that LB's own peer.
+ * alone in generic mode, as that LB's own peer.  An uplink that is a real
+ * NIC (uplink_dev=) has no fabric port and no veth peer to satisfy.
  */
 static void fabric_port(struct builder *b, const struct knobs *k, int node)
 {
 	bool napi = hook_plan_veth_napi(k);
 
-	if (!napi && k->xdp_lb != XDP_LB_GENERIC)
+	if ((!napi && k->xdp_lb != XDP_LB_GENERIC) || b->t->nodes[node].real_dev[0])
 		return;
 	add(b, HOOK_PLAN_FABRIC, FEAT_XDP_PEER, "xdp_pass", HOOK_XDP, b->t->nodes[node].name,
 	    !napi);

@@ -260,6 +260,7 @@ START_TEST(test_plan_veth_napi)
 		  "-1:node2:xdp_pass:native;" },
 	};
 	static struct hook_plan p, base;
+	static struct topo rt;
 	struct topo *t = two_node();
 	struct knobs k, a;
 	char xdp[1024], err[256];
@@ -294,6 +295,12 @@ START_TEST(test_plan_veth_napi)
 	}
 	ck_assert(!hook_plan_veth_napi(&a));
 	ck_assert(hook_plan_veth_napi(&k));
+	/* A node whose uplink is a real NIC has no fabric port to attach to. */
+	rt = *t;
+	snprintf(rt.nodes[1].real_dev, sizeof(rt.nodes[1].real_dev), "ens5");
+	ck_assert_int_eq(hook_plan_build(&rt, &k, &p), 0);
+	xdp_entries(&p, xdp, sizeof(xdp));
+	ck_assert_str_eq(xdp, "-1:node1:xdp_pass:native;");
 }
 END_TEST
 
