@@ -9,8 +9,10 @@
 /*
  * The rows that answer the published report's questions, sized so the
  * paired rounds fit the budget on a 2-vCPU VM: each visit is about 6 s, a
- * round of these rows about 4 minutes.  Every knob alone: --print-plan,
- * then add "isolate on" / "isolate off" without knob names.
+ * round of these rows about 4 minutes.  veth_napi beside xdp_lb: the part
+ * of xdp_lb=native's row that is veth's NAPI mode, against the same A
+ * visits.  Every knob alone: --print-plan, then add "isolate on" /
+ * "isolate off" without knob names.
  */
 static const char default_plan[] =
 	"# dplab run's default plan (dplab run --print-plan); format: docs/run-plan.md\n"
