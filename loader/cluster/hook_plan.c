@@ -84,13 +84,26 @@ static void uplink_chains(struct builder *b, const struct knobs *k, int node)
 	if (k->masquerade == MASQ_BPF)
 		add(b, node, FEAT_MASQ, "masq_snat", HOOK_TC_EGRESS, up, false);
 
-	if (k->xdp_lb != XDP_LB_OFF) {
+	if (k->xdp_lb != XDP_LB_OFF)
 		add(b, node, FEAT_XDP_LB, "xdp_nodeport_lb", HOOK_XDP, up, generic);
-		/* The fabric's port of this uplink is named after the node. */
-		add(b, HOOK_PLAN_FABRIC, FEAT_XDP_PEER, "xdp_pass", HOOK_XDP,
-		    b->t->nodes[node].name, generic);
+}
+
+/*
+ * The pass-through on the fabric's port of this uplink (named after the
+ * node): native whenever the veth is to be in NAPI mode; with xdp_lb=generic
+ * alone in generic mode, as that LB's own peer.  An uplink that is a real
+ * NIC (uplink_dev=) has no fabric port and no veth peer to satisfy.
+ */
+static void fabric_port(struct builder *b, const struct knobs *k, int node)
+{
+	bool napi = hook_plan_veth_napi(k);
+
+	if ((!napi && k->xdp_lb != XDP_LB_GENERIC) || b->t->nodes[node].real_dev[0])
+		return;
+	add(b, HOOK_PLAN_FABRIC, FEAT_XDP_PEER, "xdp_pass", HOOK_XDP, b->t->nodes[node].name,
+	    !napi);
+	if (!b->err)
 		b->p->e[b->p->n - 1].feature_node = node;
-	}
 }
 
 static void overlay_chain(struct builder *b, const struct knobs *k, int node)
@@ -123,6 +136,11 @@ static void socket_lb(struct builder *b, const struct knobs *k, int node)
 		add(b, node, FEAT_SOCK_LB, hooks[i].prog, hooks[i].hook, cgroup, false);
 }
 
+bool hook_plan_veth_napi(const struct knobs *k)
+{
+	return k->veth_napi == VETH_NAPI_ON || k->xdp_lb == XDP_LB_NATIVE;
+}
+
 bool hook_plan_bpf_host_routing(const struct knobs *k)
 {
 	return k->host_routing == HOST_ROUTING_BPF && k->service_lb != SERVICE_LB_IPTABLES &&
@@ -150,6 +168,7 @@ int hook_plan_build(const struct topo *t, const struct knobs *k, struct hook_pla
 	for (node = 0; node < t->n_nodes; node++) {
 		pod_chains(&b, k, node);
 		uplink_chains(&b, k, node);
+		fabric_port(&b, k, node);
 		overlay_chain(&b, k, node);
 		socket_lb(&b, k, node);
 	}

@@ -17,8 +17,11 @@
  *                      tc_nodeport_rev (xdp_lb), masq_snat (last)
  *   uplink    XDP      xdp_nodeport_lb (xdp_lb=native|generic)
  *   vx0       ingress  tc_lb_rev_nat, overlay_decap (routing=vxlan)
- *   fabric port XDP    xdp_pass (xdp_lb: veth delivers XDP_TX'd
- *                      frames only to a peer with XDP of its own)
+ *   fabric port XDP    xdp_pass, native when veth_napi=on or
+ *                      xdp_lb=native (veth delivers XDP_TX'd frames only
+ *                      to a peer with XDP of its own, and that program puts
+ *                      the peer in NAPI mode for all traffic); generic with
+ *                      xdp_lb=generic and veth_napi=off
  *   node cgroup        sock_lb (service_lb=socket)
  * tc_lb and tc_nodeport are loaded whenever services are not kube-proxy's:
  * with service_lb=socket, tc_lb still reverse-translates the ClusterIP
@@ -56,6 +59,14 @@ struct hook_plan {
 
 /* 0, or -E2BIG when the topology has more hooks than HOOK_PLAN_MAX. */
 int hook_plan_build(const struct topo *t, const struct knobs *k, struct hook_plan *p);
+
+/*
+ * The fabric side of every uplink veth carries a native XDP program, so
+ * veth hands it frames through NAPI: veth_napi=on, or xdp_lb=native, whose
+ * XDP_TX needs it (so veth_napi=off does not take it away from xdp_lb; the
+ * runner names it as the implied change of a row switching xdp_lb on).
+ */
+bool hook_plan_veth_napi(const struct knobs *k);
 
 /*
  * BPF host routing in force: host_routing=bpf with services and masquerade

@@ -37,6 +37,9 @@ static const struct knob_def knob_defs[KNOB_COUNT] = {
 		"iptables MASQUERADE, or BPF SNAT at the uplink" },
 	[KNOB_XDP_LB] = { "xdp_lb", FIELD(xdp_lb), { "off", "native", "generic" }, 0, 0,
 		"NodePort load balancing at XDP on the uplink" },
+	[KNOB_VETH_NAPI] = { "veth_napi", FIELD(veth_napi), { "off", "on" }, 0, 0,
+		"veth NAPI mode: XDP pass-through on each uplink's fabric side (xdp_lb=native "
+		"has it)" },
 	[KNOB_CT_MAX] = { "ct_max", FIELD(ct_max), { NULL }, 1024, 16777216,
 		"entries of each conntrack/NAT table" },
 	[KNOB_CONGESTION] = { "congestion", FIELD(congestion), { "cubic", "bbr" }, 0, 0,

@@ -17,6 +17,8 @@ enum host_routing_mode { HOST_ROUTING_LEGACY, HOST_ROUTING_BPF };
 enum service_lb_mode { SERVICE_LB_IPTABLES, SERVICE_LB_TC, SERVICE_LB_SOCKET };
 enum masquerade_mode { MASQ_IPTABLES, MASQ_BPF };
 enum xdp_lb_mode { XDP_LB_OFF, XDP_LB_NATIVE, XDP_LB_GENERIC };
+/* The fabric side of every uplink veth in NAPI mode (hook_plan_veth_napi). */
+enum veth_napi_mode { VETH_NAPI_OFF, VETH_NAPI_ON };
 enum congestion_mode { CONGESTION_CUBIC, CONGESTION_BBR };
 /* Not "xdp_attach_mode": libxdp.h declares an enum of that name. */
 enum xdp_attach_knob { XDP_ATTACH_AUTO, XDP_ATTACH_LINK, XDP_ATTACH_NETLINK, XDP_ATTACH_LIBXDP };
@@ -29,6 +31,7 @@ struct knobs {
 	enum service_lb_mode service_lb;
 	enum masquerade_mode masquerade;
 	enum xdp_lb_mode xdp_lb;
+	enum veth_napi_mode veth_napi;
 	__u32 ct_max;			/* entries of each conntrack/NAT table */
 	enum congestion_mode congestion;
 	__u32 services;			/* services programmed (fillers added) */
@@ -43,6 +46,7 @@ enum knob_id {
 	KNOB_SERVICE_LB,
 	KNOB_MASQUERADE,
 	KNOB_XDP_LB,
+	KNOB_VETH_NAPI,		/* next to xdp_lb: its rows beside xdp_lb's */
 	KNOB_CT_MAX,
 	KNOB_CONGESTION,
 	KNOB_SERVICES,

@@ -47,7 +47,7 @@ struct run_config {
 	int baseline;			/* index of the config compared against, -1 none */
 	int knob;			/* enum knob_id changed from the baseline, -1 none */
 	bool placebo;			/* the baseline again, compared like a knob */
-	char also[32];			/* a knob the change implies ("host_routing=legacy") */
+	char also[48];			/* changes it implies ("host_routing=legacy", "veth_napi=on") */
 	char value[32];			/* that knob's value here */
 	char sweep_lb[16];		/* sweep: service_lb value */
 	unsigned int sweep_services;	/* sweep: services */

@@ -9,8 +9,10 @@
 /*
  * The rows that answer the published report's questions, sized so the
  * paired rounds fit the budget on a 2-vCPU VM: each visit is about 6 s, a
- * round of these rows about 4 minutes.  Every knob alone: --print-plan,
- * then add "isolate on" / "isolate off" without knob names.
+ * round of these rows about 4 minutes.  veth_napi beside xdp_lb: the part
+ * of xdp_lb=native's row that is veth's NAPI mode, against the same A
+ * visits.  Every knob alone: --print-plan, then add "isolate on" /
+ * "isolate off" without knob names.
  */
 static const char default_plan[] =
 	"# dplab run's default plan (dplab run --print-plan); format: docs/run-plan.md\n"
@@ -21,7 +23,7 @@ static const char default_plan[] =
 	"budget_secs 960\n"
 	"metrics stream rtt conn bpf\n"
 	"scenarios A B C D E\n"
-	"isolate on routing service_lb=tc,socket masquerade xdp_lb\n"
+	"isolate on routing service_lb=tc,socket masquerade xdp_lb veth_napi\n"
 	"isolate off host_routing\n"
 	"sweep service_lb=iptables,tc,socket services=10,5000\n"
 	"sweep_metrics conn\n"
@@ -47,7 +49,7 @@ static const char quick_plan[] =
 	"budget_secs 220\n"
 	"metrics stream rtt conn\n"
 	"scenarios A B C D E\n"
-	"isolate on routing service_lb=socket xdp_lb\n"
+	"isolate on routing service_lb=socket xdp_lb veth_napi\n"
 	"sweep service_lb=iptables services=10,5000\n"
 	"sweep_metrics conn\n"
 	"warmup_secs 0.1\n"

@@ -23,6 +23,7 @@ static const char *const alternative[KNOB_COUNT] = {
 	[KNOB_SERVICE_LB] = "tc",
 	[KNOB_MASQUERADE] = "bpf",
 	[KNOB_XDP_LB] = "generic",
+	[KNOB_VETH_NAPI] = "on",
 	[KNOB_CT_MAX] = "524288",
 	[KNOB_CONGESTION] = "bbr",
 	[KNOB_SERVICES] = "1000",
@@ -87,36 +88,52 @@ static int add_scenario(struct run_plan *p, char preset, unsigned int workloads)
 	return p->n_configs - 1;
 }
 
+/* An implied change: after the row's name and in its `also`. */
+static void imply(char *name, size_t len, char *also, size_t also_len, const char *assignment)
+{
+	size_t n = strlen(name), a = strlen(also);
+
+	snprintf(name + n, len - n, "+%s", assignment);
+	snprintf(also + a, also_len - a, "%s%s", a ? " " : "", assignment);
+}
+
 /*
  * BPF host routing needs BPF services and masquerade (as in Cilium): a row
- * that takes one of them away from E also ends host routing.  Such a row
- * is the named pair, said in its name and knobs, not a hidden second change.
+ * that takes one of them away from E also ends host routing.  xdp_lb=native
+ * needs the fabric side of each uplink in veth NAPI mode: a row that
+ * switches it on from a baseline without that also sets veth_napi=on.
+ * Such a row is the named pair, said in its name, knobs and `also`, not a
+ * hidden second change; the veth_napi row alone shows the second's part.
  */
-static void implied_host_routing(const struct knobs *base, struct knobs *k, int knob,
-				 char *name, size_t len)
+static void implied_changes(const struct knobs *base, struct knobs *k, int knob, char *name,
+			    size_t len, char *also, size_t also_len)
 {
-	size_t n = strlen(name);
-
-	if (knob == KNOB_HOST_ROUTING || !hook_plan_bpf_host_routing(base) ||
-	    hook_plan_bpf_host_routing(k))
-		return;
-	k->host_routing = HOST_ROUTING_LEGACY;
-	snprintf(name + n, len - n, "+host_routing=legacy");
+	if (knob != KNOB_HOST_ROUTING && hook_plan_bpf_host_routing(base) &&
+	    !hook_plan_bpf_host_routing(k)) {
+		k->host_routing = HOST_ROUTING_LEGACY;
+		imply(name, len, also, also_len, "host_routing=legacy");
+	}
+	if (knob != KNOB_VETH_NAPI && !hook_plan_veth_napi(base) && hook_plan_veth_napi(k) &&
+	    k->veth_napi == VETH_NAPI_OFF) {
+		k->veth_napi = VETH_NAPI_ON;
+		imply(name, len, also, also_len, "veth_napi=on");
+	}
 }
 
 /* The row of knob i switched to value from the baseline b. */
 static int add_knob_row(struct run_plan *p, bool on, int b, int i, const char *value)
 {
-	char name[RUN_NAME_LEN + 16], assignment[48], err[256];
+	char name[RUN_NAME_LEN + 32], assignment[48], err[256], also[sizeof(p->configs[0].also)];
 	struct knobs base = p->configs[b].k, k = base;
 	char from = p->configs[b].scenario;
 	struct run_config *c;
 
+	also[0] = '\0';
 	if (fmt_fit(assignment, sizeof(assignment), "%s=%s", knob_name(i), value) ||
 	    knobs_assign(&k, assignment, NULL, err, sizeof(err)) ||
 	    fmt_fit(name, sizeof(name), "%c+%s", from, assignment))
 		return -EINVAL;	/* the alternative table is wrong */
-	implied_host_routing(&base, &k, i, name, sizeof(name));
+	implied_changes(&base, &k, i, name, sizeof(name), also, sizeof(also));
 	c = add(p, name, on ? G_ISOLATE_ON : G_ISOLATE_OFF, &k, p->configs[b].workloads);
 	if (!c)
 		return -E2BIG;
@@ -124,8 +141,7 @@ static int add_knob_row(struct run_plan *p, bool on, int b, int i, const char *v
 	c->baseline = b;
 	c->knob = i;
 	snprintf(c->value, sizeof(c->value), "%s", value);
-	if (k.host_routing != base.host_routing && i != KNOB_HOST_ROUTING)
-		snprintf(c->also, sizeof(c->also), "host_routing=legacy");
+	snprintf(c->also, sizeof(c->also), "%s", also);
 	return 0;
 }
 

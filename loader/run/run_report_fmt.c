@@ -451,9 +451,12 @@ void rr_fmt_status(json_t *cfg, char *buf, size_t len)
 void rr_knob_label(json_t *cfg, char *buf, size_t len)
 {
 	const char *knob = rr_str(cfg, "knob"), *val = rr_str(cfg, "value");
+	const char *also = rr_str(cfg, "also");
 
+	/* A change the knob implies is part of what the row measures: say so. */
 	if (knob && val)
-		snprintf(buf, len, "%s → %s", knob, val);
+		snprintf(buf, len, "%s → %s%s%s%s", knob, val, also ? " (with " : "", also ?: "",
+			 also ? ")" : "");
 	else
 		snprintf(buf, len, "%s", knob ?: rr_str(cfg, "name") ?: "?");
 }

@@ -106,7 +106,8 @@ const char *rr_verdict_word(json_t *effect);
 const char *rr_status_word(json_t *cfg);
 /* "unsupported: <reason>" / "failed: <reason>"; "" when measured. */
 void rr_fmt_status(json_t *cfg, char *buf, size_t len);
-/* "host_routing → bpf" */
+/* "host_routing → bpf"; "xdp_lb → native (with veth_napi=on)" for a row whose
+ * knob implies another change (its "also"). */
 void rr_knob_label(json_t *cfg, char *buf, size_t len);
 
 /* Markdown: one table row of n cells ('|' escaped, newlines flattened),

@@ -200,6 +200,62 @@ static void summary_write(FILE *f, const struct rr_view *v, const struct tally *
 	fprintf(f, ".\n");
 }
 
+/* The row of group against base that changes exactly "KNOB=VALUE", or NULL. */
+static json_t *row_of_assignment(const struct rr_doc *d, const char *group, const char *base,
+				 const char *assignment)
+{
+	json_t *cs[MAX_ROWS];
+	const char *knob, *val;
+	int i, n = rr_baseline_configs(d, group, base, cs, 0, MAX_ROWS);
+
+	for (i = 0; i < n; i++) {
+		knob = rr_str(cs[i], "knob");
+		val = rr_str(cs[i], "value");
+		if (knob && val && !rr_str(cs[i], "also") &&
+		    !strncmp(assignment, knob, strlen(knob)) && assignment[strlen(knob)] == '=' &&
+		    !strcmp(assignment + strlen(knob) + 1, val))
+			return cs[i];
+	}
+	return NULL;
+}
+
+/*
+ * A row measured with a change its knob implies (xdp_lb=native with
+ * veth_napi=on) holds both changes' effects; where the implied change has
+ * a row of its own against the same baseline, the difference of the two
+ * rows is the knob's own effect.  The report gives that difference no
+ * interval of its own, so it says how to read the two rows instead.
+ */
+static void implied_notes(FILE *f, const struct rr_view *v, const struct effect_table *t)
+{
+	json_t *cs[MAX_ROWS], *alone;
+	char label[RR_CELL], alone_label[RR_CELL];
+	const char *also;
+	int k, i, n;
+
+	for (k = 0; k < v->n && t->by_knob; k++) {
+		n = rr_baseline_configs(v->doc[k], t->group, t->base, cs, 0, MAX_ROWS);
+		for (i = 0; i < n; i++) {
+			also = rr_str(cs[i], "also");
+			if (!also || (k && rr_config_named(v->doc[0], rr_str(cs[i], "name"))))
+				continue;
+			rr_knob_label(cs[i], label, sizeof(label));
+			alone = row_of_assignment(v->doc[k], t->group, t->base, also);
+			if (alone) {
+				rr_knob_label(alone, alone_label, sizeof(alone_label));
+				fprintf(f, "\n**%s** holds both changes; **%s** is %s alone against "
+					"the same baseline, so the difference of the two rows is "
+					"%s's own effect (read from the two rows: no interval of "
+					"its own is computed).\n", label, alone_label, also,
+					rr_str(cs[i], "knob"));
+			} else {
+				fprintf(f, "\n**%s** holds both changes, and no row here measures "
+					"%s alone.\n", label, also);
+			}
+		}
+	}
+}
+
 static void effect_table_write(FILE *f, const struct rr_view *v, const struct effect_table *t)
 {
 	json_t *cs0[MAX_ROWS], *cs1[MAX_ROWS];
@@ -224,6 +280,7 @@ static void effect_table_write(FILE *f, const struct rr_view *v, const struct ef
 		effect_rows(f, v, cs0, n0, cs1, n1, idx, nm, tl);
 	}
 	summary_write(f, v, tl);
+	implied_notes(f, v, t);
 	for (i = 0; i < nm; i++) {
 		fmt_fit(file, sizeof(file), "%s_%s.svg", t->chart_prefix,
 			 v->doc[0]->metrics[idx[i]].id);

@@ -120,7 +120,7 @@ static void record_maps(struct run_ctx *x, json_t *cfg)
 static bool datapath_only_knob(int knob)
 {
 	return knob == KNOB_HOST_ROUTING || knob == KNOB_XDP_ATTACH ||
-	       knob == KNOB_TC_ATTACH || knob == KNOB_CT_MAX;
+	       knob == KNOB_TC_ATTACH || knob == KNOB_CT_MAX || knob == KNOB_VETH_NAPI;
 }
 
 static void add_notes(json_t *cfg, const char *notes)

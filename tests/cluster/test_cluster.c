@@ -34,12 +34,13 @@ static const struct config configs[] = {
 	{ "A", "xdp_lb=generic" }, { "A", "ct_max=1048576" }, { "A", "congestion=bbr" },
 	{ "A", "services=1000" }, { "A", "xdp_attach=netlink" }, { "A", "tc_attach=legacy" },
 	{ "A", "bandwidth_manager=on" }, { "A", "routing=vxlan xdp_lb=native" },
+	{ "A", "veth_napi=on" },
 	{ "E", "routing=vxlan" }, { "E", "host_routing=legacy" }, { "E", "service_lb=iptables" },
 	{ "E", "service_lb=tc" }, { "E", "masquerade=iptables" }, { "E", "xdp_lb=off" },
 	{ "E", "xdp_lb=generic" }, { "E", "ct_max=65536" }, { "E", "congestion=cubic" },
 	{ "E", "services=1000" }, { "E", "xdp_attach=link" }, { "E", "xdp_attach=netlink" },
 	{ "E", "xdp_attach=libxdp" }, { "E", "tc_attach=tcx" }, { "E", "tc_attach=legacy" },
-	{ "E", "bandwidth_manager=on" },
+	{ "E", "bandwidth_manager=on" }, { "E", "xdp_lb=generic veth_napi=on" },
 };
 
 #define N_CONFIGS (int)(sizeof(configs) / sizeof(configs[0]))
@@ -112,6 +113,69 @@ START_TEST(test_failed_knob_keeps_previous)
 	ck_assert_msg(!strcmp(before, after), "attachments changed:\nbefore:\n%s\nafter:\n%s",
 		      before, after);
 	cluster_check_traffic("D after a refused xdp_lb=native");
+}
+END_TEST
+
+/* The XDP programs attached, from `dplab status --json`: "ns dev prog mech;" each. */
+static void xdp_attachments(char *buf, size_t len)
+{
+	ck_assert_int_eq(sh_out(buf, len, 0, "%s status --json --topology %s | python3 -c '"
+				"import json,sys\n"
+				"d=json.load(sys.stdin)\n"
+				"print(d[\"knobs\"][\"veth_napi\"],end=\":\")\n"
+				"for a in d[\"attachments\"]:\n"
+				" if a[\"hook\"]==\"xdp\": print(a[\"namespace\"], a[\"device\"], "
+				"a[\"program\"],end=\";\")'", test_dplab_path(), cluster_name()), 0);
+}
+
+/* The kernel's word on the fabric's port of node: "xdp", "xdpgeneric" or "none". */
+static const char *fabric_xdp(const char *node)
+{
+	char out[2048];
+
+	sh_out(out, sizeof(out), 1, "ip -n %s link show dev %s", cluster_fabric_ns(), node);
+	return strstr(out, "xdpgeneric") ? "xdpgeneric" : strstr(out, " xdp") ? "xdp" : "none";
+}
+
+/*
+ * veth_napi=on alone (issue 13): only the pass-through on both fabric
+ * ports, native (the kernel says "xdp"), none of xdp_lb's programs; off
+ * detaches it; under xdp_lb=generic, on turns the fabric's pass-through
+ * native while the LB stays generic, and off gives it back its generic one.
+ */
+START_TEST(test_veth_napi)
+{
+	char out[4096], xdp[1024], want[512];
+
+	if (cluster_skip_reason())
+		test_skip("%s", cluster_skip_reason());
+	ck_assert_msg(cluster_dplab(out, sizeof(out), "up --topology %s --profile A veth_napi=on",
+				    cluster_file()) == 0, "up A veth_napi=on: %s", out);
+	xdp_attachments(xdp, sizeof(xdp));
+	snprintf(want, sizeof(want), "on:%1$s node1 xdp_pass;%1$s node2 xdp_pass;",
+		 cluster_fabric_ns());
+	ck_assert_msg(!strcmp(xdp, want), "A + veth_napi=on: XDP attachments '%s', want '%s'",
+		      xdp, want);
+	ck_assert_str_eq(fabric_xdp("node1"), "xdp");
+	ck_assert_str_eq(fabric_xdp("node2"), "xdp");
+	cluster_check_attach_modes("A + veth_napi=on");
+	cluster_check_traffic("A + veth_napi=on");
+
+	ck_assert_msg(cluster_dplab(out, sizeof(out), "set --topology %s veth_napi=off",
+				    cluster_name()) == 0, "set veth_napi=off: %s", out);
+	xdp_attachments(xdp, sizeof(xdp));
+	ck_assert_msg(!strcmp(xdp, "off:"), "A: XDP attachments left: '%s'", xdp);
+	ck_assert_str_eq(fabric_xdp("node1"), "none");
+	ck_assert_str_eq(fabric_xdp("node2"), "none");
+
+	ck_assert_int_eq(cluster_dplab(out, sizeof(out), "set --topology %s xdp_lb=generic "
+				       "veth_napi=on", cluster_name()), 0);
+	ck_assert_str_eq(fabric_xdp("node1"), "xdp");
+	cluster_check_attach_modes("A + xdp_lb=generic veth_napi=on");
+	ck_assert_int_eq(cluster_dplab(out, sizeof(out), "set --topology %s veth_napi=off",
+				       cluster_name()), 0);
+	ck_assert_str_eq(fabric_xdp("node1"), "xdpgeneric");
+	cluster_check_attach_modes("A + xdp_lb=generic");
 }
 END_TEST
 
@@ -212,6 +276,7 @@ static Suite *cluster_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_config, 0, N_CONFIGS);
 	tcase_add_test(tc, test_failed_knob_keeps_previous);
+	tcase_add_test(tc, test_veth_napi);
 	tcase_add_test(tc, test_services_1000_iptables_rules);
 	tcase_add_test(tc, test_apply_json);
 	tcase_add_test(tc, test_unrecordable_state_detaches);

@@ -195,6 +195,115 @@ START_TEST(test_host_routing_needs_bpf_services_and_masquerade)
 }
 END_TEST
 
+/* The XDP entries of the plan: "node:dev:prog:native|generic;..." (node -1: fabric). */
+static void xdp_entries(const struct hook_plan *p, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->n; i++)
+		if (p->e[i].hook == HOOK_XDP)
+			used += snprintf(buf + used, len - used, "%d:%s:%s:%s;", p->e[i].node,
+					 p->e[i].ifname, p->e[i].prog,
+					 p->e[i].xdp_generic ? "generic" : "native");
+}
+
+START_TEST(test_veth_napi_knob)
+{
+	struct knobs k;
+	enum knob_id id;
+	char err[256], v[32];
+
+	knobs_default(&k);
+	ck_assert_int_eq(k.veth_napi, VETH_NAPI_OFF);
+	ck_assert_int_eq(knobs_assign(&k, "veth_napi=on", &id, err, sizeof(err)), 0);
+	ck_assert_int_eq(id, KNOB_VETH_NAPI);
+	ck_assert_int_eq(k.veth_napi, VETH_NAPI_ON);
+	knob_value(&k, KNOB_VETH_NAPI, v, sizeof(v));
+	ck_assert_str_eq(v, "on");
+	ck_assert_int_ne(knobs_assign(&k, "veth_napi=native", NULL, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "veth_napi") && strstr(err, "'native'") && strstr(err, "off, on"),
+		      "the error names the knob, the value and the choices: %s", err);
+	ck_assert_int_eq(k.veth_napi, VETH_NAPI_ON);
+	/* No preset sets it: E's pass-through comes from xdp_lb=native. */
+	ck_assert_int_eq(knobs_profile("E", &k, err, sizeof(err)), 0);
+	ck_assert_int_eq(k.veth_napi, VETH_NAPI_OFF);
+	ck_assert(hook_plan_veth_napi(&k));
+}
+END_TEST
+
+/*
+ * veth_napi=on alone: the native pass-through on every fabric port and
+ * nothing else (no LB, no xdp_lb feature); xdp_lb=native keeps it with the
+ * knob off; xdp_lb=generic alone keeps its generic one, and with
+ * veth_napi=on the fabric port's becomes native (NAPI) under the generic LB.
+ */
+START_TEST(test_plan_veth_napi)
+{
+	static const struct {
+		const char *preset, *assign[2], *xdp;
+	} cases[] = {
+		{ "A", { "veth_napi=on" }, "-1:node1:xdp_pass:native;-1:node2:xdp_pass:native;" },
+		{ "A", { "xdp_lb=native" }, "0:eth0:xdp_nodeport_lb:native;-1:node1:xdp_pass:native;"
+		  "1:eth0:xdp_nodeport_lb:native;-1:node2:xdp_pass:native;" },
+		{ "E", { NULL }, "0:eth0:xdp_nodeport_lb:native;-1:node1:xdp_pass:native;"
+		  "1:eth0:xdp_nodeport_lb:native;-1:node2:xdp_pass:native;" },
+		{ "E", { "xdp_lb=off" }, "" },
+		{ "E", { "xdp_lb=off", "veth_napi=on" },
+		  "-1:node1:xdp_pass:native;-1:node2:xdp_pass:native;" },
+		{ "A", { "xdp_lb=generic" }, "0:eth0:xdp_nodeport_lb:generic;"
+		  "-1:node1:xdp_pass:generic;1:eth0:xdp_nodeport_lb:generic;"
+		  "-1:node2:xdp_pass:generic;" },
+		{ "A", { "xdp_lb=generic", "veth_napi=on" }, "0:eth0:xdp_nodeport_lb:generic;"
+		  "-1:node1:xdp_pass:native;1:eth0:xdp_nodeport_lb:generic;"
+		  "-1:node2:xdp_pass:native;" },
+	};
+	static struct hook_plan p, base;
+	static struct topo rt;
+	struct topo *t = two_node();
+	struct knobs k, a;
+	char xdp[1024], err[256];
+	unsigned int i, j;
+	int n;
+
+	if (!t)
+		test_skip("run from the source tree (%s)", TOPOLOGY);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		knobs_profile(cases[i].preset, &k, err, sizeof(err));
+		for (j = 0; j < 2 && cases[i].assign[j]; j++)
+			assign_ok(&k, cases[i].assign[j]);
+		ck_assert_int_eq(hook_plan_build(t, &k, &p), 0);
+		xdp_entries(&p, xdp, sizeof(xdp));
+		ck_assert_msg(!strcmp(xdp, cases[i].xdp), "%s + %s: XDP entries %s, want %s",
+			      cases[i].preset, cases[i].assign[0] ?: "", xdp, cases[i].xdp);
+		for (n = 0; n < p.n; n++)
+			if (p.e[n].node == HOOK_PLAN_FABRIC)	/* each node's own instance */
+				ck_assert_str_eq(t->nodes[p.e[n].feature_node].name, p.e[n].ifname);
+	}
+	/* From A, veth_napi=on adds only the fabric ports' programs and their feature. */
+	knobs_profile("A", &a, err, sizeof(err));
+	ck_assert_int_eq(hook_plan_build(t, &a, &base), 0);
+	k = a;
+	assign_ok(&k, "veth_napi=on");
+	ck_assert_int_eq(hook_plan_build(t, &k, &p), 0);
+	ck_assert_int_eq(p.n, base.n + t->n_nodes);
+	for (n = 0; n < t->n_nodes; n++) {
+		ck_assert(p.load[n][FEAT_XDP_PEER]);
+		ck_assert(!p.load[n][FEAT_XDP_LB]);
+		ck_assert(!base.load[n][FEAT_XDP_PEER]);
+	}
+	ck_assert(!hook_plan_veth_napi(&a));
+	ck_assert(hook_plan_veth_napi(&k));
+	/* A node whose uplink is a real NIC has no fabric port to attach to. */
+	rt = *t;
+	snprintf(rt.nodes[1].real_dev, sizeof(rt.nodes[1].real_dev), "ens5");
+	ck_assert_int_eq(hook_plan_build(&rt, &k, &p), 0);
+	xdp_entries(&p, xdp, sizeof(xdp));
+	ck_assert_str_eq(xdp, "-1:node1:xdp_pass:native;");
+}
+END_TEST
+
 START_TEST(test_reload_rules)
 {
 	struct knobs a, b;
@@ -226,6 +335,8 @@ static Suite *knobs_suite(void)
 	tcase_add_test(tc, test_profile_file_and_state);
 	tcase_add_test(tc, test_plan_orders_hooks);
 	tcase_add_test(tc, test_host_routing_needs_bpf_services_and_masquerade);
+	tcase_add_test(tc, test_veth_napi_knob);
+	tcase_add_test(tc, test_plan_veth_napi);
 	tcase_add_test(tc, test_reload_rules);
 	suite_add_tcase(s, tc);
 	return s;

@@ -58,7 +58,8 @@ def plan_seeds(dplab):
 KNOBS = {
     "routing": ["native", "vxlan"], "host_routing": ["legacy", "bpf"],
     "service_lb": ["iptables", "tc", "socket"], "masquerade": ["iptables", "bpf"],
-    "xdp_lb": ["off", "native", "generic"], "ct_max": ["1024", "16777216", "16777217"],
+    "xdp_lb": ["off", "native", "generic"], "veth_napi": ["off", "on"],
+    "ct_max": ["1024", "16777216", "16777217"],
     "congestion": ["cubic", "bbr"], "services": ["0", "10000", "-1"],
     "xdp_attach": ["auto", "link", "netlink", "libxdp"], "tc_attach": ["auto", "tcx", "legacy"],
     "bandwidth_manager": ["off", "on"],

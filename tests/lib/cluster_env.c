@@ -145,8 +145,9 @@ void cluster_attachments(char *buf, size_t len)
 /*
  * Every attachment is what the knobs in force ask for: XDP and tc by the
  * mechanism of xdp_attach / tc_attach (auto: either), XDP in generic mode
- * exactly when xdp_lb=generic (read from the kernel with `ip link`, not
- * from dplab's own state).  Prints nothing when all match.
+ * exactly when xdp_lb=generic, except the fabric ports' xdp_pass with
+ * veth_napi=on, native to put the veth in NAPI mode (read from the kernel
+ * with `ip link`, not from dplab's own state).  Prints nothing when all match.
  */
 static const char attach_modes_py[] =
 	"import json,subprocess,sys\n"
@@ -160,7 +161,8 @@ static const char attach_modes_py[] =
 	"  if a['mechanism'] not in xm: bad.append(w+': not by '+k['xdp_attach'])\n"
 	"  o=subprocess.run(['ip','-n',a['namespace'],'link','show','dev',a['device']],"
 	"capture_output=True,text=True).stdout\n"
-	"  if ('xdpgeneric' in o)!=(k['xdp_lb']=='generic'): bad.append(w+': kernel says '+o)\n"
+	"  gen=k['xdp_lb']=='generic' and not (a['program']=='xdp_pass' and k['veth_napi']=='on')\n"
+	"  if ('xdpgeneric' in o)!=gen: bad.append(w+': kernel says '+o)\n"
 	" elif a['hook'].startswith('tc-') and a['mechanism'] not in tm:\n"
 	"  bad.append(w+': not by '+k['tc_attach'])\n"
 	"print('\\n'.join(bad))\n";

@@ -66,6 +66,34 @@ static void check_configs(const struct run_plan *p, int a, int e, int *seen_on, 
 	}
 }
 
+/*
+ * xdp_lb switched on from A (baseline a) implies veth NAPI mode, said in
+ * the row's name, knobs and also; veth_napi=on alone is a row against the
+ * same baseline, so the two can be read side by side.
+ */
+static void check_veth_napi_rows(const struct run_plan *p, int a)
+{
+	int lb = run_plan_find(p, "A+xdp_lb=native+veth_napi=on"), napi = run_plan_find(p,
+									      "A+veth_napi=on");
+	struct knobs k = p->configs[a].k;
+
+	ck_assert_int_ge(lb, 0);
+	ck_assert_int_ge(napi, 0);
+	ck_assert_int_eq(run_plan_find(p, "A+xdp_lb=native"), -1);
+	ck_assert_int_eq(p->configs[lb].baseline, a);
+	ck_assert_int_eq(p->configs[napi].baseline, a);
+	ck_assert_int_eq(p->configs[lb].knob, KNOB_XDP_LB);
+	ck_assert_str_eq(p->configs[lb].value, "native");
+	ck_assert_str_eq(p->configs[lb].also, "veth_napi=on");
+	ck_assert_int_eq(p->configs[lb].k.veth_napi, VETH_NAPI_ON);
+	ck_assert_int_eq(p->configs[napi].knob, KNOB_VETH_NAPI);
+	ck_assert_str_eq(p->configs[napi].also, "");
+	/* The veth_napi row is A with that one knob changed. */
+	k.veth_napi = VETH_NAPI_ON;
+	ck_assert(!memcmp(&k, &p->configs[napi].k, sizeof(k)));
+	ck_assert_int_eq(p->configs[napi].group, G_ISOLATE_ON);
+}
+
 START_TEST(test_default_plan)
 {
 	static struct run_plan p;
@@ -79,8 +107,9 @@ START_TEST(test_default_plan)
 	ck_assert_int_eq(p.p.pairs, 4);
 	check_configs(&p, a, e, &seen_on, &seen_off);
 	ck_assert_int_eq(seen_on, 1 << KNOB_ROUTING | 1 << KNOB_SERVICE_LB | 1 << KNOB_MASQUERADE |
-			 1 << KNOB_XDP_LB);
+			 1 << KNOB_XDP_LB | 1 << KNOB_VETH_NAPI);
 	ck_assert_int_eq(seen_off, 1 << KNOB_HOST_ROUTING);
+	check_veth_napi_rows(&p, a);
 	ck_assert_int_ge(run_plan_find(&p, "A+service_lb=tc"), 0);
 	ck_assert_int_ge(run_plan_find(&p, "A+service_lb=socket"), 0);
 	i = run_plan_find(&p, "iptables services=5000");
@@ -94,6 +123,7 @@ START_TEST(test_default_plan)
 
 	parse_ok(run_plan_builtin(true), &p);
 	ck_assert_int_eq(p.p.pairs, 3);
+	check_veth_napi_rows(&p, run_plan_find(&p, "A"));
 	run_plan_free(&p);
 
 	/* Every knob both ways; taking BPF host routing's preconditions away names both. */
@@ -108,6 +138,17 @@ START_TEST(test_default_plan)
 	ck_assert_int_ge(run_plan_find(&p, "E+masquerade=iptables+host_routing=legacy"), 0);
 	ck_assert_int_ge(run_plan_find(&p, "E+xdp_lb=off"), 0);
 	ck_assert_str_eq(p.configs[run_plan_find(&p, "E+xdp_lb=off")].also, "");
+	/* A and E agree on veth_napi (off; E's pass-through is xdp_lb's): its alternative. */
+	ck_assert_int_ge(run_plan_find(&p, "E+veth_napi=on"), 0);
+	run_plan_free(&p);
+
+	/* xdp_lb=generic does not put the veth in NAPI mode: nothing implied. */
+	parse_ok("scenarios A\nisolate on xdp_lb=generic,native\n", &p);
+	i = run_plan_find(&p, "A+xdp_lb=generic");
+	ck_assert_int_ge(i, 0);
+	ck_assert_str_eq(p.configs[i].also, "");
+	ck_assert_int_eq(p.configs[i].k.veth_napi, VETH_NAPI_OFF);
+	ck_assert_int_ge(run_plan_find(&p, "A+xdp_lb=native+veth_napi=on"), 0);
 	run_plan_free(&p);
 }
 END_TEST
