@@ -52,10 +52,17 @@ static __always_inline bool in_cluster(__be32 addr)
 	       in_cidr(addr, pod_cidr_addr, pod_cidr_prefix);
 }
 
+static __always_inline bool pod_leaving(__be32 saddr, __be32 daddr)
+{
+	return in_cidr(saddr, pod_cidr_addr, pod_cidr_prefix) && !in_cluster(daddr) &&
+	       daddr != node_ip;
+}
+
+/* The flow, or for an ICMP error the error itself, leaves a pod for outside. */
 static __always_inline bool from_pod_leaving(const struct pkt_v4 *p)
 {
-	return in_cidr(p->t.saddr, pod_cidr_addr, pod_cidr_prefix) && !in_cluster(p->t.daddr) &&
-	       p->t.daddr != node_ip;
+	return pod_leaving(p->t.saddr, p->t.daddr) ||
+	       (p->icmp_err && pod_leaving(p->ip->saddr, p->ip->daddr));
 }
 
 /* A flow of the node's own whose port a pod's flow could take. */

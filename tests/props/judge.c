@@ -207,6 +207,7 @@ static void judge_masq(struct judged *j, const struct props_view *vin,
 static void judge_reply(struct judged *j, const struct props_flow *f, const struct props_tuple *key,
 			const struct props_view *vin, const struct props_view *v)
 {
+	const struct props_tuple *orig;
 	struct props_tuple want;
 	char a[96], b[96], c[96];
 	__be32 want_src;
@@ -218,9 +219,12 @@ static void judge_reply(struct judged *j, const struct props_flow *f, const stru
 			  "reverse-translated: %s", a, b);
 		return;
 	}
+	orig = &f->orig;
 	props_tuple_str(&f->orig, c, sizeof(c));
 	if (!vin->icmp_err) {
 		props_tuple_reverse(&f->orig, &want);
+		if (f->has_alt && !props_tuple_eq(&v->t, &want))
+			props_tuple_reverse(&f->alt, &want);
 		if (!props_tuple_eq(&v->t, &want)) {
 			props_tuple_str(&v->t, b, sizeof(b));
 			violation(j, INV_CLIENT, "reply %s went out as %s; the flow was opened "
@@ -230,13 +234,23 @@ static void judge_reply(struct judged *j, const struct props_flow *f, const stru
 	}
 	/* The error goes to the client, quoting its packet as it sent it; one
 	 * the peer itself sent comes from what the client addressed. */
-	want_src = vin->t.saddr == key->saddr ? f->orig.daddr : vin->t.saddr;
-	if (!v->icmp_err || !props_tuple_eq(&v->inner, &f->orig) ||
-	    v->t.daddr != f->orig.saddr || v->t.saddr != want_src) {
+	if (f->has_alt && v->icmp_err && props_tuple_eq(&v->inner, &f->alt))
+		orig = &f->alt;
+	want_src = vin->t.saddr == key->saddr ? orig->daddr : vin->t.saddr;
+	if (!v->icmp_err || !props_tuple_eq(&v->inner, orig) ||
+	    v->t.daddr != orig->saddr || v->t.saddr != want_src) {
 		props_tuple_str(v->icmp_err ? &v->inner : &v->t, b, sizeof(b));
 		violation(j, INV_CLIENT, "ICMP error about %s went out quoting %s (or to the "
 			  "wrong address); the flow was opened by %s", a, b, c);
 	}
+}
+
+static bool to_nodeport(const struct props_tuple *t)
+{
+	uint16_t port = t->dport;	/* host order, as the view reads it */
+
+	return t->daddr == PR_NODE && (port == PR_NP_LOCAL || port == PR_NP_REMOTE ||
+				       port == PR_NP_UDP || port == PR_NP_EMPTY);
 }
 
 /* (c): replies checked against the model, forward translations recorded in it. */
@@ -261,7 +275,10 @@ static void judge_client(struct judged *j, const struct props_view *vin,
 	if (!keyed)
 		return;		/* a later fragment: no ports to key it by */
 	f = props_model_find(m, &key);
-	reply = j->p->role == ROLE_REV || (j->p->role == ROLE_BOTH && f);
+	/* xdp_nodeport_lb opens flows only to a NodePort, and a reply never
+	 * goes to one (SNAT ports lie outside the NodePort range): the
+	 * direction is the destination's, modelled or not. */
+	reply = j->p->role == ROLE_REV || (j->p->role == ROLE_BOTH && !to_nodeport(&key));
 	/* A reply with a broken IPv4 header dies at the next stack, wherever sent. */
 	if (reply && vin->hdr_ok)
 		judge_reply(j, f, &key, vin, v);

@@ -58,6 +58,10 @@ void props_model_open(struct props_model *m, const struct props_tuple *orig,
 	s = slot_of(m, &reply, true);
 	if (!s->used)
 		m->taken[m->n++] = (uint32_t)(s - m->slot);
+	s->has_alt = s->used && props_tuple_eq(&s->reply, &reply) &&
+		     !props_tuple_eq(&s->orig, orig);
+	if (s->has_alt)
+		s->alt = s->orig;
 	s->reply = reply;
 	s->orig = *orig;
 	s->used = ++m->clock;

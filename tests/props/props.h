@@ -154,6 +154,14 @@ bool props_in_cidr(__be32 addr, __be32 net, unsigned int prefix);
 struct props_flow {
 	struct props_tuple reply;	/* R */
 	struct props_tuple orig;	/* O */
+	/*
+	 * An earlier flow with the same reply tuple: one client port to two
+	 * VIPs whose backend is the same (tc_lb, no SNAT).  Only one can be
+	 * live, but which one the datapath still holds after an LRU eviction
+	 * the model cannot know; a reply restored to either is the client's.
+	 */
+	struct props_tuple alt;
+	bool has_alt;
 	uint64_t used;			/* 0: free slot */
 };
 
