@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Socket LB (datapath/sock_lb.bpf.c) with real IPv4 sockets, in the
- * namespace and cgroup of sock_lb_env.h.
+ * namespace and cgroup of sock_lb_env.h; IPv6 sockets in test_sock_lb6.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -209,6 +209,7 @@ static Suite *sock_lb_suite(void)
 	tcase_add_test(tc, test_no_backend_ehostunreach);
 	tcase_add_test(tc, test_non_service_untouched);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, sock_lb_v4mapped_tcase());
 	return s;
 }
 

@@ -54,4 +54,7 @@ __u64 sock_lb_counter(enum dplab_counter c);
  */
 void sock_lb_tcp_exchange(int c, int l, const char *be_ip, int be_port);
 
+/* test_sock_lb6.c: IPv6 sockets to v4-mapped VIPs, native IPv6, V6ONLY. */
+TCase *sock_lb_v4mapped_tcase(void);
+
 #endif /* DPLAB_TESTS_SOCK_LB_ENV_H */
