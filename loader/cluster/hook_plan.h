@@ -19,7 +19,9 @@
  *   vx0       ingress  tc_lb_rev_nat, overlay_decap (routing=vxlan)
  *   fabric port XDP    xdp_pass (xdp_lb: veth delivers XDP_TX'd
  *                      frames only to a peer with XDP of its own)
- *   node cgroup        sock_lb (service_lb=socket)
+ *   node cgroup        sock_lb (service_lb=socket): connect4, sendmsg4,
+ *                      recvmsg4, getpeername4, connect6, recvmsg6,
+ *                      getpeername6 (IPv6 sockets to v4-mapped VIPs)
  * tc_lb and tc_nodeport are loaded whenever services are not kube-proxy's:
  * with service_lb=socket, tc_lb still reverse-translates the ClusterIP
  * replies it has no flows for (harmless) and tc_nodeport serves NodePorts.
