@@ -25,7 +25,7 @@
 #include "util/log.h"
 #include "util/netns.h"
 
-#define HOOK_COUNT (HOOK_CGROUP_GETPEERNAME4 + 1)
+#define HOOK_COUNT (HOOK_CGROUP_GETPEERNAME6 + 1)
 #define MECH_COUNT (MECH_CGROUP_LINK + 1)
 #define MAX_TRIES 2
 #define WHERE_LEN (PATH_MAX + 96)
@@ -66,6 +66,9 @@ static const struct {
 	[HOOK_CGROUP_SENDMSG4] = { "cgroup-sendmsg4", "cgroup sendmsg4" },
 	[HOOK_CGROUP_RECVMSG4] = { "cgroup-recvmsg4", "cgroup recvmsg4" },
 	[HOOK_CGROUP_GETPEERNAME4] = { "cgroup-getpeername4", "cgroup getpeername4" },
+	[HOOK_CGROUP_CONNECT6] = { "cgroup-connect6", "cgroup connect6" },
+	[HOOK_CGROUP_RECVMSG6] = { "cgroup-recvmsg6", "cgroup recvmsg6" },
+	[HOOK_CGROUP_GETPEERNAME6] = { "cgroup-getpeername6", "cgroup getpeername6" },
 };
 
 const char *attach_hook_name(enum attach_hook h)

@@ -37,6 +37,9 @@ enum attach_hook {
 	HOOK_CGROUP_SENDMSG4,
 	HOOK_CGROUP_RECVMSG4,
 	HOOK_CGROUP_GETPEERNAME4,
+	HOOK_CGROUP_CONNECT6,		/* IPv6 sockets (sock_lb: v4-mapped VIPs) */
+	HOOK_CGROUP_RECVMSG6,
+	HOOK_CGROUP_GETPEERNAME6,
 };
 
 enum attach_mechanism {

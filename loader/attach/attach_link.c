@@ -165,7 +165,14 @@ static enum bpf_attach_type cgroup_attach_type(enum attach_hook hook)
 		return BPF_CGROUP_UDP4_SENDMSG;
 	case HOOK_CGROUP_RECVMSG4:
 		return BPF_CGROUP_UDP4_RECVMSG;
-	default:
+	case HOOK_CGROUP_CONNECT6:
+		return BPF_CGROUP_INET6_CONNECT;
+	case HOOK_CGROUP_RECVMSG6:
+		return BPF_CGROUP_UDP6_RECVMSG;
+	case HOOK_CGROUP_GETPEERNAME6:
+		return BPF_CGROUP_INET6_GETPEERNAME;
+	case HOOK_CGROUP_GETPEERNAME4:
+	default:	/* device hooks never come here (attach_mech_fits_hook) */
 		return BPF_CGROUP_INET4_GETPEERNAME;
 	}
 }

@@ -7,7 +7,8 @@
  *   prog=xdp_nodeport_lb<TAB>prog_id=42<TAB>pin=/sys/fs/bpf/...<TAB>xdp_mode=native
  *
  *   hook      xdp, tc-ingress, tc-egress, cgroup-connect4, cgroup-sendmsg4,
- *             cgroup-recvmsg4, cgroup-getpeername4            (required)
+ *             cgroup-recvmsg4, cgroup-getpeername4, cgroup-connect6,
+ *             cgroup-recvmsg6, cgroup-getpeername6            (required)
  *   mech      link, netlink, libxdp, tcx, legacy, cgroup-link (required;
  *             must fit the hook)
  *   if        the device, or for cgroup hooks the cgroup dir  (required)

@@ -81,13 +81,13 @@ static void print_table(const struct cluster *c, json_t *st)
 		printf("knobs:\n");
 		knobs_print(&c->k, stdout);
 	}
-	printf("\n%-22s %-10s %-12s %-22s %-10s %s\n", "namespace", "device", "hook", "program",
+	printf("\n%-22s %-10s %-19s %-22s %-10s %s\n", "namespace", "device", "hook", "program",
 	       "mechanism", "fallback");
 	for (i = 0; i < c->n_att; i++) {
 		const struct attachment *a = &c->att[i];
 		const char *dev = strrchr(a->ifname, '/');
 
-		printf("%-22s %-10s %-12s %-22s %-10s %s\n", a->ns, dev ? dev + 1 : a->ifname,
+		printf("%-22s %-10s %-19s %-22s %-10s %s\n", a->ns, dev ? dev + 1 : a->ifname,
 		       attach_hook_name(a->hook), a->prog_name, attach_mech_name(a->mech),
 		       a->fallback[0] ? a->fallback : "-");
 	}

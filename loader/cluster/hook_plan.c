@@ -125,6 +125,10 @@ static void socket_lb(struct builder *b, const struct knobs *k, int node)
 		{ "sock_lb_sendmsg4", HOOK_CGROUP_SENDMSG4 },
 		{ "sock_lb_recvmsg4", HOOK_CGROUP_RECVMSG4 },
 		{ "sock_lb_getpeername4", HOOK_CGROUP_GETPEERNAME4 },
+		/* IPv6 sockets to ::ffff:VIP (sock_lb.bpf.c: why no sendmsg6) */
+		{ "sock_lb_connect6", HOOK_CGROUP_CONNECT6 },
+		{ "sock_lb_recvmsg6", HOOK_CGROUP_RECVMSG6 },
+		{ "sock_lb_getpeername6", HOOK_CGROUP_GETPEERNAME6 },
 	};
 	char cgroup[PATH_MAX];
 	size_t i;

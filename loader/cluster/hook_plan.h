@@ -22,7 +22,9 @@
  *                      to a peer with XDP of its own, and that program puts
  *                      the peer in NAPI mode for all traffic); generic with
  *                      xdp_lb=generic and veth_napi=off
- *   node cgroup        sock_lb (service_lb=socket)
+ *   node cgroup        sock_lb (service_lb=socket): connect4, sendmsg4,
+ *                      recvmsg4, getpeername4, connect6, recvmsg6,
+ *                      getpeername6 (IPv6 sockets to v4-mapped VIPs)
  * tc_lb and tc_nodeport are loaded whenever services are not kube-proxy's:
  * with service_lb=socket, tc_lb still reverse-translates the ClusterIP
  * replies it has no flows for (harmless) and tc_nodeport serves NodePorts.

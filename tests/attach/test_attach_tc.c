@@ -2,7 +2,7 @@
 /*
  * loader/attach/attach.c, tc and cgroup parts (suite "attach", TCase "tc"): tcx
  * links in attach order, legacy cls_bpf filters by priority, AUTO's
- * fallback to legacy, and sock_lb's four programs as pinned cgroup links.
+ * fallback to legacy, and sock_lb's seven programs as pinned cgroup links.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -220,12 +220,16 @@ START_TEST(test_cgroup_links)
 		{ HOOK_CGROUP_SENDMSG4, BPF_CGROUP_UDP4_SENDMSG, "sendmsg4" },
 		{ HOOK_CGROUP_RECVMSG4, BPF_CGROUP_UDP4_RECVMSG, "recvmsg4" },
 		{ HOOK_CGROUP_GETPEERNAME4, BPF_CGROUP_INET4_GETPEERNAME, "getpeername4" },
+		{ HOOK_CGROUP_CONNECT6, BPF_CGROUP_INET6_CONNECT, "connect6" },
+		{ HOOK_CGROUP_RECVMSG6, BPF_CGROUP_UDP6_RECVMSG, "recvmsg6" },
+		{ HOOK_CGROUP_GETPEERNAME6, BPF_CGROUP_INET6_GETPEERNAME, "getpeername6" },
 	};
+	enum { N = sizeof(hooks) / sizeof(hooks[0]) };
 	struct sock_lb_bpf *skel;
 	struct attach_request req;
-	struct attachment a[4];
+	struct attachment a[N];
 	struct testcg cg;
-	int prog_fd[4], i, err;
+	int prog_fd[N], i, err;
 
 	need_attach_env();
 	if (!testcg_root())
@@ -239,7 +243,10 @@ START_TEST(test_cgroup_links)
 	prog_fd[1] = bpf_program__fd(skel->progs.sock_lb_sendmsg4);
 	prog_fd[2] = bpf_program__fd(skel->progs.sock_lb_recvmsg4);
 	prog_fd[3] = bpf_program__fd(skel->progs.sock_lb_getpeername4);
-	for (i = 0; i < 4; i++) {
+	prog_fd[4] = bpf_program__fd(skel->progs.sock_lb_connect6);
+	prog_fd[5] = bpf_program__fd(skel->progs.sock_lb_recvmsg6);
+	prog_fd[6] = bpf_program__fd(skel->progs.sock_lb_getpeername6);
+	for (i = 0; i < N; i++) {
 		attach_env_request(&env, &req, hooks[i].hook, prog_fd[i], hooks[i].pin);
 		req.ifname = cg.path;
 		attach_ok(&req, &a[i]);
@@ -248,9 +255,9 @@ START_TEST(test_cgroup_links)
 		ck_assert_msg(path_exists(a[i].pin), "pin %s missing", a[i].pin);
 	}
 	sock_lb_bpf__destroy(skel);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < N; i++)
 		ck_assert_uint_eq(cgroup_prog(cg.fd, hooks[i].type), a[i].prog_id);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < N; i++) {
 		detach_ok(&a[i]);
 		ck_assert_uint_eq(cgroup_prog(cg.fd, hooks[i].type), 0);
 		ck_assert_msg(!path_exists(a[i].pin), "pin %s left behind", a[i].pin);

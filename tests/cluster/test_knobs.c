@@ -169,6 +169,50 @@ START_TEST(test_plan_orders_hooks)
 }
 END_TEST
 
+/*
+ * service_lb=socket: sock_lb's programs on every node's cgroup, one per
+ * hook, IPv4 sockets and IPv6 ones (to v4-mapped VIPs); IPv6 has no
+ * sendmsg6 (datapath/sock_lb.bpf.c says why).
+ */
+START_TEST(test_plan_socket_lb_hooks)
+{
+	static const struct {
+		enum attach_hook hook;
+		const char *prog;
+	} want[] = {
+		{ HOOK_CGROUP_CONNECT4, "sock_lb_connect4" },
+		{ HOOK_CGROUP_SENDMSG4, "sock_lb_sendmsg4" },
+		{ HOOK_CGROUP_RECVMSG4, "sock_lb_recvmsg4" },
+		{ HOOK_CGROUP_GETPEERNAME4, "sock_lb_getpeername4" },
+		{ HOOK_CGROUP_CONNECT6, "sock_lb_connect6" },
+		{ HOOK_CGROUP_RECVMSG6, "sock_lb_recvmsg6" },
+		{ HOOK_CGROUP_GETPEERNAME6, "sock_lb_getpeername6" },
+	};
+	static struct hook_plan p;
+	struct topo *t = two_node();
+	struct knobs k;
+	char c[512], cg[PATH_MAX], err[256];
+	int node, i, n;
+
+	if (!t)
+		test_skip("run from the source tree (%s)", TOPOLOGY);
+	knobs_profile("A", &k, err, sizeof(err));
+	assign_ok(&k, "service_lb=socket");
+	ck_assert_int_eq(hook_plan_build(t, &k, &p), 0);
+	for (node = 0; node < t->n_nodes; node++) {
+		ck_assert(p.load[node][FEAT_SOCK_LB]);
+		topo_cgroup_path(t->name, t->nodes[node].name, cg, sizeof(cg));
+		for (i = 0; i < (int)(sizeof(want) / sizeof(want[0])); i++) {
+			chain(&p, t, node, cg, want[i].hook, c, sizeof(c));
+			ck_assert_str_eq(c, want[i].prog);
+		}
+		for (i = n = 0; i < p.n; i++)
+			n += p.e[i].node == node && p.e[i].feature == FEAT_SOCK_LB;
+		ck_assert_int_eq(n, sizeof(want) / sizeof(want[0]));
+	}
+}
+END_TEST
+
 START_TEST(test_host_routing_needs_bpf_services_and_masquerade)
 {
 	static struct hook_plan p;
@@ -334,6 +378,7 @@ static Suite *knobs_suite(void)
 	tcase_add_test(tc, test_presets);
 	tcase_add_test(tc, test_profile_file_and_state);
 	tcase_add_test(tc, test_plan_orders_hooks);
+	tcase_add_test(tc, test_plan_socket_lb_hooks);
 	tcase_add_test(tc, test_host_routing_needs_bpf_services_and_masquerade);
 	tcase_add_test(tc, test_veth_napi_knob);
 	tcase_add_test(tc, test_plan_veth_napi);

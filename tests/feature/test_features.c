@@ -20,7 +20,7 @@
 #include "lib/testns.h"
 #include "dplab/counters.h"
 
-#define MAX_PROGS 4
+#define MAX_PROGS 7
 #define OUT_LEN 4096
 
 /* The programs each feature pins (and, for XDP_PEER, only that one). */
@@ -28,7 +28,8 @@ static const char *const progs_of[FEAT_COUNT][MAX_PROGS] = {
 	[FEAT_TC_LB] = { "tc_lb_dnat", "tc_lb_rev_nat" },
 	[FEAT_TC_NODEPORT] = { "tc_lb_dnat", "tc_lb_rev_nat" },
 	[FEAT_SOCK_LB] = { "sock_lb_connect4", "sock_lb_sendmsg4", "sock_lb_recvmsg4",
-			   "sock_lb_getpeername4" },
+			   "sock_lb_getpeername4", "sock_lb_connect6", "sock_lb_recvmsg6",
+			   "sock_lb_getpeername6" },
 	[FEAT_MASQ] = { "masq_snat", "masq_rev_snat" },
 	[FEAT_HOST_ROUTING] = { "route_from_pod", "route_from_uplink" },
 	[FEAT_OVERLAY] = { "overlay_encap", "overlay_decap" },
