@@ -21,6 +21,13 @@ struct sum_ctx {
 	const __u64 *med;
 	__u64 noop_tc;
 	int missing;		/* steps without a measured row */
+	int n_sums;
+	struct {
+		const char *preset;
+		enum bench_path_kind kind;
+		int progs;
+		__u64 ns, fabric_ns;
+	} sums[16];		/* for the summary: presets x paths */
 };
 
 static int row_of(const struct sum_ctx *c, const struct bench_path_step *s)
@@ -80,6 +87,28 @@ static void print_path(struct sum_ctx *c, const char *preset, enum bench_path_ki
 	if (fabric)
 		printf(" (%llu ns with the fabric's **)", (unsigned long long)(sum + fabric));
 	printf("\n\n");
+	if (c->n_sums < (int)(sizeof(c->sums) / sizeof(c->sums[0]))) {
+		c->sums[c->n_sums].preset = preset;
+		c->sums[c->n_sums].kind = kind;
+		c->sums[c->n_sums].progs = progs;
+		c->sums[c->n_sums].ns = sum;
+		c->sums[c->n_sums++].fabric_ns = fabric;
+	}
+}
+
+static void print_summary(const struct sum_ctx *c)
+{
+	int i;
+
+	printf("%-8s %-18s %8s %8s %10s %14s\n", "scenario", "path", "programs", "sum ns",
+	       "x tc no-op", "fabric ** ns");
+	for (i = 0; i < c->n_sums; i++)
+		printf("%-8s %-18s %8d %8llu %10.2f %14llu\n", c->sums[i].preset,
+		       bench_path_name(c->sums[i].kind), c->sums[i].progs,
+		       (unsigned long long)c->sums[i].ns,
+		       (double)c->sums[i].ns / (double)c->noop_tc,
+		       (unsigned long long)c->sums[i].fabric_ns);
+	printf("\n");
 }
 
 static int preset_paths(struct sum_ctx *c, const struct topo *t, const char *preset)
@@ -127,6 +156,7 @@ int bench_pathsum_print(const struct bench_case *cases, int n, const __u64 *med,
 		if (ret)
 			return ret;
 	}
+	print_summary(&c);
 	printf("*  socket LB runs once per connect(), not per packet: shown, not in the sum.\n"
 	       "** the fabric's pass-through XDP program (xdp_lb's aid: veth delivers XDP_TX'd\n"
 	       "   frames only to a peer with XDP) belongs to the emulated network, not to a\n"
