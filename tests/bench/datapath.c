@@ -279,6 +279,12 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		usage(stderr);
 		return 2;
 	}
+	/* Before minutes of measuring: the path table needs it at the end. */
+	if (access(o->topology, R_OK)) {
+		fprintf(stderr, "bench-datapath: %s: %s (--topology FILE)\n", o->topology,
+			strerror(errno));
+		return 2;
+	}
 	if ((long)o->runs * o->trials >= BENCH_PORTS) {
 		fprintf(stderr, "bench-datapath: --runs x --trials must stay below %d, so that "
 			"every new-flow run has a source port of its own\n", BENCH_PORTS);
