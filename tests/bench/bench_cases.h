@@ -63,6 +63,15 @@ int bench_program_index(const struct bench_case *cases, int n, const char *progr
 void bench_cases_teardown(void);
 
 /*
+ * The second table (bench_pathsum.c): per preset A-E, the programs on the
+ * pod-to-pod UDP and ClusterIP SYN paths of topo_file's cluster, each at
+ * med[i] of its case i (of cases[0..n)), summed and over noop_tc.  0, or
+ * -errno after saying why (-ENOENT: a program on a path has no case).
+ */
+int bench_pathsum_print(const struct bench_case *cases, int n, const __u64 *med, __u64 noop_tc,
+			const char *topo_file);
+
+/*
  * Frames: a TCP/UDP packet from source port BENCH_PORT_BASE + i (and the
  * next source address after BENCH_PORTS flows).  The XDP LB keeps the
  * client's port when it SNATs, so new flows stay new only while i stays

@@ -104,6 +104,22 @@ static size_t tc_lb_no_service(int i, __u8 *buf, size_t cap)
 	return bench_l4_frame(IPPROTO_TCP, POD, BACKEND, 8080, 0, PKT_ACK, buf, cap);
 }
 
+/*
+ * A pod's UDP packet to a pod of another node: what every translator on
+ * the pod-to-pod path sees (bench_path.c); for a reply hook, no flow.
+ */
+static size_t pod_to_pod_udp(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_UDP, POD, BACKEND, 9, 0, 0, buf, cap);
+}
+
+static int tc_lb_rev_setup(void)
+{
+	int fd = tc_lb_setup();
+
+	return fd < 0 ? fd : bpf_program__fd(tc_lb->progs.tc_lb_rev_nat);
+}
+
 /* ---------------------------------------------------------------- xdp_lb */
 
 static int xdp_lb_setup(void)
@@ -187,6 +203,13 @@ static int xdp_local_reply_setup(void)
 	return fd < 0 ? fd : bpf_program__fd(xdp_lb->progs.tc_nodeport_rev);
 }
 
+static int tc_nodeport_rev_setup(void)
+{
+	int fd = xdp_lb_setup();
+
+	return fd < 0 ? fd : bpf_program__fd(xdp_lb->progs.tc_nodeport_rev);
+}
+
 static void lb_teardown(void)
 {
 	tc_lb_bpf__destroy(tc_lb);
@@ -204,6 +227,10 @@ static const struct bench_case lb_cases[] = {
 	  tc_lb_setup, tc_lb_no_service, NULL },
 	{ "tc_lb_rev_nat", "tc", "established reply", false, false, TC_ACT_UNSPEC,
 	  tc_lb_reply_setup, tc_lb_reply, NULL },
+	{ "tc_lb_rev_nat", "tc", "not a reply", false, false, TC_ACT_UNSPEC,
+	  tc_lb_rev_setup, pod_to_pod_udp, NULL },
+	{ "xdp_nodeport_lb", "xdp", "not to the node", false, false, XDP_PASS,
+	  xdp_lb_setup, pod_to_pod_udp, "ul" },
 	{ "xdp_nodeport_lb", "xdp", "local, new flow", false, true, XDP_PASS,
 	  xdp_lb_setup, xdp_local_new, "ul" },
 	{ "xdp_nodeport_lb", "xdp", "local, established", false, false, XDP_PASS,
@@ -214,6 +241,8 @@ static const struct bench_case lb_cases[] = {
 	  xdp_remote_established_setup, xdp_remote_established, "ul" },
 	{ "tc_nodeport_rev", "tc", "local backend reply", false, false, TC_ACT_UNSPEC,
 	  xdp_local_reply_setup, xdp_local_reply, NULL },
+	{ "tc_nodeport_rev", "tc", "not a reply", false, false, TC_ACT_UNSPEC,
+	  tc_nodeport_rev_setup, pod_to_pod_udp, NULL },
 };
 
 const struct bench_group bench_lb_group = {

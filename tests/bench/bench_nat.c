@@ -101,6 +101,20 @@ static int rev_snat_setup(void)
 	return bpf_program__fd(masq->progs.masq_rev_snat);
 }
 
+/* A pod's UDP packet to a pod of another node: inside the cluster CIDR,
+ * left alone by both directions (the pod-to-pod path, bench_path.c). */
+static size_t pod_to_pod_udp(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_UDP, POD, IP4(10, 244, 2, 7), 9, 0, 0, buf, cap);
+}
+
+static int rev_snat_setup_plain(void)
+{
+	int err = masq_load();
+
+	return err ? err : bpf_program__fd(masq->progs.masq_rev_snat);
+}
+
 static int reflector_setup(void)
 {
 	if (!reflector)
@@ -126,6 +140,10 @@ static const struct bench_case nat_cases[] = {
 	  snat_setup, snat_new, NULL },
 	{ "masq_snat", "tc", "established", false, false, TC_ACT_UNSPEC,
 	  snat_established_setup, snat_established, NULL },
+	{ "masq_snat", "tc", "in the cluster", false, false, TC_ACT_UNSPEC,
+	  snat_setup, pod_to_pod_udp, NULL },
+	{ "masq_rev_snat", "tc", "not a reply", false, false, TC_ACT_UNSPEC,
+	  rev_snat_setup_plain, pod_to_pod_udp, NULL },
 	{ "masq_rev_snat", "tc", "established reply", false, false, TC_ACT_UNSPEC,
 	  rev_snat_setup, rev_snat_reply, NULL },
 	{ "xdp_reflector", "xdp", "UDP", false, false, XDP_TX,

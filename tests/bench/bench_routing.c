@@ -131,6 +131,28 @@ static int decap_setup(void)
 	return fd < 0 ? fd : bpf_program__fd(overlay->progs.overlay_decap);
 }
 
+/* overlay_decap with host routing "legacy" (decap_to_stack, as the loader
+ * sets it then): a second instance, since that is read-only config. */
+static struct overlay_bpf *overlay_legacy;
+
+static int decap_legacy_setup(void)
+{
+	int err = bench_node_up();
+
+	if (err)
+		return err;
+	if (!overlay_legacy) {
+		overlay_legacy = overlay_bpf__open();
+		if (!overlay_legacy)
+			return -errno;
+		overlay_legacy->rodata->vxlan_ifindex = if_nametoindex("vx0");
+		overlay_legacy->rodata->decap_to_stack = true;
+		if (overlay_bpf__load(overlay_legacy))
+			return -errno;
+	}
+	return bpf_program__fd(overlay_legacy->progs.overlay_decap);
+}
+
 /* A decapsulated frame from a remote pod, as the VXLAN device passes it up. */
 static size_t from_remote_pod(int i, __u8 *buf, size_t cap)
 {
@@ -147,12 +169,21 @@ static size_t to_remote_pod(int i, __u8 *buf, size_t cap)
 	return bench_l4_frame(IPPROTO_TCP, POD, REMOTE_POD, 80, 0, PKT_ACK, buf, cap);
 }
 
+/* A connection's first packet to a ClusterIP: no tunnel leads there, the
+ * stack (kube-proxy) translates it. */
+static size_t to_clusterip(int i, __u8 *buf, size_t cap)
+{
+	return bench_l4_frame(IPPROTO_TCP, POD, IP4(10, 96, 0, 10), 80, 0, PKT_SYN, buf, cap);
+}
+
 static void routing_teardown(void)
 {
 	host_routing_bpf__destroy(routing);
 	overlay_bpf__destroy(overlay);
+	overlay_bpf__destroy(overlay_legacy);
 	routing = NULL;
 	overlay = NULL;
+	overlay_legacy = NULL;
 	node_ns_down();
 }
 
@@ -165,8 +196,12 @@ static const struct bench_case routing_cases[] = {
 	  uplink_setup, from_remote_pod, NULL },
 	{ "overlay_encap", "tc", "remote (vxlan)", false, false, TC_ACT_REDIRECT,
 	  overlay_setup, to_remote_pod, NULL },
+	{ "overlay_encap", "tc", "no tunnel (to the stack)", false, false, TC_ACT_UNSPEC,
+	  overlay_setup, to_clusterip, NULL },
 	{ "overlay_decap", "tc", "to a local pod", false, false, TC_ACT_REDIRECT,
 	  decap_setup, from_remote_pod, NULL },
+	{ "overlay_decap", "tc", "to the stack (legacy)", false, false, TC_ACT_UNSPEC,
+	  decap_legacy_setup, from_remote_pod, NULL },
 };
 
 const struct bench_group bench_routing_group = {

@@ -14,8 +14,13 @@
  * RUNS runs; the table shows median, min and max over TRIALS trials, and
  * the ratio of the median to the no-op of the same hook.
  *
+ * A second table (bench_pathsum.c) follows one pod-to-pod UDP packet and
+ * one ClusterIP TCP SYN through the cluster of each scenario A-E, as the
+ * loader's hook plan lays the programs out, and sums the medians of the
+ * rows above that each program takes.
+ *
  * --ops adds the single operations of bench_ops.c, measured in the same
- * trials, and a second table with each one's cost over its base case.
+ * trials, and a last table with each one's cost over its base case.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -117,13 +122,17 @@ static void summarize(struct result *r, int trials)
 	r->max = v[trials - 1];
 }
 
+#define DEFAULT_TOPOLOGY "topologies/two-node.topo"
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bench-datapath [--runs N] [--trials K] [--ops]\n"
-		"  --runs N    single-repetition runs per trial (default 2000)\n"
-		"  --trials K  trials per program and path (default 5, at most %d)\n"
-		"  --ops       also the cost of single operations (bench_ops.c)\n",
-		BENCH_MAX_TRIALS);
+	fprintf(f, "usage: bench-datapath [--runs N] [--trials K] [--ops] [--topology FILE]\n"
+		"  --runs N         single-repetition runs per trial (default 2000)\n"
+		"  --trials K       trials per program and path (default 5, at most %d)\n"
+		"  --ops            also the cost of single operations (bench_ops.c)\n"
+		"  --topology FILE  the cluster whose hook plan gives the programs on each\n"
+		"                   scenario's paths (default %s)\n",
+		BENCH_MAX_TRIALS, DEFAULT_TOPOLOGY);
 }
 
 /* Per trial, (case - base) / ops; median, min and max over the trials. */
@@ -211,68 +220,108 @@ static void print_programs(const struct bench_case *cases, int n_main, int n_cas
 
 	printf("BPF_PROG_TEST_RUN, single-repetition runs: %d runs x %d trials, kernel ns per packet\n\n",
 	       runs, trials);
-	printf("%-26s %-12s %-18s %8s %8s %8s  %s\n", "program", "hook", "path",
+	printf("%-26s %-12s %-26s %8s %8s %8s  %s\n", "program", "hook", "path",
 	       "median", "min", "max", "x no-op");
 	for (i = 0; i < n_main; i++) {
 		const struct result *noop = &results[bench_noop_index(cases, n_cases, cases[i].hook)];
 
 		summarize(&results[i], trials);
 		summarize((struct result *)noop, trials);
-		printf("%-26s %-12s %-18s %8llu %8llu %8llu  %.2f\n", cases[i].program,
+		printf("%-26s %-12s %-26s %8llu %8llu %8llu  %.2f\n", cases[i].program,
 		       cases[i].hook, cases[i].path, (unsigned long long)results[i].med,
 		       (unsigned long long)results[i].min, (unsigned long long)results[i].max,
 		       (double)results[i].med / (double)noop->med);
 	}
 }
 
-int main(int argc, char **argv)
+struct bench_opts {
+	int runs, trials;
+	bool with_ops;
+	const char *topology;		/* for the path table */
+};
+
+/* 0, 1 for --help (done), or 2 (usage printed). */
+static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "runs", required_argument, NULL, 'r' },
 		{ "trials", required_argument, NULL, 't' },
 		{ "ops", no_argument, NULL, 'o' },
+		{ "topology", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int runs = 2000, trials = 5, n_cases, n_main, i, o, status = EXIT_FAILURE;
-	bool with_ops = false;
-	static struct result results[BENCH_MAX_CASES];
-	const struct bench_case *cases;
-	int prog_fds[BENCH_MAX_CASES];
+	int c;
 
-	while ((o = getopt_long(argc, argv, "r:t:h", longopts, NULL)) != -1) {
-		switch (o) {
+	while ((c = getopt_long(argc, argv, "r:t:h", longopts, NULL)) != -1) {
+		switch (c) {
 		case 'r':
-			runs = atoi(optarg);
+			o->runs = atoi(optarg);
 			break;
 		case 't':
-			trials = atoi(optarg);
+			o->trials = atoi(optarg);
 			break;
 		case 'o':
-			with_ops = true;
+			o->with_ops = true;
+			break;
+		case 'T':
+			o->topology = optarg;
 			break;
 		case 'h':
 			usage(stdout);
-			return EXIT_SUCCESS;
+			return 1;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (runs < 1 || trials < 1 || trials > BENCH_MAX_TRIALS) {
+	if (optind < argc || o->runs < 1 || o->trials < 1 || o->trials > BENCH_MAX_TRIALS) {
 		usage(stderr);
 		return 2;
 	}
-	if ((long)runs * trials >= BENCH_PORTS) {
+	/* Before minutes of measuring: the path table needs it at the end. */
+	if (access(o->topology, R_OK)) {
+		fprintf(stderr, "bench-datapath: %s: %s (--topology FILE)\n", o->topology,
+			strerror(errno));
+		return 2;
+	}
+	if ((long)o->runs * o->trials >= BENCH_PORTS) {
 		fprintf(stderr, "bench-datapath: --runs x --trials must stay below %d, so that "
 			"every new-flow run has a source port of its own\n", BENCH_PORTS);
 		return 2;
 	}
+	return 0;
+}
+
+/* The path table from the medians of the first table's rows. */
+static int print_paths(const struct bench_case *cases, int n_main, int n_cases,
+		       const struct result *results, const char *topology)
+{
+	__u64 med[BENCH_MAX_CASES];
+	int i;
+
+	for (i = 0; i < n_main; i++)
+		med[i] = results[i].med;
+	return bench_pathsum_print(cases, n_main, med,
+				   results[bench_noop_index(cases, n_cases, "tc")].med, topology);
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_opts o = { .runs = 2000, .trials = 5, .topology = DEFAULT_TOPOLOGY };
+	int n_cases, n_main, i, status = EXIT_FAILURE;
+	static struct result results[BENCH_MAX_CASES];
+	const struct bench_case *cases;
+	int prog_fds[BENCH_MAX_CASES];
+
+	i = parse_args(argc, argv, &o);
+	if (i)
+		return i == 1 ? EXIT_SUCCESS : 2;
 	libbpf_set_print(NULL);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	n_main = bench_cases(&cases, false);
-	n_cases = bench_cases(&cases, with_ops);
+	n_cases = bench_cases(&cases, o.with_ops);
 	for (i = 0; i < n_cases; i++) {
 		prog_fds[i] = cases[i].setup();
 		if (prog_fds[i] < 0) {
@@ -281,11 +330,13 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (run_trials(cases, n_cases, n_main, prog_fds, runs, trials, results))
+	if (run_trials(cases, n_cases, n_main, prog_fds, o.runs, o.trials, results))
 		goto out;
-	print_programs(cases, n_main, n_cases, results, runs, trials);
-	if (with_ops)
-		print_ops(cases, n_main, n_cases, results, trials);
+	print_programs(cases, n_main, n_cases, results, o.runs, o.trials);
+	if (print_paths(cases, n_main, n_cases, results, o.topology))
+		goto out;
+	if (o.with_ops)
+		print_ops(cases, n_main, n_cases, results, o.trials);
 	status = EXIT_SUCCESS;
 out:
 	bench_cases_teardown();

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The path of one packet through the hook plan (bench_path.h): which hooks
+ * it reaches, which programs it crosses there, and the path each program
+ * takes for it, named as bench-datapath's rows name it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "bench_path.h"
+
+/* What a program does with the packet, as far as the walk needs it. */
+enum step_exit {
+	EXIT_NEXT,		/* TC_ACT_UNSPEC / XDP_PASS: the next program, or the stack */
+	EXIT_REDIRECT,		/* bpf_redirect(_neigh) to a device's egress */
+	EXIT_PEER,		/* bpf_redirect_peer: past the host veth's egress */
+};
+
+/* The packet as the programs see it at the hook being walked. */
+struct walk {
+	const struct knobs *k;
+	bool syn;		/* TCP SYN, else UDP */
+	bool to_vip;		/* still addressed to the ClusterIP */
+	bool outer;		/* inside VXLAN: the programs see node -> node UDP */
+};
+
+struct prog_rule {
+	const char *prog;
+	/* The row (path) of the program for the packet; may change it. */
+	const char *(*row)(struct walk *w, enum step_exit *exit);
+};
+
+static const char *row_lb_dnat(struct walk *w, enum step_exit *exit)
+{
+	if (w->to_vip && !w->outer) {
+		w->to_vip = false;
+		return w->syn ? "new flow" : "new flow (UDP)";
+	}
+	return "not a service";
+}
+
+/* A forward packet of a flow no program has translated: no reply entry. */
+static const char *row_not_reply(struct walk *w, enum step_exit *exit)
+{
+	return "not a reply";
+}
+
+static const char *row_masq_snat(struct walk *w, enum step_exit *exit)
+{
+	/* Pod to pod stays in the cluster CIDR; the tunnel's outer packet is
+	 * the node's own, to its VXLAN port (never entered). */
+	return w->outer ? "node's tunnel packet" : "in the cluster";
+}
+
+static const char *row_masq_rev_snat(struct walk *w, enum step_exit *exit)
+{
+	return w->outer ? "to the node, no flow" : "not a reply";
+}
+
+static const char *row_xdp_nodeport(struct walk *w, enum step_exit *exit)
+{
+	/* The outer packet is to node_ip: looked up as a NodePort, none. */
+	return w->outer ? "to the node, no service" : "not to the node";
+}
+
+static const char *row_xdp_pass(struct walk *w, enum step_exit *exit)
+{
+	return "-";
+}
+
+static const char *row_route_from_pod(struct walk *w, enum step_exit *exit)
+{
+	*exit = EXIT_REDIRECT;	/* the destination is on the other node */
+	return "remote (fib)";
+}
+
+static const char *row_route_from_uplink(struct walk *w, enum step_exit *exit)
+{
+	if (w->outer)
+		return "not for a pod";
+	*exit = EXIT_PEER;
+	return "to a local pod";
+}
+
+static const char *row_overlay_encap(struct walk *w, enum step_exit *exit)
+{
+	if (w->to_vip)
+		return "no tunnel (to the stack)";	/* kube-proxy's DNAT comes later */
+	*exit = EXIT_REDIRECT;
+	return "remote (vxlan)";
+}
+
+static const char *row_overlay_decap(struct walk *w, enum step_exit *exit)
+{
+	/* decap_to_stack is set unless BPF host routing is in force
+	 * (loader/feature/feature_routing.c). */
+	if (!hook_plan_bpf_host_routing(w->k))
+		return "to the stack (legacy)";
+	*exit = EXIT_PEER;
+	return "to a local pod";
+}
+
+static const struct prog_rule rules[] = {
+	{ "tc_lb_dnat", row_lb_dnat },
+	{ "tc_lb_rev_nat", row_not_reply },
+	{ "tc_nodeport_rev", row_not_reply },
+	{ "masq_snat", row_masq_snat },
+	{ "masq_rev_snat", row_masq_rev_snat },
+	{ "xdp_nodeport_lb", row_xdp_nodeport },
+	{ "xdp_pass", row_xdp_pass },
+	{ "route_from_pod", row_route_from_pod },
+	{ "route_from_uplink", row_route_from_uplink },
+	{ "overlay_encap", row_overlay_encap },
+	{ "overlay_decap", row_overlay_decap },
+};
+
+struct walker {
+	const struct topo *t;
+	const struct hook_plan *p;
+	struct walk w;
+	struct bench_path *out;
+	char *err;
+	size_t err_len;
+	int ret;
+};
+
+static const char *hook_text(enum attach_hook h)
+{
+	return h == HOOK_XDP ? "xdp" : h == HOOK_TC_INGRESS ? "tc ingress" :
+	       h == HOOK_TC_EGRESS ? "tc egress" : "connect()";
+}
+
+static struct bench_path_step *add_step(struct walker *wk, int node, const char *dev,
+					 const struct hook_plan_entry *e)
+{
+	struct bench_path_step *s;
+
+	if (wk->out->n == BENCH_PATH_MAX_STEPS) {
+		wk->ret = -E2BIG;
+		snprintf(wk->err, wk->err_len, "more than %d programs on the path",
+			 BENCH_PATH_MAX_STEPS);
+		return NULL;
+	}
+	s = &wk->out->s[wk->out->n++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->where, sizeof(s->where), "%s %s %s",
+		 node == HOOK_PLAN_FABRIC ? "fabric" : wk->t->nodes[node].name, dev,
+		 hook_text(e->hook));
+	s->entry = e;
+	s->case_program = e->prog;
+	s->fabric = node == HOOK_PLAN_FABRIC;
+	return s;
+}
+
+/* The chain of one hook, in plan order, up to the first program that
+ * redirects; what that program did (EXIT_NEXT when none did). */
+static enum step_exit hop(struct walker *wk, int node, enum attach_hook hook, const char *dev)
+{
+	enum step_exit exit = EXIT_NEXT;
+	size_t r;
+	int i;
+
+	for (i = 0; i < wk->p->n && !wk->ret && exit == EXIT_NEXT; i++) {
+		const struct hook_plan_entry *e = &wk->p->e[i];
+		struct bench_path_step *s;
+
+		if (e->node != node || e->hook != hook || strcmp(e->ifname, dev))
+			continue;
+		for (r = 0; r < sizeof(rules) / sizeof(rules[0]); r++)
+			if (!strcmp(rules[r].prog, e->prog))
+				break;
+		if (r == sizeof(rules) / sizeof(rules[0])) {
+			wk->ret = -EPROTO;
+			snprintf(wk->err, wk->err_len, "%s on %s (%s): the path walk does not "
+				 "know this program (tests/bench/bench_path.c)", e->prog, dev,
+				 hook_text(hook));
+			break;
+		}
+		s = add_step(wk, node, dev, e);
+		if (s)
+			s->case_path = rules[r].row(&wk->w, &exit);
+		if (s && !strcmp(e->prog, "xdp_pass"))
+			s->case_program = "noop (xdp_pass)";	/* probe's: the XDP no-op row */
+	}
+	return exit;
+}
+
+static int first_pod_on(const struct topo *t, int node)
+{
+	int i;
+
+	for (i = 0; i < t->n_pods; i++)
+		if (t->pods[i].node == node)
+			return i;
+	return -1;
+}
+
+/* A TCP service with a backend on node; that backend's pod, or -1. */
+static int tcp_backend_on(const struct topo *t, int node, int *svc)
+{
+	int i, b;
+
+	for (i = 0; i < t->n_services; i++) {
+		if (t->services[i].proto != IPPROTO_TCP)
+			continue;
+		for (b = 0; b < t->services[i].n_backends; b++)
+			if (t->pods[t->services[i].backends[b].pod].node == node) {
+				*svc = i;
+				return t->services[i].backends[b].pod;
+			}
+	}
+	return -1;
+}
+
+/* Socket LB: connect() sends the SYN to the backend straight away. */
+static void connect_time(struct walker *wk, int node)
+{
+	struct bench_path_step *s;
+	int i;
+
+	for (i = 0; i < wk->p->n && !wk->ret; i++) {
+		const struct hook_plan_entry *e = &wk->p->e[i];
+
+		if (e->node != node || e->hook != HOOK_CGROUP_CONNECT4)
+			continue;
+		s = add_step(wk, node, "cgroup", e);
+		if (s)
+			s->connect_time = true;
+		wk->w.to_vip = false;
+	}
+}
+
+/* The hooks, in the order the packet reaches them. */
+static void walk_hooks(struct walker *wk, int src, int dst)
+{
+	const struct topo *t = wk->t;
+	int n1 = t->pods[src].node, n2 = t->pods[dst].node;
+	enum step_exit exit;
+
+	hop(wk, n1, HOOK_TC_INGRESS, t->pods[src].host_if);
+	if (wk->w.to_vip && wk->w.k->service_lb != SERVICE_LB_IPTABLES) {
+		wk->ret = -EPROTO;
+		snprintf(wk->err, wk->err_len, "the ClusterIP is still the destination after "
+			 "%s's %s ingress, with service_lb in BPF", t->nodes[n1].name,
+			 t->pods[src].host_if);
+		return;
+	}
+	if (wk->w.to_vip) {
+		/* No program took the VIP: kube-proxy's rules in node1's stack. */
+		snprintf(wk->out->note, sizeof(wk->out->note),
+			 "the ClusterIP is translated by iptables (kube-proxy) in %s's stack",
+			 t->nodes[n1].name);
+		wk->w.to_vip = false;
+	}
+	if (wk->w.k->routing == ROUTING_VXLAN) {
+		hop(wk, n1, HOOK_TC_EGRESS, "vx0");
+		wk->w.outer = true;	/* the device encapsulates; out of the uplink */
+	}
+	hop(wk, n1, HOOK_TC_EGRESS, t->nodes[n1].uplink);
+	/* The fabric's port of node1's uplink receives the frame. */
+	hop(wk, HOOK_PLAN_FABRIC, HOOK_XDP, t->nodes[n1].name);
+	hop(wk, n2, HOOK_XDP, t->nodes[n2].uplink);
+	exit = hop(wk, n2, HOOK_TC_INGRESS, t->nodes[n2].uplink);
+	if (wk->w.outer && exit == EXIT_NEXT) {
+		wk->w.outer = false;	/* the kernel decapsulates into vx0 */
+		exit = hop(wk, n2, HOOK_TC_INGRESS, "vx0");
+	}
+	if (exit != EXIT_PEER)
+		hop(wk, n2, HOOK_TC_EGRESS, t->pods[dst].host_if);
+}
+
+const char *bench_path_name(enum bench_path_kind kind)
+{
+	return kind == BENCH_PATH_POD_UDP ? "pod-to-pod UDP" : "ClusterIP TCP SYN";
+}
+
+int bench_path_walk(const struct topo *t, const struct knobs *k, const struct hook_plan *p,
+		    enum bench_path_kind kind, struct bench_path *out, char *err, size_t err_len)
+{
+	struct walker wk = { .t = t, .p = p, .out = out, .err = err, .err_len = err_len };
+	int src = first_pod_on(t, 0), dst, svc = -1;
+
+	memset(out, 0, sizeof(*out));
+	wk.w.k = k;
+	wk.w.syn = kind == BENCH_PATH_VIP_SYN;
+	dst = kind == BENCH_PATH_VIP_SYN ? tcp_backend_on(t, 1, &svc) : first_pod_on(t, 1);
+	if (t->n_nodes < 2 || src < 0 || dst < 0) {
+		snprintf(err, err_len, "%s: needs a pod on %s and %s on the second node",
+			 t->name, t->n_nodes ? t->nodes[0].name : "a first node",
+			 kind == BENCH_PATH_VIP_SYN ? "a TCP service's backend" : "a pod");
+		return -ENOENT;
+	}
+	if (svc >= 0)
+		snprintf(out->what, sizeof(out->what), "%s/%s -> %s:%u, backend %s/%s",
+			 t->nodes[0].name, t->pods[src].name, t->services[svc].name,
+			 t->services[svc].port, t->nodes[1].name, t->pods[dst].name);
+	else
+		snprintf(out->what, sizeof(out->what), "%s/%s -> %s/%s", t->nodes[0].name,
+			 t->pods[src].name, t->nodes[1].name, t->pods[dst].name);
+	wk.w.to_vip = svc >= 0;
+	if (wk.w.to_vip)
+		connect_time(&wk, 0);
+	walk_hooks(&wk, src, dst);
+	return wk.ret;
+}
