@@ -61,11 +61,10 @@ void lb_node_down(void)
 	testns_delete(node.ns);
 }
 
-void lb_node_enter(void)
+void lb_node_enter_ns(void)
 {
 	int saved, err;
 
-	need_root();
 	ck_assert_msg(!node.err[0], "%s", node.err);
 	err = netns_enter(node.ns, &saved);
 	ck_assert_msg(!err, "entering %s: %s", node.ns, strerror(-err));

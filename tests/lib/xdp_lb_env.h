@@ -24,6 +24,7 @@
 #include "xdp_lb.skel.h"
 #include "lib/fixture.h"
 #include "lib/pkt.h"
+#include "lib/testlib.h"
 
 #define NODE_IP IP4(192, 168, 1, 10)
 #define CLIENT IP4(203, 0, 113, 5)
@@ -56,8 +57,16 @@ extern const __u8 lb_router_mac[6], lb_node_mac[6], lb_gateway_mac[6];
 /* Unchecked fixture of the fixture tests: make / remove the node. */
 void lb_node_up(void);
 void lb_node_down(void);
-/* Enter the node (skips without root, fails if it could not be made). */
-void lb_node_enter(void);
+/*
+ * Enter the node: skips the calling test without root (need_root returns
+ * from the test, hence a macro), fails if the node could not be made.
+ */
+#define lb_node_enter()                                                       \
+	do {                                                                  \
+		need_root();                                                  \
+		lb_node_enter_ns();                                           \
+	} while (0)
+void lb_node_enter_ns(void);
 /* The node's namespace, for `ip -n`. */
 const char *lb_node_ns(void);
 
