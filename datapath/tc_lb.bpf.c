@@ -25,9 +25,6 @@
 #include "lib/nat.h"
 #include "lib/verdict.h"
 
-/* Set by the loader before load (tests shorten it). */
-const volatile __u64 flow_idle_ns = 60ULL * 1000 * 1000 * 1000;
-
 /* The forward key of the flow whose reverse entry at rev is held. */
 static __always_inline void rev_holder(const struct dplab_tuple *rev,
 				       const struct dplab_lb_ct *held, struct dplab_tuple *fwd)
@@ -64,16 +61,16 @@ static __always_inline int lb_flow_create(const struct pkt_v4 *p, __be32 addr, _
 	int err;
 
 	reply_tuple(p, addr, port, &rev);
-	lb_entry(p, p->t.daddr, p->t.dport, 0, &p->t, &v);
+	ct_entry_init(&v, p, p->t.daddr, p->t.dport, 0, &p->t);
 	err = lb_rev_claim(&rev, &v, &held);
 	if (err == -EEXIST && held) {
 		rev_holder(&rev, held, &holder);
-		err = lb_rev_take_idle(&rev, &v, held, &holder, flow_idle_ns);
+		err = lb_rev_take_expired(&rev, &v, held, &holder);
 	}
 	if (err)
 		return err == -EEXIST ? DPLAB_CNT_DROP_NAT_NO_PORT : DPLAB_CNT_DROP_MAP_UPDATE;
 	count(DPLAB_CNT_CT_NEW);
-	if (ct_create_peer(&lb_ct, p, &p->t, addr, port, 0, &rev)) {
+	if (ct_create(&lb_ct, p, &p->t, addr, port, 0, &rev)) {
 		bpf_map_delete_elem(&lb_rev, &rev);
 		return DPLAB_CNT_DROP_MAP_UPDATE;
 	}

@@ -26,10 +26,10 @@
  *
  * SNAT keeps the client's source port when it lies in [snat_port_min,
  * snat_port_max] and the reply tuple backend:port -> node_ip:port is free,
- * else takes one of that range
- * (snat_retries tries from a random start, as masquerade does); a reply
- * tuple held by another flow is taken over only when that flow has been
- * idle for snat_idle_ns both ways.  A flow's lost reverse entry is put back
+ * else takes one of that range (snat_retries tries from a random start,
+ * lib/nat_port.h, as masquerade does); a reply tuple held by another flow
+ * is taken over only when that flow has outlived its conntrack lifetime
+ * (lib/ct.h) both ways.  A flow's lost reverse entry is put back
  * by its next packet (lib/lb.h).  TTL is left alone.  ICMP echo has no
  * port, so no NodePort: it goes to the stack; ICMP errors about a NodePort
  * flow are translated with it (both ways) and never open one.  IP options
@@ -45,6 +45,7 @@
 #include "lib/l2.h"
 #include "lib/lb.h"
 #include "lib/nat.h"
+#include "lib/nat_port.h"
 #include "lib/verdict.h"
 
 #ifndef ENOSPC
@@ -53,7 +54,6 @@
 
 /* Set by the loader before load. */
 const volatile __be32 node_ip;			/* the node's address on this uplink */
-const volatile __u64 snat_idle_ns = 60ULL * 1000 * 1000 * 1000;
 const volatile __u16 snat_port_min = DPLAB_SNAT_PORT_MIN_DEFAULT;
 const volatile __u16 snat_port_max = DPLAB_SNAT_PORT_MAX_DEFAULT;
 const volatile __u32 snat_retries = DPLAB_SNAT_RETRIES_DEFAULT;
@@ -164,7 +164,7 @@ static __always_inline int rev_reserve(const struct dplab_tuple *rev, const stru
 	holder.saddr = held->addr;
 	holder.sport = held->nat_port;
 	holder.dport = held->port;
-	return lb_rev_take_idle(rev, v, held, &holder, snat_idle_ns);
+	return lb_rev_take_expired(rev, v, held, &holder);
 }
 
 /*
@@ -175,25 +175,21 @@ static __always_inline int rev_reserve(const struct dplab_tuple *rev, const stru
 static __always_inline int snat_port_reserve(const struct pkt_v4 *p, __be32 addr, __be16 port,
 					     const struct dplab_lb_ct *v, __be16 *nat_port)
 {
+	struct snat_ports ports = { .min = snat_port_min, .max = snat_port_max,
+				    .retries = snat_retries };
+	struct nat_port_walk w;
 	struct dplab_tuple rev;
-	__u32 span = 0, start = 0, i, cport = bpf_ntohs(p->t.sport);
 	__be16 candidate = p->t.sport;
 	int err = -EEXIST;
+	__u32 i;
 
-	if (snat_port_max >= snat_port_min) {
-		span = (__u32)snat_port_max - snat_port_min + 1;
-		start = bpf_get_prandom_u32() % span;
-	}
 	/* The client's own port only from the range: outside it, it could be
 	 * a NodePort, and a lost reverse entry would make the backend's reply
 	 * look like a new NodePort flow. */
-	for (i = cport >= snat_port_min && cport <= snat_port_max ? 0 : 1;
-	     i <= DPLAB_SNAT_RETRIES_LIMIT; i++) {
-		if (i) {
-			if (i > snat_retries || i > span)
-				break;
-			candidate = bpf_htons(snat_port_min + (start + i - 1) % span);
-		}
+	nat_port_walk_init(&w, &ports, p->t.sport, nat_port_in_range(&ports, p->t.sport));
+	for (i = w.first; i <= DPLAB_SNAT_RETRIES_LIMIT; i++) {
+		if (!nat_port_at(&w, i, &candidate))
+			break;
 		reply_tuple(p, addr, port, true, candidate, &rev);
 		err = rev_reserve(&rev, v);
 		if (err != -EEXIST)
@@ -216,7 +212,7 @@ static __always_inline int nodeport_flow_create(const struct pkt_v4 *p, __be32 a
 	struct dplab_tuple rev;
 	int err;
 
-	lb_entry(p, addr, port, snat ? DPLAB_LB_CT_SNAT : 0, NULL, &fwd);
+	ct_entry_init(&fwd, p, addr, port, snat ? DPLAB_LB_CT_SNAT : 0, NULL);
 	lb_rev_of(&fwd, &p->t, p->t.saddr, p->t.dport, p->t.sport, &rev_v);
 	*nat_port = p->t.sport;
 	if (snat) {

@@ -118,12 +118,6 @@ static __always_inline struct dplab_lb_ct *ct_lookup_pair(void *map, void *peer_
 	return e;
 }
 
-static __always_inline struct dplab_lb_ct *ct_lookup(void *map, const struct pkt_v4 *p,
-						     const struct dplab_tuple *key)
-{
-	return ct_lookup_pair(map, NULL, p, key);
-}
-
 /* A new entry for the packet p of a flow, translating to addr:port. */
 static __always_inline void ct_entry_init(struct dplab_lb_ct *e, const struct pkt_v4 *p,
 					  __be32 addr, __be16 port, __u8 flags,
@@ -145,7 +139,7 @@ static __always_inline void ct_entry_init(struct dplab_lb_ct *e, const struct pk
  * An entry for key translating to addr:port, whose other direction is
  * keyed peer (NULL: none); 0, or -1 when it could not be inserted.
  */
-static __always_inline int ct_create_peer(void *map, const struct pkt_v4 *p,
+static __always_inline int ct_create(void *map, const struct pkt_v4 *p,
 					  const struct dplab_tuple *key, __be32 addr, __be16 port,
 					  __u8 flags, const struct dplab_tuple *peer)
 {
@@ -156,13 +150,6 @@ static __always_inline int ct_create_peer(void *map, const struct pkt_v4 *p,
 		return -1;
 	count(DPLAB_CNT_CT_NEW);
 	return 0;
-}
-
-static __always_inline int ct_create(void *map, const struct pkt_v4 *p,
-				     const struct dplab_tuple *key, __be32 addr, __be16 port,
-				     __u8 flags)
-{
-	return ct_create_peer(map, p, key, addr, port, flags, NULL);
 }
 
 #endif /* DPLAB_LIB_CT_H */

@@ -40,18 +40,6 @@ struct {
 	__type(value, struct dplab_lb_ct);
 } lb_rev SEC(".maps");
 
-/*
- * A new entry of the packet's flow (ct_entry_init), whose other direction
- * is keyed peer, for the inserts ct_create() cannot do (BPF_NOEXIST,
- * nat_port).
- */
-static __always_inline void lb_entry(const struct pkt_v4 *p, __be32 addr, __be16 port,
-				     __u8 flags, const struct dplab_tuple *peer,
-				     struct dplab_lb_ct *e)
-{
-	ct_entry_init(e, p, addr, port, flags, peer);
-}
-
 static __always_inline bool lb_rev_same_flow(const struct dplab_lb_ct *a,
 					     const struct dplab_lb_ct *b)
 {
@@ -84,22 +72,23 @@ static __always_inline int lb_rev_claim(const struct dplab_tuple *rev,
 
 /*
  * Take reverse tuple rev over from the flow holding it (its reverse entry
- * held, its forward key holder) only when that flow has been idle for
- * idle_ns both ways: its forward entry goes, v replaces held; 0, or
- * -EEXIST while it is live.  A live flow keeps its tuple even without its
- * forward entry: its next packet restores that, and its replies in flight
- * must still reach it.
+ * held, its forward key holder) only when that flow has outlived its
+ * conntrack lifetime (lib/ct.h) both ways: its forward entry goes, v
+ * replaces held; 0, or -EEXIST while it is live.  A live flow keeps its
+ * tuple even without its forward entry: its next packet restores that, and
+ * its replies in flight must still reach it.
  */
-static __always_inline int lb_rev_take_idle(const struct dplab_tuple *rev,
-					    const struct dplab_lb_ct *v,
-					    const struct dplab_lb_ct *held,
-					    const struct dplab_tuple *holder, __u64 idle_ns)
+static __always_inline int lb_rev_take_expired(const struct dplab_tuple *rev,
+					       const struct dplab_lb_ct *v,
+					       const struct dplab_lb_ct *held,
+					       const struct dplab_tuple *holder)
 {
 	struct dplab_lb_ct *fwd = bpf_map_lookup_elem(&lb_ct, holder);
 	__u64 now = bpf_ktime_get_ns();
 
-	if (now - held->last_seen_ns < idle_ns || (fwd && now - fwd->last_seen_ns < idle_ns))
+	if (!ct_expired(held, rev->proto, now) || (fwd && !ct_expired(fwd, rev->proto, now)))
 		return -EEXIST;
+	count(DPLAB_CNT_CT_EXPIRED);
 	bpf_map_delete_elem(&lb_ct, holder);
 	return bpf_map_update_elem(&lb_rev, rev, v, BPF_ANY);
 }

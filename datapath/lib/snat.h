@@ -22,6 +22,7 @@
 
 #include "dplab/nat.h"
 #include "lib/ct.h"
+#include "lib/nat_port.h"
 
 #ifndef EEXIST
 #define EEXIST 17
@@ -36,13 +37,6 @@ struct {
 	__type(key, struct dplab_tuple);
 	__type(value, struct dplab_lb_ct);
 } snat SEC(".maps");
-
-/* The ports a flow may be moved to (host order), and how many to try. */
-struct snat_ports {
-	__u16 min;
-	__u16 max;
-	__u32 retries;		/* above DPLAB_SNAT_RETRIES_LIMIT: the limit */
-};
 
 static __always_inline bool in_cidr(__be32 addr, __be32 net, __u8 prefix)
 {
@@ -116,14 +110,6 @@ static __always_inline int snat_reserve(const struct dplab_tuple *orig,
 	return err;
 }
 
-/* The port a new flow tries first: its own, when the range allows it. */
-static __always_inline bool snat_port_kept(const struct pkt_v4 *p, const struct snat_ports *ports)
-{
-	__u16 sport = bpf_ntohs(p->t.sport);
-
-	return p->t.proto == IPPROTO_ICMP || (sport >= ports->min && sport <= ports->max);
-}
-
 /*
  * Translate new flow p->t to addr: reserve a port, then insert the forward
  * entry.  0 and *port_out, -ENOSPC when no port was free within the
@@ -134,22 +120,19 @@ static __always_inline int snat_flow_create(const struct pkt_v4 *p, __be32 addr,
 					    const struct snat_ports *ports, __be16 *port_out)
 {
 	struct dplab_lb_ct fwd, rev;
+	struct nat_port_walk w;
 	struct dplab_tuple reply;
 	__be16 port = p->t.sport;
-	__u32 span = 0, start = 0, i, first = snat_port_kept(p, ports) ? 0 : 1;
 	int err = -EEXIST;
+	__u32 i;
 
 	ct_entry_init(&rev, p, p->t.saddr, p->t.sport, 0, &p->t);
-	if (ports->max >= ports->min) {
-		span = (__u32)ports->max - ports->min + 1;
-		start = bpf_get_prandom_u32() % span;
-	}
-	for (i = first; i <= DPLAB_SNAT_RETRIES_LIMIT; i++) {
-		if (i) {
-			if (i > ports->retries || i > span)
-				break;
-			port = bpf_htons(ports->min + (start + i - 1) % span);
-		}
+	/* An ICMP echo keeps its id when free, whatever the range. */
+	nat_port_walk_init(&w, ports, p->t.sport,
+			   p->t.proto == IPPROTO_ICMP || nat_port_in_range(ports, p->t.sport));
+	for (i = w.first; i <= DPLAB_SNAT_RETRIES_LIMIT; i++) {
+		if (!nat_port_at(&w, i, &port))
+			break;
 		snat_reply_tuple(&p->t, addr, port, &reply);
 		err = snat_reserve(&p->t, &reply, &rev);
 		if (err != -EEXIST)

@@ -34,11 +34,11 @@ static __always_inline int lb_new_upto(struct __sk_buff *skb, const int n)
 	translated.daddr = be->addr;
 	translated.dport = be->port;
 	tuple_reverse(&translated, &rev);
-	if (ct_create_peer(&lb_ct, &p, &p.t, be->addr, be->port, 0, &rev))
+	if (ct_create(&lb_ct, &p, &p.t, be->addr, be->port, 0, &rev))
 		return TC_ACT_SHOT;
 	if (n < 4)
 		return TC_ACT_UNSPEC;
-	if (ct_create_peer(&lb_rev, &p, &rev, p.t.daddr, p.t.dport, 0, &p.t))
+	if (ct_create(&lb_rev, &p, &rev, p.t.daddr, p.t.dport, 0, &p.t))
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }

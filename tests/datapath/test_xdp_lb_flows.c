@@ -8,6 +8,7 @@
  * untranslated.  Fixtures in the node of lib/xdp_lb_env.h.
  */
 #include <errno.h>
+#include <unistd.h>
 #include <string.h>
 #include <net/if.h>
 #include <arpa/inet.h>
@@ -200,10 +201,10 @@ START_TEST(test_snat_idle_tuple_reused)
 	struct pkt_spec a_out = dnat(a, REMOTE_BE, 8080, true);
 	struct pkt_spec b_out = dnat(b, REMOTE_BE, 8080, true);
 	struct pkt_spec reply_out = rev_nat(reply, CLIENT2, NP_REMOTE, true);
+	struct fixture first = { .desc = "xdp_lb: client A's flow on its own port",
+				 .in_spec = &a, .out_spec = &a_out, .expect_verdict = XDP_TX };
 	struct fixture fx[] = {
-		{ .desc = "xdp_lb: client A's flow on its own port",
-		  .in_spec = &a, .out_spec = &a_out, .expect_verdict = XDP_TX },
-		{ .desc = "xdp_lb: an idle flow's SNAT tuple is taken over by a new client",
+		{ .desc = "xdp_lb: an expired flow's SNAT tuple is taken over by a new client",
 		  .in_spec = &b, .out_spec = &b_out, .expect_verdict = XDP_TX,
 		  .expect_counter = FX_CNT(DPLAB_CNT_TX) },
 		{ .desc = "xdp_lb: the reply then goes to the new client",
@@ -214,7 +215,9 @@ START_TEST(test_snat_idle_tuple_reused)
 	struct xdp_lb_bpf *skel;
 
 	lb_node_enter();
-	skel = lb_load(1, 0);	/* every flow is idle after 1 ns */
+	skel = lb_load(200 * 1000 * 1000, 0);	/* every lifetime 200 ms */
+	lb_run(skel, &first, 1);
+	usleep(300 * 1000);			/* A's flow expires */
 	lb_run(skel, fx, FX_N(fx));
 	ck_assert_msg(bpf_map_lookup_elem(bpf_map__fd(skel->maps.lb_ct), &a_key, &e) &&
 		      errno == ENOENT, "the old client's forward entry should be gone");

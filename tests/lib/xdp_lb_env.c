@@ -85,14 +85,17 @@ static void add_service(struct xdp_lb_bpf *skel, __u16 nodeport, __u8 proto, __u
 						     &be, 0), 0);
 }
 
-struct xdp_lb_bpf *lb_load(__u64 idle_ns, __u16 one_port)
+struct xdp_lb_bpf *lb_load(__u64 lifetime_ns, __u16 one_port)
 {
 	struct xdp_lb_bpf *skel = xdp_lb_bpf__open();
 
 	ck_assert_msg(skel, "xdp_lb.bpf.o: open: %s", strerror(errno));
 	skel->rodata->node_ip = NODE_IP;
-	if (idle_ns)
-		skel->rodata->snat_idle_ns = idle_ns;
+	if (lifetime_ns) {
+		skel->rodata->ct_timeout_syn_ns = skel->rodata->ct_timeout_tcp_ns = lifetime_ns;
+		skel->rodata->ct_timeout_close_ns = skel->rodata->ct_timeout_udp_ns = lifetime_ns;
+		skel->rodata->ct_timeout_icmp_ns = lifetime_ns;
+	}
 	if (one_port) {
 		skel->rodata->snat_port_min = one_port;
 		skel->rodata->snat_port_max = one_port + 1;

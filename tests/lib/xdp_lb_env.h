@@ -72,10 +72,11 @@ const char *lb_node_ns(void);
 
 /*
  * Opened, rodata and map sizes set as the loader does, loaded, services
- * in.  idle_ns: snat_idle_ns (0: default); one_port: SNAT's port range is
+ * in.  lifetime_ns: every conntrack lifetime (lib/ct.h; 0: the defaults);
+ * one_port: SNAT's port range is
  * [one_port, one_port + 1] (0: default range).
  */
-struct xdp_lb_bpf *lb_load(__u64 idle_ns, __u16 one_port);
+struct xdp_lb_bpf *lb_load(__u64 lifetime_ns, __u16 one_port);
 __u64 lb_counter(struct xdp_lb_bpf *skel, enum dplab_counter c);
 /* Entries in a map of the skeleton. */
 int lb_entries(struct bpf_map *map);
