@@ -160,25 +160,6 @@ START_TEST(test_mapped_no_backend_ehostunreach)
 }
 END_TEST
 
-/* Accept on l, check the local address is [ip]:port, one byte each way with c. */
-static void tcp6_exchange(int c, int l, const char *ip, int port)
-{
-	struct sockaddr_in6 a;
-	socklen_t len = sizeof(a);
-	int s = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-	char b = 0;
-
-	ck_assert_int_ge(s, 0);
-	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
-	assert_addr6(&a, ip, port, "accepted connection's local address");
-	ck_assert_int_eq(write(c, "q", 1), 1);
-	ck_assert_int_eq(read(s, &b, 1), 1);
-	ck_assert_int_eq(write(s, "a", 1), 1);
-	ck_assert_int_eq(read(c, &b, 1), 1);
-	ck_assert_int_eq(b, 'a');
-	close(s);
-}
-
 /*
  * Native IPv6 is not the IPv4 service, even where its last 32 bits spell
  * the VIP: a ULA, the NAT64 prefix (RFC 6052) and the deprecated
@@ -202,7 +183,7 @@ START_TEST(test_native_ipv6_untouched)
 	t = sock6_new(SOCK_STREAM, false);
 	ck_assert_msg(!connect6_to(t, "::1", 9090), "connect [::1]:9090: %s", strerror(errno));
 	assert_peer6(t, "::1", 9090);
-	tcp6_exchange(t, l, "::1", 9090);
+	sock_lb_tcp_exchange(t, l, "::1", 9090);
 	u = sock6_new(SOCK_DGRAM, false);
 	udp6_round_trip(u, &srv, 1, "::1", 9091, false);
 	for (i = 0; i < sizeof(look_alike) / sizeof(look_alike[0]); i++) {

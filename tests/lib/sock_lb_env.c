@@ -122,14 +122,18 @@ __u64 sock_lb_counter(enum dplab_counter c)
 
 void sock_lb_tcp_exchange(int c, int l, const char *be_ip, int be_port)
 {
-	struct sockaddr_in a;
+	struct sockaddr_storage a;
 	socklen_t len = sizeof(a);
 	int s = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	const char *what = "accepted connection's local address";
 	char b = 0;
 
 	ck_assert_int_ge(s, 0);
 	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
-	assert_addr(&a, be_ip, be_port, "accepted connection's local address");
+	if (a.ss_family == AF_INET6)
+		assert_addr6((const struct sockaddr_in6 *)&a, be_ip, be_port, what);
+	else
+		assert_addr((const struct sockaddr_in *)&a, be_ip, be_port, what);
 	ck_assert_int_eq(write(c, "q", 1), 1);
 	ck_assert_int_eq(read(s, &b, 1), 1);
 	ck_assert_int_eq(write(s, "a", 1), 1);

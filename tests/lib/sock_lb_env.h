@@ -50,7 +50,8 @@ void sock_lb_add_service(const char *vip, int port, int proto, __u32 id,
 __u64 sock_lb_counter(enum dplab_counter c);
 /*
  * Accept on listener l, check the accepted socket's local address is
- * be_ip:be_port (IPv4), pass one byte each way between it and client c.
+ * be_ip:be_port (IPv4, or IPv6 for an AF_INET6 listener), pass one byte
+ * each way between it and client c.
  */
 void sock_lb_tcp_exchange(int c, int l, const char *be_ip, int be_port);
 
