@@ -65,12 +65,7 @@ void node_down(void)
 
 void node_enter(void)
 {
-	int saved, err;
-
-	ck_assert_msg(!node.err[0], "%s", node.err);
-	err = netns_enter(node.ns, &saved);
-	ck_assert_msg(!err, "entering %s: %s", node.ns, strerror(-err));
-	close(saved);
+	testns_enter_made(node.ns, node.err);
 }
 
 struct pkt_spec from_pod1(const char *daddr, uint8_t proto)

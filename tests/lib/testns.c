@@ -6,7 +6,10 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include <check.h>
+
 #include "lib/testns.h"
+#include "util/netns.h"
 
 /* The runner's pid: forked tests share it through getppid() or getpid(). */
 static pid_t runner_pid(void)
@@ -94,4 +97,14 @@ void testns_remove_leftovers(void)
 {
 	sh("ip netns list | awk '{print $1}' | grep '^dplabt%d-' | xargs -r -n1 ip netns del",
 	   runner_pid());
+}
+
+void testns_enter_made(const char *name, const char *err)
+{
+	int saved, rc;
+
+	ck_assert_msg(!err[0], "%s", err);
+	rc = netns_enter(name, &saved);
+	ck_assert_msg(!rc, "entering %s: %s", name, strerror(-rc));
+	close(saved);
 }

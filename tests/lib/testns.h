@@ -13,6 +13,12 @@ int testns_create(char name[TESTNS_NAME]);
 void testns_delete(const char *name);
 /* Delete every namespace this runner made that is still there. */
 void testns_remove_leftovers(void);
+/*
+ * Enter, for the rest of the running test, namespace name that a suite's
+ * unchecked fixture made; err is why making it failed ("" when it did
+ * not), and fails the test.
+ */
+void testns_enter_made(const char *name, const char *err);
 
 /* Run a shell command (printf format); its exit status, -1 if not run. */
 int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -63,12 +63,7 @@ void lb_node_down(void)
 
 void lb_node_enter_ns(void)
 {
-	int saved, err;
-
-	ck_assert_msg(!node.err[0], "%s", node.err);
-	err = netns_enter(node.ns, &saved);
-	ck_assert_msg(!err, "entering %s: %s", node.ns, strerror(-err));
-	close(saved);
+	testns_enter_made(node.ns, node.err);
 }
 
 static void add_service(struct xdp_lb_bpf *skel, __u16 nodeport, __u8 proto, __u32 id,
