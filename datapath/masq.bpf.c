@@ -66,11 +66,11 @@ static __always_inline bool from_pod_leaving(const struct pkt_v4 *p)
 }
 
 /* A flow of the node's own whose port a pod's flow could take. */
-static __always_inline bool from_node_in_range(const struct pkt_v4 *p)
+static __always_inline bool from_node_in_range(const struct pkt_v4 *p,
+					       const struct snat_ports *ports)
 {
-	__u16 sport = bpf_ntohs(p->t.sport);
-
-	if (p->t.saddr != node_ip || in_cluster(p->t.daddr) || sport < port_min || sport > port_max)
+	if (p->t.saddr != node_ip || in_cluster(p->t.daddr) ||
+	    !nat_port_in_range(ports, p->t.sport))
 		return false;
 	return p->t.proto == IPPROTO_TCP ||
 	       (p->t.proto == IPPROTO_UDP && p->t.dport != bpf_htons(tunnel_port));
@@ -109,7 +109,7 @@ int masq_snat(struct __sk_buff *skb)
 					   DPLAB_CNT_DROP_NAT_NO_MAPPING);
 	if (reason)
 		return tc_unparsed(reason);
-	if (!from_pod_leaving(&p) && !from_node_in_range(&p)) {
+	if (!from_pod_leaving(&p) && !from_node_in_range(&p, &ports)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;
 	}
