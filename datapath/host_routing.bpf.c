@@ -1,110 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * BPF host routing (Cilium's bpf.hostLegacyRouting=false): the node
- * forwards pod traffic itself instead of handing it to its IP stack, so
- * the stack's routing, netfilter and backlog queue are skipped.
- *
- *   route_from_pod     tc ingress of a pod's host-side veth (from the pod):
- *                      to a pod of this node (endpoints map): routed and
- *                      bpf_redirect_peer'd into that pod's namespace;
- *                      anything else: bpf_fib_lookup in the node's FIB,
- *                      then bpf_redirect to the output device with the
- *                      neighbour's MAC addresses, or bpf_redirect_neigh
- *                      when the neighbour is not resolved yet (the kernel
- *                      resolves it).  No route, a local or a blackhole
- *                      destination, a needed fragmentation: to the stack.
- *   route_from_uplink  tc ingress of the node's uplink (from outside): to
- *                      a pod of this node: routed and bpf_redirect_peer'd;
- *                      anything else: to the stack.
- *
- * Forwarding decrements the TTL and updates the IP checksum, as a router
- * must and as the stack would have; a packet whose TTL would expire goes
- * to the stack, which sends ICMP time exceeded.  IP options and non-IPv4
- * go to the stack too; truncated headers are dropped.  bpf_fib_lookup
- * needs forwarding enabled on the pod's veth (net.ipv4.conf.*.forwarding).
+ * BPF host routing (lib/host_routing.h) as programs of their own, on this
+ * object's maps; hooks.bpf.c runs the same steps inside each hook's program.
+ *   route_from_pod     tc ingress of a pod's host-side veth
+ *   route_from_uplink  tc ingress of the node's uplink
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "lib/counters.h"
-#include "lib/routing.h"
-#include "lib/verdict.h"
+#include "lib/host_routing.h"
 
-/*
- * bpf_fib_lookup from the interface the packet came in on.  SUCCESS fills
- * in the output device and both MAC addresses; NO_NEIGH the output device
- * and, in ipv4_dst, the next hop to resolve.
- */
-static __always_inline int fib_forward(struct __sk_buff *skb, const struct pkt_v4 *p)
-{
-	struct bpf_fib_lookup fib = {
-		.family = AF_INET,
-		.tos = p->ip->tos,
-		.l4_protocol = p->t.proto,
-		.ipv4_src = p->t.saddr,
-		.ipv4_dst = p->t.daddr,
-		.ifindex = skb->ifindex,
-	};
-	struct bpf_redir_neigh nh = { .nh_family = AF_INET };
-	struct dplab_eth_addrs l2;
-	int verdict;
-	long rc;
+DP_ENDPOINTS_MAP(endpoints);
 
-	/* tot_len 0: the kernel checks the skb (GSO-aware) against the MTU. */
-	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH) {
-		count(DPLAB_CNT_FIB_MISS);
-		return TC_ACT_NEXT;
-	}
-	verdict = route_hop(skb, p);
-	if (verdict)
-		return verdict;
-	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
-		nh.ipv4_nh = fib.ipv4_dst;
-		count(DPLAB_CNT_REDIRECT);
-		return bpf_redirect_neigh(fib.ifindex, &nh, sizeof(nh), 0);
-	}
-	__builtin_memcpy(l2.dst, fib.dmac, sizeof(l2.dst));
-	__builtin_memcpy(l2.src, fib.smac, sizeof(l2.src));
-	if (eth_store_addrs(skb, &l2)) {
-		count(DPLAB_CNT_DROP_REWRITE);
-		return TC_ACT_SHOT;
-	}
-	count(DPLAB_CNT_REDIRECT);
-	return bpf_redirect(fib.ifindex, 0);
-}
+#define HOST_ROUTING_MAPS (&(const struct dp_maps){ .counters = &counters,	\
+	.endpoints = &endpoints })
 
 SEC("tc/ingress")
 int route_from_pod(struct __sk_buff *skb)
 {
-	struct dplab_endpoint *ep;
 	struct pkt_v4 p = {};
-	int reason;
 
-	reason = tc_parse_v4_route(skb, &p);
-	if (reason)
-		return tc_unparsed(reason);
-	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);
-	if (ep)
-		return endpoint_deliver(skb, &p, ep);
-	return fib_forward(skb, &p);
+	return route_from_pod_step(skb, HOST_ROUTING_MAPS, &p, tc_parse_v4_l3(skb, &p));
 }
 
 SEC("tc/ingress")
 int route_from_uplink(struct __sk_buff *skb)
 {
-	struct dplab_endpoint *ep;
 	struct pkt_v4 p = {};
-	int reason;
 
-	reason = tc_parse_v4_route(skb, &p);
-	if (reason)
-		return tc_unparsed(reason);
-	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);
-	if (!ep) {
-		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_NEXT;
-	}
-	return endpoint_deliver(skb, &p, ep);
+	return route_from_uplink_step(skb, HOST_ROUTING_MAPS, &p, tc_parse_v4_l3(skb, &p));
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

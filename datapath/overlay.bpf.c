@@ -1,107 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * VXLAN overlay (Cilium's routing-mode=tunnel) through one metadata-mode
- * VXLAN device per node (`ip link add vx0 type vxlan external dstport
- * 4789`): the program picks the remote node, the device encapsulates.
- *
- *   overlay_encap  tc ingress of a pod's host-side veth (from the pod): a
- *                  destination in another node's pod CIDR (tunnels map,
- *                  longest prefix) is routed (TTL - 1, as any hop: a loop
- *                  through wrong tunnel entries dies out) and redirected
- *                  to the VXLAN device with a tunnel key: remote = that
- *                  node's underlay address, id = its VNI.  Anything else
- *                  returns TC_ACT_UNSPEC (tcx: the next program), so BPF
- *                  host routing can follow in the same hook, or the stack.
- *   overlay_decap  tc ingress of the VXLAN device (packets the kernel has
- *                  decapsulated): to a pod of this node (endpoints map),
- *                  routed and bpf_redirect_peer'd into its namespace; the
- *                  rest, or everything when decap_to_stack is set (host
- *                  routing "legacy"), to the stack.  The inner frame still
- *                  carries the sending node's MAC addresses, so it is
- *                  marked PACKET_HOST first, or the stack would drop it.
- *
- * Native routing in dplab is the absence of this object: the nodes have
- * plain routes to each other's pod CIDRs over the underlay and nothing is
- * encapsulated.  The pods' MTU must leave room for the 50 bytes of outer
- * headers (1450 on a 1500 underlay).
+ * The VXLAN overlay (lib/overlay.h) as programs of their own, on this
+ * object's maps; hooks.bpf.c runs the same steps inside each hook's program.
+ *   overlay_encap  tc ingress of a pod's host-side veth
+ *   overlay_decap  tc ingress of the VXLAN device
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "lib/counters.h"
-#include "lib/routing.h"
-#include "lib/verdict.h"
+#include "lib/overlay.h"
 
-#define PACKET_HOST 0
-#define TUNNEL_TTL 64		/* of the outer IPv4 header */
+DP_ENDPOINTS_MAP(endpoints);
+DP_TUNNELS_MAP(tunnels);
 
-/* Set by the loader before load. */
-const volatile __u32 vxlan_ifindex = 0;		/* the node's external VXLAN device */
-const volatile bool decap_to_stack = false;
-
-/* Other nodes' pod CIDRs.  The loader sets the size. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, DPLAB_TUNNELS_DEFAULT);
-	__type(key, struct dplab_tunnel_key);
-	__type(value, struct dplab_tunnel);
-} tunnels SEC(".maps");
+#define OVERLAY_MAPS (&(const struct dp_maps){ .counters = &counters,	\
+	.endpoints = &endpoints, .tunnels = &tunnels })
 
 SEC("tc/ingress")
 int overlay_encap(struct __sk_buff *skb)
 {
-	struct dplab_tunnel_key where = { .prefixlen = 32 };
-	struct bpf_tunnel_key key = { .tunnel_ttl = TUNNEL_TTL };
-	struct dplab_tunnel *tun;
 	struct pkt_v4 p = {};
-	int reason, verdict;
 
-	reason = tc_parse_v4_route(skb, &p);
-	if (reason)
-		return tc_unparsed(reason);
-	where.addr = p.t.daddr;
-	tun = bpf_map_lookup_elem(&tunnels, &where);
-	if (!tun) {
-		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_NEXT;
-	}
-	verdict = route_hop(skb, &p);
-	if (verdict)
-		return verdict;
-	/* bpf_tunnel_key takes host byte order. */
-	key.remote_ipv4 = bpf_ntohl(tun->node_ip);
-	key.tunnel_id = tun->vni;
-	if (bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_ZERO_CSUM_TX)) {
-		count(DPLAB_CNT_DROP_REWRITE);
-		return TC_ACT_SHOT;
-	}
-	count(DPLAB_CNT_ENCAP);
-	count(DPLAB_CNT_REDIRECT);
-	return bpf_redirect(vxlan_ifindex, 0);
+	return overlay_encap_step(skb, OVERLAY_MAPS, &p, tc_parse_v4_l3(skb, &p));
 }
 
 SEC("tc/ingress")
 int overlay_decap(struct __sk_buff *skb)
 {
-	struct dplab_endpoint *ep;
 	struct pkt_v4 p = {};
-	int reason;
 
-	reason = tc_parse_v4_route(skb, &p);
-	if (reason)
-		return tc_unparsed(reason);
-	count(DPLAB_CNT_DECAP);
-	bpf_skb_change_type(skb, PACKET_HOST);	/* see the top of the file */
-	if (decap_to_stack) {
-		count(DPLAB_CNT_PASS);
-		return TC_ACT_NEXT;
-	}
-	ep = bpf_map_lookup_elem(&endpoints, &p.t.daddr);
-	if (!ep) {
-		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_NEXT;
-	}
-	return endpoint_deliver(skb, &p, ep);
+	return overlay_decap_step(skb, OVERLAY_MAPS, &p, tc_parse_v4_l3(skb, &p));
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -50,7 +50,7 @@ int xdp_drop_fraction(struct xdp_md *ctx)
 
 	reason = parse_v4(data, data_end, &p);
 	if (reason)
-		return xdp_unparsed(reason);
+		return xdp_unparsed(&counters, reason);
 	if (p.t.proto != IPPROTO_UDP)
 		goto pass;
 	pl = p.l4 + sizeof(struct udphdr);

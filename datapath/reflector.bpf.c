@@ -60,7 +60,7 @@ int xdp_reflector(struct xdp_md *ctx)
 
 	reason = parse_v4(data, data_end, &p);
 	if (reason)
-		return xdp_unparsed(reason);
+		return xdp_unparsed(&counters, reason);
 	if (!reflected(&p)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return XDP_PASS;
@@ -81,7 +81,7 @@ int tc_reflector(struct __sk_buff *skb)
 
 	reason = tc_parse_v4(skb, &p);
 	if (reason)
-		return tc_unparsed(reason);
+		return tc_unparsed(&counters, reason);
 	if (!reflected(&p)) {
 		count(DPLAB_CNT_PASS_NO_MATCH);
 		return TC_ACT_NEXT;

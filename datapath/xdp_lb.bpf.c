@@ -46,14 +46,24 @@
 #include "lib/lb.h"
 #include "lib/nat.h"
 #include "lib/nat_port.h"
+#include "lib/node.h"
+#include "lib/nodeport_rev.h"
 #include "lib/verdict.h"
 
 #ifndef ENOSPC
 #define ENOSPC 28
 #endif
 
-/* Set by the loader before load. */
-const volatile __be32 node_ip;			/* the node's address on this uplink */
+DP_FRAGS_MAP(frags);
+DP_CT_MAP(lb_ct);
+DP_CT_MAP(lb_rev);
+DP_SERVICES_MAPS(services, backends);
+
+/* This object's maps, for the lib/ functions. */
+#define XDP_LB_MAPS (&(const struct dp_maps){ .counters = &counters, .frags = &frags,	\
+	.ct = &lb_ct, .rev = &lb_rev, .services = &services, .backends = &backends })
+
+/* Set by the loader before load, with node_ip (lib/node.h). */
 const volatile __u16 snat_port_min = DPLAB_SNAT_PORT_MIN_DEFAULT;
 const volatile __u16 snat_port_max = DPLAB_SNAT_PORT_MAX_DEFAULT;
 const volatile __u32 snat_retries = DPLAB_SNAT_RETRIES_DEFAULT;
@@ -78,7 +88,7 @@ static __always_inline bool fib_out_ingress(struct xdp_md *ctx, const struct pkt
 
 static __always_inline int pass_cannot_forward(void)
 {
-	count(DPLAB_CNT_PASS_XDP_CANNOT_FORWARD);
+	dp_count(XDP_LB_MAPS, DPLAB_CNT_PASS_XDP_CANNOT_FORWARD);
 	return XDP_PASS;
 }
 
@@ -87,8 +97,8 @@ static __always_inline int xdp_tx(const struct pkt_v4 *p, const struct bpf_fib_l
 {
 	mac_copy(p->eth->h_dest, fib->dmac);
 	mac_copy(p->eth->h_source, fib->smac);
-	count_translated(p, done);
-	count(DPLAB_CNT_TX);
+	count_translated(XDP_LB_MAPS, p, done);
+	dp_count(XDP_LB_MAPS, DPLAB_CNT_TX);
 	return XDP_TX;
 }
 
@@ -103,14 +113,14 @@ static __always_inline int nodeport_forward(const struct pkt_v4 *p, void *data_e
 	if (xdp_nat_v4(p, data_end, true, addr, port))
 		goto fail;
 	if (!fib) {
-		count_translated(p, DPLAB_CNT_REWRITE);
+		count_translated(XDP_LB_MAPS, p, DPLAB_CNT_REWRITE);
 		return XDP_PASS;
 	}
 	if (xdp_nat_v4(p, data_end, false, node_ip, nat_port))
 		goto fail;
 	return xdp_tx(p, fib, DPLAB_CNT_REWRITE);
 fail:
-	count(DPLAB_CNT_DROP_REWRITE);
+	dp_count(XDP_LB_MAPS, DPLAB_CNT_DROP_REWRITE);
 	return XDP_DROP;
 }
 
@@ -124,7 +134,7 @@ static __always_inline int nodeport_reply(struct xdp_md *ctx, const struct pkt_v
 		return pass_cannot_forward();
 	if (xdp_nat_v4(p, data_end, false, node_ip, e->port) ||
 	    xdp_nat_v4(p, data_end, true, e->addr, e->nat_port)) {
-		count(DPLAB_CNT_DROP_REWRITE);
+		dp_count(XDP_LB_MAPS, DPLAB_CNT_DROP_REWRITE);
 		return XDP_DROP;
 	}
 	return xdp_tx(p, &fib, DPLAB_CNT_REV_NAT);
@@ -157,14 +167,14 @@ static __always_inline int rev_reserve(const struct dplab_tuple *rev, const stru
 {
 	struct dplab_lb_ct *held = NULL;
 	struct dplab_tuple holder = { .daddr = node_ip, .proto = rev->proto };
-	int err = lb_rev_claim(rev, v, &held);
+	int err = lb_rev_claim(XDP_LB_MAPS, rev, v, &held);
 
 	if (err != -EEXIST || !held)
 		return err;
 	holder.saddr = held->addr;
 	holder.sport = held->nat_port;
 	holder.dport = held->port;
-	return lb_rev_take_expired(rev, v, held, &holder);
+	return lb_rev_take_expired(XDP_LB_MAPS, rev, v, held, &holder);
 }
 
 /*
@@ -212,7 +222,7 @@ static __always_inline int nodeport_flow_create(const struct pkt_v4 *p, __be32 a
 	struct dplab_tuple rev;
 	int err;
 
-	ct_entry_init(&fwd, p, addr, port, snat ? DPLAB_LB_CT_SNAT : 0, NULL);
+	ct_entry_init(XDP_LB_MAPS, &fwd, p, addr, port, snat ? DPLAB_LB_CT_SNAT : 0, NULL);
 	lb_rev_of(&fwd, &p->t, p->t.saddr, p->t.dport, p->t.sport, &rev_v);
 	*nat_port = p->t.sport;
 	if (snat) {
@@ -228,14 +238,14 @@ static __always_inline int nodeport_flow_create(const struct pkt_v4 *p, __be32 a
 	reply_tuple(p, addr, port, snat, *nat_port, &rev);
 	fwd.nat_port = snat ? *nat_port : 0;
 	fwd.peer = rev;
-	if (bpf_map_update_elem(&lb_ct, &p->t, &fwd, BPF_ANY)) {
-		bpf_map_delete_elem(&lb_rev, &rev);
+	if (bpf_map_update_elem(XDP_LB_MAPS->ct, &p->t, &fwd, BPF_ANY)) {
+		bpf_map_delete_elem(XDP_LB_MAPS->rev, &rev);
 		return DPLAB_CNT_DROP_MAP_UPDATE;
 	}
-	count(DPLAB_CNT_CT_NEW);	/* reverse */
-	count(DPLAB_CNT_CT_NEW);	/* forward */
+	dp_count(XDP_LB_MAPS, DPLAB_CNT_CT_NEW);	/* reverse */
+	dp_count(XDP_LB_MAPS, DPLAB_CNT_CT_NEW);	/* forward */
 	if (*nat_port != p->t.sport)
-		count(DPLAB_CNT_NAT_PORT_REMAPPED);
+		dp_count(XDP_LB_MAPS, DPLAB_CNT_NAT_PORT_REMAPPED);
 	return 0;
 }
 
@@ -250,14 +260,14 @@ static __always_inline int nodeport_new_flow(struct xdp_md *ctx, const struct pk
 	bool snat;
 	int reason;
 
-	svc = svc_lookup(p->t.daddr, p->t.dport, p->t.proto);
+	svc = svc_lookup(XDP_LB_MAPS, p->t.daddr, p->t.dport, p->t.proto);
 	if (!svc) {
-		count(DPLAB_CNT_PASS_NO_MATCH);
+		dp_count(XDP_LB_MAPS, DPLAB_CNT_PASS_NO_MATCH);
 		return XDP_PASS;
 	}
-	be = backend_pick(svc, &p->t);
+	be = backend_pick(XDP_LB_MAPS, svc, &p->t);
 	if (!be) {
-		count(DPLAB_CNT_DROP_NO_BACKEND);
+		dp_count(XDP_LB_MAPS, DPLAB_CNT_DROP_NO_BACKEND);
 		return XDP_DROP;
 	}
 	addr = be->addr;
@@ -267,7 +277,7 @@ static __always_inline int nodeport_new_flow(struct xdp_md *ctx, const struct pk
 		return pass_cannot_forward();
 	reason = nodeport_flow_create(p, addr, port, snat, &nat_port);
 	if (reason) {
-		count(reason);
+		dp_count(XDP_LB_MAPS, reason);
 		return XDP_DROP;
 	}
 	return nodeport_forward(p, data_end, addr, port, nat_port, snat ? &fib : NULL);
@@ -292,8 +302,8 @@ static __always_inline int nodeport_established(struct xdp_md *ctx, const struct
 		return pass_cannot_forward();
 	reply_tuple(p, e->addr, e->port, snat, e->nat_port, &rev);
 	lb_rev_of(e, &p->t, p->t.saddr, p->t.dport, p->t.sport, &v);
-	if (lb_rev_repair(&rev, &v)) {
-		bpf_map_delete_elem(&lb_ct, &p->t);
+	if (lb_rev_repair(XDP_LB_MAPS, &rev, &v)) {
+		bpf_map_delete_elem(XDP_LB_MAPS->ct, &p->t);
 		return -1;
 	}
 	return nodeport_forward(p, data_end, e->addr, e->port, e->nat_port, snat ? &fib : NULL);
@@ -307,26 +317,26 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 	struct dplab_lb_ct *e;
 	int reason, verdict;
 
-	reason = parse_v4_flow(data, data_end, &p);
+	reason = parse_v4_flow(XDP_LB_MAPS, data, data_end, &p);
 	if (reason)
-		return xdp_unparsed(reason);
+		return xdp_unparsed(&counters, reason);
 	if (p.t.daddr != node_ip || p.t.proto == IPPROTO_ICMP ||
 	    (p.icmp_err && p.ip->daddr != node_ip)) {
-		count(DPLAB_CNT_PASS_NO_MATCH);
+		dp_count(XDP_LB_MAPS, DPLAB_CNT_PASS_NO_MATCH);
 		return XDP_PASS;
 	}
-	e = ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t);
+	e = ct_lookup_pair(XDP_LB_MAPS, &lb_ct, &lb_rev, &p, &p.t);
 	if (e) {
 		verdict = nodeport_established(ctx, &p, data_end, e);
 		if (verdict >= 0)
 			return verdict;
 	} else {
-		e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);
+		e = ct_lookup_pair(XDP_LB_MAPS, &lb_rev, &lb_ct, &p, &p.t);
 		if (e)
 			return nodeport_reply(ctx, &p, data_end, e);
 	}
 	if (p.icmp_err || p.frag == PKT_FRAG_LATER) {
-		count(DPLAB_CNT_PASS_NO_MATCH);	/* about no flow: nothing to open */
+		dp_count(XDP_LB_MAPS, DPLAB_CNT_PASS_NO_MATCH);	/* about no flow: nothing to open */
 		return XDP_PASS;
 	}
 	return nodeport_new_flow(ctx, &p, data_end);
@@ -336,19 +346,8 @@ SEC("tc")
 int tc_nodeport_rev(struct __sk_buff *skb)
 {
 	struct pkt_v4 p = {};
-	struct dplab_lb_ct *e;
-	int reason;
 
-	reason = tc_parse_v4_flow(skb, &p);
-	if (reason)
-		return tc_unparsed(reason);
-	e = ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t);
-	/* A local backend's reply goes to the client, which is addr. */
-	if (!e || e->addr != p.t.daddr) {
-		count(DPLAB_CNT_PASS_NO_MATCH);
-		return TC_ACT_NEXT;
-	}
-	return tc_nat_v4_verdict(skb, &p, false, node_ip, e->port, DPLAB_CNT_REV_NAT);
+	return nodeport_rev_step(skb, XDP_LB_MAPS, &p, tc_parse_depth(skb, &p, PARSE_ANY));
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -18,7 +18,7 @@
 #ifndef DPLAB_LIB_CT_H
 #define DPLAB_LIB_CT_H
 
-#include "lib/counters.h"
+#include "lib/dp.h"
 #include "lib/parse.h"
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -61,7 +61,8 @@ static __always_inline bool ct_expired(const struct dplab_lb_ct *e, __u8 proto, 
  * A FIN or RST in e's direction.  The flow closes when the peer entry (in
  * peer_map, NULL: unknown) has sent its FIN too, or at once on an RST.
  */
-static __always_inline void ct_track_close(void *peer_map, struct dplab_lb_ct *e, __u8 tcp_flags)
+static __always_inline void ct_track_close(const struct dp_maps *m, void *peer_map,
+					   struct dplab_lb_ct *e, __u8 tcp_flags)
 {
 	struct dplab_lb_ct *peer = NULL;
 
@@ -73,16 +74,17 @@ static __always_inline void ct_track_close(void *peer_map, struct dplab_lb_ct *e
 		e->state = DPLAB_CT_CLOSING;
 		if (peer)
 			peer->state = DPLAB_CT_CLOSING;
-		count(DPLAB_CNT_CT_CLOSED);
+		dp_count(m, DPLAB_CNT_CT_CLOSED);
 	} else {
 		e->state = DPLAB_CT_FIN_SENT;
 	}
 }
 
-static __always_inline void ct_track_tcp(void *peer_map, struct dplab_lb_ct *e, __u8 tcp_flags)
+static __always_inline void ct_track_tcp(const struct dp_maps *m, void *peer_map,
+					 struct dplab_lb_ct *e, __u8 tcp_flags)
 {
 	if (tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST))
-		ct_track_close(peer_map, e, tcp_flags);
+		ct_track_close(m, peer_map, e, tcp_flags);
 	else if (e->state == DPLAB_CT_NEW && (tcp_flags & TCP_FLAG_ACK))
 		e->state = DPLAB_CT_ESTABLISHED;
 }
@@ -93,7 +95,8 @@ static __always_inline void ct_track_tcp(void *peer_map, struct dplab_lb_ct *e, 
  * connection now reuses (the caller starts over).  peer_map holds the
  * entries of the other direction (NULL when they have no peer key).
  */
-static __always_inline struct dplab_lb_ct *ct_lookup_pair(void *map, void *peer_map,
+static __always_inline struct dplab_lb_ct *ct_lookup_pair(const struct dp_maps *m,
+							  void *map, void *peer_map,
 							  const struct pkt_v4 *p,
 							  const struct dplab_tuple *key)
 {
@@ -106,20 +109,21 @@ static __always_inline struct dplab_lb_ct *ct_lookup_pair(void *map, void *peer_
 	if (ct_expired(e, key->proto, now) ||
 	    (e->state == DPLAB_CT_CLOSING && pkt_is_tcp_syn(p))) {
 		bpf_map_delete_elem(map, key);
-		count(DPLAB_CNT_CT_EXPIRED);
+		dp_count(m, DPLAB_CNT_CT_EXPIRED);
 		return NULL;
 	}
-	count(DPLAB_CNT_CT_HIT);
+	dp_count(m, DPLAB_CNT_CT_HIT);
 	if (p->icmp_err)
 		return e;
 	if (p->t.proto == IPPROTO_TCP)
-		ct_track_tcp(peer_map, e, p->tcp_flags);
+		ct_track_tcp(m, peer_map, e, p->tcp_flags);
 	e->last_seen_ns = now;
 	return e;
 }
 
 /* A new entry for the packet p of a flow, translating to addr:port. */
-static __always_inline void ct_entry_init(struct dplab_lb_ct *e, const struct pkt_v4 *p,
+static __always_inline void ct_entry_init(const struct dp_maps *m, struct dplab_lb_ct *e,
+					  const struct pkt_v4 *p,
 					  __be32 addr, __be16 port, __u8 flags,
 					  const struct dplab_tuple *peer)
 {
@@ -132,23 +136,23 @@ static __always_inline void ct_entry_init(struct dplab_lb_ct *e, const struct pk
 	if (peer)
 		e->peer = *peer;
 	if (p->t.proto == IPPROTO_TCP)
-		ct_track_tcp(NULL, e, p->tcp_flags);
+		ct_track_tcp(m, NULL, e, p->tcp_flags);
 }
 
 /*
  * An entry for key translating to addr:port, whose other direction is
  * keyed peer (NULL: none); 0, or -1 when it could not be inserted.
  */
-static __always_inline int ct_create(void *map, const struct pkt_v4 *p,
+static __always_inline int ct_create(const struct dp_maps *m, void *map, const struct pkt_v4 *p,
 					  const struct dplab_tuple *key, __be32 addr, __be16 port,
 					  __u8 flags, const struct dplab_tuple *peer)
 {
 	struct dplab_lb_ct e;
 
-	ct_entry_init(&e, p, addr, port, flags, peer);
+	ct_entry_init(m, &e, p, addr, port, flags, peer);
 	if (bpf_map_update_elem(map, key, &e, BPF_ANY))
 		return -1;
-	count(DPLAB_CNT_CT_NEW);
+	dp_count(m, DPLAB_CNT_CT_NEW);
 	return 0;
 }
 

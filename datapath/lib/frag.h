@@ -13,7 +13,7 @@
 #ifndef DPLAB_LIB_FRAG_H
 #define DPLAB_LIB_FRAG_H
 
-#include "lib/counters.h"
+#include "lib/dp.h"
 #include "lib/parse.h"
 
 #define DPLAB_FRAGS_DEFAULT 8192
@@ -31,15 +31,17 @@ struct frag_ports {
 	__be16 dport;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, DPLAB_FRAGS_DEFAULT);
-	__type(key, struct frag_key);
-	__type(value, struct frag_ports);
-} frags SEC(".maps");
+/* An object's map of first fragments' ports (struct dp_maps' frags). */
+#define DP_FRAGS_MAP(name)						\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_LRU_HASH);			\
+		__uint(max_entries, DPLAB_FRAGS_DEFAULT);		\
+		__type(key, struct frag_key);				\
+		__type(value, struct frag_ports);			\
+	} name SEC(".maps")
 
 /* 0, or DPLAB_CNT_PASS_FRAGMENT for a later fragment without its ports. */
-static __always_inline int frag_track(struct pkt_v4 *p)
+static __always_inline int frag_track(const struct dp_maps *m, struct pkt_v4 *p)
 {
 	struct frag_key key = {
 		.saddr = p->t.saddr,
@@ -50,38 +52,40 @@ static __always_inline int frag_track(struct pkt_v4 *p)
 	struct frag_ports ports = { .sport = p->t.sport, .dport = p->t.dport }, *known;
 
 	if (p->frag == PKT_FRAG_FIRST) {
-		bpf_map_update_elem(&frags, &key, &ports, BPF_ANY);
+		bpf_map_update_elem(m->frags, &key, &ports, BPF_ANY);
 		return 0;
 	}
-	known = bpf_map_lookup_elem(&frags, &key);
+	known = bpf_map_lookup_elem(m->frags, &key);
 	if (!known)
 		return DPLAB_CNT_PASS_FRAGMENT;
 	p->t.sport = known->sport;
 	p->t.dport = known->dport;
-	count(DPLAB_CNT_FRAG);
+	dp_count(m, DPLAB_CNT_FRAG);
 	return 0;
 }
 
 /*
- * parse_v4_any() and, for fragments, frag_track(): 0 with the flow's full
- * tuple in p->t, or the reason it has none.
+ * The result of parse_v4_any() (parsed) for a translator on maps m: a
+ * fragment goes through frag_track().  0 with the flow's full tuple in
+ * p->t, or the reason it has none.
  */
-static __always_inline int parse_v4_flow(void *data, void *data_end, struct pkt_v4 *p)
+static __always_inline int flow_reason(const struct dp_maps *m, struct pkt_v4 *p, int parsed)
 {
-	int reason = parse_v4_any(data, data_end, p);
-
-	if (reason || p->frag == PKT_FRAG_NONE || p->icmp_err)
-		return reason;
-	return frag_track(p);
+	if (parsed || p->frag == PKT_FRAG_NONE || p->icmp_err)
+		return parsed;
+	return frag_track(m, p);
 }
 
-static __always_inline int tc_parse_v4_flow(struct __sk_buff *skb, struct pkt_v4 *p)
+static __always_inline int parse_v4_flow(const struct dp_maps *m, void *data, void *data_end,
+					 struct pkt_v4 *p)
 {
-	int reason = tc_parse_depth(skb, p, PARSE_ANY);
+	return flow_reason(m, p, parse_v4_any(data, data_end, p));
+}
 
-	if (reason || p->frag == PKT_FRAG_NONE || p->icmp_err)
-		return reason;
-	return frag_track(p);
+static __always_inline int tc_parse_v4_flow(struct __sk_buff *skb, const struct dp_maps *m,
+					    struct pkt_v4 *p)
+{
+	return flow_reason(m, p, tc_parse_depth(skb, p, PARSE_ANY));
 }
 
 #endif /* DPLAB_LIB_FRAG_H */

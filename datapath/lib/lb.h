@@ -4,8 +4,10 @@
  * and its conntrack.  Sizes here are defaults; the loader sets them (the
  * ct_max knob) before load.
  *
- *   lb_ct:   client tuple (to the VIP) -> backend       (forward)
- *   lb_rev:  backend->client tuple     -> VIP to restore (reverse)
+ *   ct (lb_ct):   client tuple (to the VIP) -> backend       (forward)
+ *   rev (lb_rev): backend->client tuple     -> VIP to restore (reverse)
+ *
+ * in the struct dp_maps (lib/dp.h) each function is given.
  *
  * The two are LRU maps that evict independently, so a flow can lose one
  * half.  The reverse entry decides where replies go, hence (as masquerade's
@@ -26,19 +28,14 @@
 #define EEXIST 17
 #endif
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct dplab_tuple);
-	__type(value, struct dplab_lb_ct);
-} lb_ct SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct dplab_tuple);
-	__type(value, struct dplab_lb_ct);
-} lb_rev SEC(".maps");
+/* A conntrack table (lb_ct, lb_rev; an object defines its own). */
+#define DP_CT_MAP(name)							\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_LRU_HASH);			\
+		__uint(max_entries, 65536);				\
+		__type(key, struct dplab_tuple);			\
+		__type(value, struct dplab_lb_ct);			\
+	} name SEC(".maps")
 
 static __always_inline bool lb_rev_same_flow(const struct dplab_lb_ct *a,
 					     const struct dplab_lb_ct *b)
@@ -52,20 +49,20 @@ static __always_inline bool lb_rev_same_flow(const struct dplab_lb_ct *a,
  * -EEXIST with *held set when another flow holds it, or another negative
  * errno when the map refused the entry.
  */
-static __always_inline int lb_rev_claim(const struct dplab_tuple *rev,
+static __always_inline int lb_rev_claim(const struct dp_maps *m, const struct dplab_tuple *rev,
 					const struct dplab_lb_ct *v, struct dplab_lb_ct **held)
 {
 	struct dplab_lb_ct *h;
 	int err;
 
-	err = bpf_map_update_elem(&lb_rev, rev, v, BPF_NOEXIST);
+	err = bpf_map_update_elem(m->rev, rev, v, BPF_NOEXIST);
 	if (err != -EEXIST)
 		return err;
-	h = bpf_map_lookup_elem(&lb_rev, rev);
+	h = bpf_map_lookup_elem(m->rev, rev);
 	if (!h)			/* evicted in between */
-		return bpf_map_update_elem(&lb_rev, rev, v, BPF_NOEXIST);
+		return bpf_map_update_elem(m->rev, rev, v, BPF_NOEXIST);
 	if (lb_rev_same_flow(h, v))
-		return bpf_map_update_elem(&lb_rev, rev, v, BPF_ANY);
+		return bpf_map_update_elem(m->rev, rev, v, BPF_ANY);
 	*held = h;
 	return -EEXIST;
 }
@@ -78,19 +75,20 @@ static __always_inline int lb_rev_claim(const struct dplab_tuple *rev,
  * tuple even without its forward entry: its next packet restores that, and
  * its replies in flight must still reach it.
  */
-static __always_inline int lb_rev_take_expired(const struct dplab_tuple *rev,
+static __always_inline int lb_rev_take_expired(const struct dp_maps *m,
+					       const struct dplab_tuple *rev,
 					       const struct dplab_lb_ct *v,
 					       const struct dplab_lb_ct *held,
 					       const struct dplab_tuple *holder)
 {
-	struct dplab_lb_ct *fwd = bpf_map_lookup_elem(&lb_ct, holder);
+	struct dplab_lb_ct *fwd = bpf_map_lookup_elem(m->ct, holder);
 	__u64 now = bpf_ktime_get_ns();
 
 	if (!ct_expired(held, rev->proto, now) || (fwd && !ct_expired(fwd, rev->proto, now)))
 		return -EEXIST;
-	count(DPLAB_CNT_CT_EXPIRED);
-	bpf_map_delete_elem(&lb_ct, holder);
-	return bpf_map_update_elem(&lb_rev, rev, v, BPF_ANY);
+	dp_count(m, DPLAB_CNT_CT_EXPIRED);
+	bpf_map_delete_elem(m->ct, holder);
+	return bpf_map_update_elem(m->rev, rev, v, BPF_ANY);
 }
 
 /*
@@ -98,18 +96,18 @@ static __always_inline int lb_rev_take_expired(const struct dplab_tuple *rev,
  * was missing and is put back: 0.  -EEXIST when another flow has taken
  * the tuple meanwhile: this flow must move (another port) or stop.
  */
-static __always_inline int lb_rev_repair(const struct dplab_tuple *rev,
+static __always_inline int lb_rev_repair(const struct dp_maps *m, const struct dplab_tuple *rev,
 					 const struct dplab_lb_ct *v)
 {
-	struct dplab_lb_ct *held = bpf_map_lookup_elem(&lb_rev, rev);
+	struct dplab_lb_ct *held = bpf_map_lookup_elem(m->rev, rev);
 
 	if (held)
 		return lb_rev_same_flow(held, v) ? 0 : -EEXIST;
-	if (!bpf_map_update_elem(&lb_rev, rev, v, BPF_NOEXIST)) {
-		count(DPLAB_CNT_CT_REPAIRED);
+	if (!bpf_map_update_elem(m->rev, rev, v, BPF_NOEXIST)) {
+		dp_count(m, DPLAB_CNT_CT_REPAIRED);
 		return 0;
 	}
-	held = bpf_map_lookup_elem(&lb_rev, rev);	/* another CPU was faster */
+	held = bpf_map_lookup_elem(m->rev, rev);	/* another CPU was faster */
 	return held && lb_rev_same_flow(held, v) ? 0 : -EEXIST;
 }
 

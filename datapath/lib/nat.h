@@ -17,7 +17,7 @@
 #ifndef DPLAB_LIB_NAT_H
 #define DPLAB_LIB_NAT_H
 
-#include "lib/counters.h"
+#include "lib/dp.h"
 #include "lib/csum.h"
 #include "lib/parse.h"
 #include "lib/verdict.h"
@@ -136,11 +136,12 @@ static __always_inline int icmp_err_nat(void *data, void *data_end, const struct
 }
 
 /* A translated packet, counted once however many sides were rewritten. */
-static __always_inline void count_translated(const struct pkt_v4 *p, enum dplab_counter done)
+static __always_inline void count_translated(const struct dp_maps *m, const struct pkt_v4 *p,
+					     enum dplab_counter done)
 {
-	count(done);
+	dp_count(m, done);
 	if (p->icmp_err)
-		count(DPLAB_CNT_ICMP_ERROR);
+		dp_count(m, DPLAB_CNT_ICMP_ERROR);
 }
 
 static __always_inline int tc_nat_v4(struct __sk_buff *skb, const struct pkt_v4 *p,
@@ -176,15 +177,15 @@ static __always_inline int tc_nat_v4(struct __sk_buff *skb, const struct pkt_v4 
 }
 
 /* tc_nat_v4, counted: `done` when translated, else dropped as unwritable. */
-static __always_inline int tc_nat_v4_verdict(struct __sk_buff *skb, const struct pkt_v4 *p,
-					     bool dst, __be32 addr, __be16 port,
-					     enum dplab_counter done)
+static __always_inline int tc_nat_v4_verdict(struct __sk_buff *skb, const struct dp_maps *m,
+					     const struct pkt_v4 *p, bool dst, __be32 addr,
+					     __be16 port, enum dplab_counter done)
 {
 	if (tc_nat_v4(skb, p, dst, addr, port)) {
-		count(DPLAB_CNT_DROP_REWRITE);
+		dp_count(m, DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
-	count_translated(p, done);
+	count_translated(m, p, done);
 	return TC_ACT_NEXT;
 }
 

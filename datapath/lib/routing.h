@@ -9,30 +9,49 @@
 #define DPLAB_LIB_ROUTING_H
 
 #include "dplab/routing.h"
-#include "lib/counters.h"
+#include "lib/dp.h"
 #include "lib/parse.h"
 #include "lib/verdict.h"
 
-/* The pods of this node, by address.  The loader sets the size. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, DPLAB_ENDPOINTS_DEFAULT);
-	__type(key, __be32);
-	__type(value, struct dplab_endpoint);
-} endpoints SEC(".maps");
+/* The pods of this node, by address (struct dp_maps' endpoints).  The
+ * loader sets the size. */
+#define DP_ENDPOINTS_MAP(name)						\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_HASH);			\
+		__uint(max_entries, DPLAB_ENDPOINTS_DEFAULT);		\
+		__type(key, __be32);					\
+		__type(value, struct dplab_endpoint);			\
+	} name SEC(".maps")
 
 /*
- * The IP header of a packet to route (parse.h's tc_parse_v4_l3).  Packets
+ * The IP header of a packet to route (parse.h's tc_parse_v4_l3, whose
+ * result route_reason() takes).  Packets
  * with IP options go to the stack, which records the route and time
  * stamps a router owes them; fragments and every protocol are routed.
  */
+static __always_inline int route_reason(const struct pkt_v4 *p, int parsed_l3)
+{
+	if (!parsed_l3 && p->ip->ihl != 5)
+		return DPLAB_CNT_PASS_IP_OPTIONS;
+	return parsed_l3;
+}
+
 static __always_inline int tc_parse_v4_route(struct __sk_buff *skb, struct pkt_v4 *p)
 {
-	int reason = tc_parse_v4_l3(skb, p);
+	return route_reason(p, tc_parse_v4_l3(skb, p));
+}
 
-	if (!reason && p->ip->ihl != 5)
-		reason = DPLAB_CNT_PASS_IP_OPTIONS;
-	return reason;
+/*
+ * The pod of this node a packet is addressed to, or NULL.  The IP header's
+ * address: a translator's parse of an ICMP error puts the flow it is about
+ * in p->t.
+ */
+static __always_inline struct dplab_endpoint *endpoint_of(const struct dp_maps *m,
+							  const struct pkt_v4 *p)
+{
+	__be32 daddr = p->ip->daddr;
+
+	return bpf_map_lookup_elem(m->endpoints, &daddr);
 }
 
 /*
@@ -59,14 +78,15 @@ static __always_inline int ip_dec_ttl(struct __sk_buff *skb, const struct pkt_v4
  * verdict, counted: to the stack when the TTL would expire (the stack
  * answers with ICMP time exceeded), dropped when the rewrite failed.
  */
-static __always_inline int route_hop(struct __sk_buff *skb, const struct pkt_v4 *p)
+static __always_inline int route_hop(struct __sk_buff *skb, const struct dp_maps *m,
+				     const struct pkt_v4 *p)
 {
 	if (p->ip->ttl <= 1) {
-		count(DPLAB_CNT_PASS_TTL_EXPIRED);
+		dp_count(m, DPLAB_CNT_PASS_TTL_EXPIRED);
 		return TC_ACT_NEXT;
 	}
 	if (ip_dec_ttl(skb, p)) {
-		count(DPLAB_CNT_DROP_REWRITE);
+		dp_count(m, DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
 	return 0;
@@ -84,18 +104,19 @@ static __always_inline int eth_store_addrs(struct __sk_buff *skb, const struct d
  * second pass through the backlog queue.  bpf_redirect_peer takes the
  * host-side veth and works from tc ingress only.
  */
-static __always_inline int endpoint_deliver(struct __sk_buff *skb, const struct pkt_v4 *p,
+static __always_inline int endpoint_deliver(struct __sk_buff *skb, const struct dp_maps *m,
+					    const struct pkt_v4 *p,
 					    const struct dplab_endpoint *ep)
 {
-	int verdict = route_hop(skb, p);
+	int verdict = route_hop(skb, m, p);
 
 	if (verdict)
 		return verdict;
 	if (eth_store_addrs(skb, &ep->l2)) {
-		count(DPLAB_CNT_DROP_REWRITE);
+		dp_count(m, DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
-	count(DPLAB_CNT_REDIRECT);
+	dp_count(m, DPLAB_CNT_REDIRECT);
 	return bpf_redirect_peer(ep->ifindex, 0);
 }
 

@@ -8,26 +8,29 @@
 #define DPLAB_LIB_SERVICES_H
 
 #include "dplab/lb.h"
+#include "lib/dp.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct dplab_svc_key);
-	__type(value, struct dplab_svc);
-} services SEC(".maps");
+/* An object's services and backends maps (the loader fills them). */
+#define DP_SERVICES_MAPS(services_name, backends_name)			\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_HASH);			\
+		__uint(max_entries, 4096);				\
+		__type(key, struct dplab_svc_key);			\
+		__type(value, struct dplab_svc);			\
+	} services_name SEC(".maps");					\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_HASH);			\
+		__uint(max_entries, 65536);				\
+		__type(key, struct dplab_backend_key);			\
+		__type(value, struct dplab_backend);			\
+	} backends_name SEC(".maps")
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct dplab_backend_key);
-	__type(value, struct dplab_backend);
-} backends SEC(".maps");
-
-static __always_inline struct dplab_svc *svc_lookup(__be32 vip, __be16 port, __u8 proto)
+static __always_inline struct dplab_svc *svc_lookup(const struct dp_maps *m, __be32 vip,
+						    __be16 port, __u8 proto)
 {
 	struct dplab_svc_key key = { .vip = vip, .port = port, .proto = proto };
 
-	return bpf_map_lookup_elem(&services, &key);
+	return bpf_map_lookup_elem(m->services, &key);
 }
 
 /* Mixes a tuple into 32 bits (the final mix of the kernel's jhash). */
@@ -49,7 +52,8 @@ static __always_inline __u32 tuple_hash(const struct dplab_tuple *t)
 }
 
 /* The backend for a new flow: stable for a given tuple. */
-static __always_inline struct dplab_backend *backend_pick(const struct dplab_svc *svc,
+static __always_inline struct dplab_backend *backend_pick(const struct dp_maps *m,
+							  const struct dplab_svc *svc,
 							  const struct dplab_tuple *t)
 {
 	struct dplab_backend_key key = { .svc_id = svc->id };
@@ -57,7 +61,7 @@ static __always_inline struct dplab_backend *backend_pick(const struct dplab_svc
 	if (!svc->count)
 		return NULL;
 	key.slot = tuple_hash(t) % svc->count;
-	return bpf_map_lookup_elem(&backends, &key);
+	return bpf_map_lookup_elem(m->backends, &key);
 }
 
 #endif /* DPLAB_LIB_SERVICES_H */

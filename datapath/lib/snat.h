@@ -31,12 +31,14 @@
 #define ENOSPC 28
 #endif
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, DPLAB_SNAT_ENTRIES_DEFAULT);
-	__type(key, struct dplab_tuple);
-	__type(value, struct dplab_lb_ct);
-} snat SEC(".maps");
+/* The map of an object (struct dp_maps' ct and rev both point to it). */
+#define DP_SNAT_MAP(name)						\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_LRU_HASH);			\
+		__uint(max_entries, DPLAB_SNAT_ENTRIES_DEFAULT);	\
+		__type(key, struct dplab_tuple);			\
+		__type(value, struct dplab_lb_ct);			\
+	} name SEC(".maps")
 
 static __always_inline bool in_cidr(__be32 addr, __be32 net, __u8 prefix)
 {
@@ -82,7 +84,7 @@ static __always_inline bool snat_rev_owned_by(const struct dplab_lb_ct *rev,
  * reverse entry of this same flow (its forward half was evicted or
  * expired) is taken over, and so is an expired flow's.
  */
-static __always_inline int snat_reserve(const struct dplab_tuple *orig,
+static __always_inline int snat_reserve(const struct dp_maps *m, const struct dplab_tuple *orig,
 					const struct dplab_tuple *reply,
 					const struct dplab_lb_ct *rev)
 {
@@ -90,22 +92,22 @@ static __always_inline int snat_reserve(const struct dplab_tuple *orig,
 	struct dplab_lb_ct *held;
 	int err;
 
-	err = bpf_map_update_elem(&snat, reply, rev, BPF_NOEXIST);
+	err = bpf_map_update_elem(m->rev, reply, rev, BPF_NOEXIST);
 	if (err != -EEXIST)
 		return err;
-	held = bpf_map_lookup_elem(&snat, reply);
+	held = bpf_map_lookup_elem(m->rev, reply);
 	if (!held)
 		return -EEXIST;
 	if (snat_rev_owned_by(held, orig))
-		return bpf_map_update_elem(&snat, reply, rev, BPF_ANY);
+		return bpf_map_update_elem(m->rev, reply, rev, BPF_ANY);
 	if (!ct_expired(held, reply->proto, bpf_ktime_get_ns()))
 		return -EEXIST;
 	stale = held->peer;
-	err = bpf_map_update_elem(&snat, reply, rev, BPF_ANY);
+	err = bpf_map_update_elem(m->rev, reply, rev, BPF_ANY);
 	if (!err) {
 		if (stale.proto)
-			bpf_map_delete_elem(&snat, &stale);
-		count(DPLAB_CNT_CT_EXPIRED);
+			bpf_map_delete_elem(m->ct, &stale);
+		dp_count(m, DPLAB_CNT_CT_EXPIRED);
 	}
 	return err;
 }
@@ -116,7 +118,8 @@ static __always_inline int snat_reserve(const struct dplab_tuple *orig,
  * retries, or another negative errno when the map refused an entry (the
  * reverse entry is then removed again: no half flows).
  */
-static __always_inline int snat_flow_create(const struct pkt_v4 *p, __be32 addr,
+static __always_inline int snat_flow_create(const struct dp_maps *m, const struct pkt_v4 *p,
+					    __be32 addr,
 					    const struct snat_ports *ports, __be16 *port_out)
 {
 	struct dplab_lb_ct fwd, rev;
@@ -126,7 +129,7 @@ static __always_inline int snat_flow_create(const struct pkt_v4 *p, __be32 addr,
 	int err = -EEXIST;
 	__u32 i;
 
-	ct_entry_init(&rev, p, p->t.saddr, p->t.sport, 0, &p->t);
+	ct_entry_init(m, &rev, p, p->t.saddr, p->t.sport, 0, &p->t);
 	/* An ICMP echo keeps its id when free, whatever the range. */
 	nat_port_walk_init(&w, ports, p->t.sport,
 			   p->t.proto == IPPROTO_ICMP || nat_port_in_range(ports, p->t.sport));
@@ -134,7 +137,7 @@ static __always_inline int snat_flow_create(const struct pkt_v4 *p, __be32 addr,
 		if (!nat_port_at(&w, i, &port))
 			break;
 		snat_reply_tuple(&p->t, addr, port, &reply);
-		err = snat_reserve(&p->t, &reply, &rev);
+		err = snat_reserve(m, &p->t, &reply, &rev);
 		if (err != -EEXIST)
 			break;
 	}
@@ -142,10 +145,10 @@ static __always_inline int snat_flow_create(const struct pkt_v4 *p, __be32 addr,
 		return -ENOSPC;		/* every port tried is taken */
 	if (err)
 		return err;
-	ct_entry_init(&fwd, p, addr, port, 0, &reply);
-	err = bpf_map_update_elem(&snat, &p->t, &fwd, BPF_ANY);
+	ct_entry_init(m, &fwd, p, addr, port, 0, &reply);
+	err = bpf_map_update_elem(m->ct, &p->t, &fwd, BPF_ANY);
 	if (err) {
-		bpf_map_delete_elem(&snat, &reply);	/* roll back */
+		bpf_map_delete_elem(m->rev, &reply);	/* roll back */
 		return err;
 	}
 	*port_out = port;
@@ -160,30 +163,31 @@ static __always_inline int snat_flow_create(const struct pkt_v4 *p, __be32 addr,
  * flow (the forward entry is then removed, so the caller creates the flow
  * anew).
  */
-static __always_inline struct dplab_lb_ct *snat_lookup(const struct pkt_v4 *p)
+static __always_inline struct dplab_lb_ct *snat_lookup(const struct dp_maps *m,
+						       const struct pkt_v4 *p)
 {
-	struct dplab_lb_ct *fwd = ct_lookup_pair(&snat, &snat, p, &p->t), *held;
+	struct dplab_lb_ct *fwd = ct_lookup_pair(m, m->ct, m->rev, p, &p->t), *held;
 	struct dplab_lb_ct rev;
 	struct dplab_tuple reply;
 
 	if (!fwd || (fwd->flags & DPLAB_SNAT_F_INBOUND))
 		return fwd;
 	snat_reply_tuple(&p->t, fwd->addr, fwd->port, &reply);
-	held = bpf_map_lookup_elem(&snat, &reply);
+	held = bpf_map_lookup_elem(m->rev, &reply);
 	if (held && snat_rev_owned_by(held, &p->t)) {
 		if (!p->icmp_err)
 			held->last_seen_ns = fwd->last_seen_ns;
 		return fwd;
 	}
 	if (!held) {
-		ct_entry_init(&rev, p, p->t.saddr, p->t.sport, 0, &p->t);
+		ct_entry_init(m, &rev, p, p->t.saddr, p->t.sport, 0, &p->t);
 		rev.state = fwd->state;
-		if (!bpf_map_update_elem(&snat, &reply, &rev, BPF_NOEXIST)) {
-			count(DPLAB_CNT_CT_REPAIRED);
+		if (!bpf_map_update_elem(m->rev, &reply, &rev, BPF_NOEXIST)) {
+			dp_count(m, DPLAB_CNT_CT_REPAIRED);
 			return fwd;
 		}
 	}
-	bpf_map_delete_elem(&snat, &p->t);
+	bpf_map_delete_elem(m->ct, &p->t);
 	return NULL;
 }
 
@@ -208,17 +212,18 @@ static __always_inline bool snat_inbound_opens(const struct pkt_v4 *p, void *dat
  * a flow and the pod has none of its own on that tuple, so the pod's
  * replies leave untranslated.
  */
-static __always_inline void snat_note_inbound(const struct pkt_v4 *p, void *data_end)
+static __always_inline void snat_note_inbound(const struct dp_maps *m, const struct pkt_v4 *p,
+					      void *data_end)
 {
 	struct dplab_tuple key;
 	struct dplab_lb_ct e;
 
 	tuple_reverse(&p->t, &key);
-	if (ct_lookup_pair(&snat, &snat, p, &key) || !snat_inbound_opens(p, data_end))
+	if (ct_lookup_pair(m, m->ct, m->rev, p, &key) || !snat_inbound_opens(p, data_end))
 		return;
-	ct_entry_init(&e, p, p->t.daddr, p->t.dport, DPLAB_SNAT_F_INBOUND, &key);
-	if (!bpf_map_update_elem(&snat, &key, &e, BPF_NOEXIST))
-		count(DPLAB_CNT_CT_NEW);
+	ct_entry_init(m, &e, p, p->t.daddr, p->t.dport, DPLAB_SNAT_F_INBOUND, &key);
+	if (!bpf_map_update_elem(m->ct, &key, &e, BPF_NOEXIST))
+		dp_count(m, DPLAB_CNT_CT_NEW);
 }
 
 #endif /* DPLAB_LIB_SNAT_H */

@@ -19,6 +19,11 @@
 #include "lib/services.h"
 #include "dplab/sock_lb.h"
 
+DP_SERVICES_MAPS(services, backends);
+
+/* The maps of services.h's functions: socket LB is an object of its own. */
+#define SOCK_LB_MAPS (&(const struct dp_maps){ .services = &services, .backends = &backends })
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
@@ -139,7 +144,7 @@ static __always_inline enum dplab_counter sock4_xlate_fwd(struct bpf_sock_addr *
 	struct dplab_svc *svc;
 	__u32 count, svc_id;
 
-	svc = svc_lookup(vip, port, proto);
+	svc = svc_lookup(SOCK_LB_MAPS, vip, port, proto);
 	if (!svc)
 		return DPLAB_CNT_PASS_NO_MATCH;
 	/* Read once: the loader may update the service meanwhile. */
@@ -196,7 +201,7 @@ static __always_inline bool sock4_xlate_rev(struct bpf_sock_addr *ctx, struct so
 	rev = bpf_map_lookup_elem(&sock_lb_revnat, &key);
 	if (!rev)
 		return false;
-	svc = svc_lookup(rev->vip, rev->port, ctx->protocol);
+	svc = svc_lookup(SOCK_LB_MAPS, rev->vip, rev->port, ctx->protocol);
 	if (!svc || svc->id != rev->svc_id) {
 		/* The service is gone or was replaced: show the real peer. */
 		bpf_map_delete_elem(&sock_lb_revnat, &key);

@@ -3,7 +3,7 @@
 #ifndef DPLAB_LIB_VERDICT_H
 #define DPLAB_LIB_VERDICT_H
 
-#include "lib/counters.h"
+#include "lib/count.h"
 
 #define TC_ACT_UNSPEC (-1)
 #define TC_ACT_OK 0
@@ -17,16 +17,17 @@
  */
 #define TC_ACT_NEXT TC_ACT_UNSPEC
 
-/* Truncated headers are dropped; anything else goes on untouched. */
-static __always_inline int tc_unparsed(int reason)
+/* Truncated headers are dropped; anything else goes on untouched.  Counted
+ * in the counters map given (lib/count.h). */
+static __always_inline int tc_unparsed(void *counters, int reason)
 {
-	count(reason);
+	count_in(counters, reason);
 	return reason == DPLAB_CNT_DROP_TRUNCATED ? TC_ACT_SHOT : TC_ACT_NEXT;
 }
 
-static __always_inline int xdp_unparsed(int reason)
+static __always_inline int xdp_unparsed(void *counters, int reason)
 {
-	count(reason);
+	count_in(counters, reason);
 	return reason == DPLAB_CNT_DROP_TRUNCATED ? XDP_DROP : XDP_PASS;
 }
 

@@ -18,8 +18,14 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "lib/counters.h"
 #include "lib/frag.h"
 #include "lib/csum.h"
+
+DP_FRAGS_MAP(frags);
+
+/* The maps of the translators' parse (fragments). */
+#define OPS_MAPS (&(const struct dp_maps){ .counters = &counters, .frags = &frags })
 
 #define TC_ACT_UNSPEC (-1)
 #define TC_ACT_OK 0
@@ -436,7 +442,7 @@ int op_parse_tc(struct __sk_buff *skb)
 {
 	struct pkt_v4 p = {};
 
-	if (tc_parse_v4_flow(skb, &p))
+	if (tc_parse_v4_flow(skb, OPS_MAPS, &p))
 		return TC_ACT_SHOT;
 	KEEP(&p);
 	return TC_ACT_UNSPEC;
@@ -449,7 +455,7 @@ int op_parse_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct pkt_v4 p = {};
 
-	if (parse_v4_flow(data, data_end, &p))
+	if (parse_v4_flow(OPS_MAPS, data, data_end, &p))
 		return XDP_DROP;
 	KEEP(&p);
 	return XDP_PASS;

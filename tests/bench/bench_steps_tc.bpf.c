@@ -20,12 +20,12 @@ static __always_inline int lb_new_upto(struct __sk_buff *skb, const int n)
 	struct dplab_svc *svc;
 	struct pkt_v4 p = {};
 
-	if (tc_parse_v4_flow(skb, &p) || ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t))
+	if (tc_parse_v4_flow(skb, TC_LB_MAPS, &p) || ct_lookup_pair(TC_LB_MAPS, &lb_ct, &lb_rev, &p, &p.t))
 		return TC_ACT_SHOT;
 	if (n < 2)
 		return TC_ACT_UNSPEC;
-	svc = svc_lookup(p.t.daddr, p.t.dport, p.t.proto);
-	be = svc ? backend_pick(svc, &p.t) : NULL;
+	svc = svc_lookup(TC_LB_MAPS, p.t.daddr, p.t.dport, p.t.proto);
+	be = svc ? backend_pick(TC_LB_MAPS, svc, &p.t) : NULL;
 	if (!be)
 		return TC_ACT_SHOT;
 	if (n < 3)
@@ -34,11 +34,11 @@ static __always_inline int lb_new_upto(struct __sk_buff *skb, const int n)
 	translated.daddr = be->addr;
 	translated.dport = be->port;
 	tuple_reverse(&translated, &rev);
-	if (ct_create(&lb_ct, &p, &p.t, be->addr, be->port, 0, &rev))
+	if (ct_create(TC_LB_MAPS, &lb_ct, &p, &p.t, be->addr, be->port, 0, &rev))
 		return TC_ACT_SHOT;
 	if (n < 4)
 		return TC_ACT_UNSPEC;
-	if (ct_create(&lb_rev, &p, &rev, p.t.daddr, p.t.dport, 0, &p.t))
+	if (ct_create(TC_LB_MAPS, &lb_rev, &p, &rev, p.t.daddr, p.t.dport, 0, &p.t))
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }
@@ -73,7 +73,8 @@ int step_lb_est_1(struct __sk_buff *skb)
 {
 	struct pkt_v4 p = {};
 
-	if (tc_parse_v4_flow(skb, &p) || !ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t))
+	if (tc_parse_v4_flow(skb, TC_LB_MAPS, &p) ||
+	    !ct_lookup_pair(TC_LB_MAPS, &lb_ct, &lb_rev, &p, &p.t))
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }

@@ -21,13 +21,14 @@ static __always_inline int np_new_upto(struct xdp_md *ctx, const int n)
 	struct pkt_v4 p = {};
 	__be16 nat_port;
 
-	if (parse_v4_flow(data, data_end, &p) || ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t) ||
-	    ct_lookup_pair(&lb_rev, &lb_ct, &p, &p.t))
+	if (parse_v4_flow(XDP_LB_MAPS, data, data_end, &p) ||
+	    ct_lookup_pair(XDP_LB_MAPS, &lb_ct, &lb_rev, &p, &p.t) ||
+	    ct_lookup_pair(XDP_LB_MAPS, &lb_rev, &lb_ct, &p, &p.t))
 		return XDP_DROP;
 	if (n < 2)
 		return XDP_PASS;
-	svc = svc_lookup(p.t.daddr, p.t.dport, p.t.proto);
-	be = svc ? backend_pick(svc, &p.t) : NULL;
+	svc = svc_lookup(XDP_LB_MAPS, p.t.daddr, p.t.dport, p.t.proto);
+	be = svc ? backend_pick(XDP_LB_MAPS, svc, &p.t) : NULL;
 	if (!be)
 		return XDP_DROP;
 	if (n < 3)
@@ -59,9 +60,9 @@ static __always_inline int np_est_upto(struct xdp_md *ctx, const int n)
 	struct dplab_lb_ct *e;
 	struct pkt_v4 p = {};
 
-	if (parse_v4_flow(data, data_end, &p))
+	if (parse_v4_flow(XDP_LB_MAPS, data, data_end, &p))
 		return XDP_DROP;
-	e = ct_lookup_pair(&lb_ct, &lb_rev, &p, &p.t);
+	e = ct_lookup_pair(XDP_LB_MAPS, &lb_ct, &lb_rev, &p, &p.t);
 	if (!e)
 		return XDP_DROP;
 	if (n < 2)
