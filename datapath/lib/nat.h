@@ -176,15 +176,19 @@ static __always_inline int tc_nat_v4(struct __sk_buff *skb, const struct pkt_v4 
 	return 0;
 }
 
-/* tc_nat_v4, counted: `done` when translated, else dropped as unwritable. */
+/*
+ * tc_nat_v4, counted: `done` when translated (and p marked rewritten, for
+ * a caller that goes on with the packet), else dropped as unwritable.
+ */
 static __always_inline int tc_nat_v4_verdict(struct __sk_buff *skb, const struct dp_maps *m,
-					     const struct pkt_v4 *p, bool dst, __be32 addr,
+					     struct pkt_v4 *p, bool dst, __be32 addr,
 					     __be16 port, enum dplab_counter done)
 {
 	if (tc_nat_v4(skb, p, dst, addr, port)) {
 		dp_count(m, DPLAB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
+	p->rewritten = 1;
 	count_translated(m, p, done);
 	return TC_ACT_NEXT;
 }

@@ -78,7 +78,10 @@ static __always_inline int overlay_encap_step(struct __sk_buff *skb, const struc
 	}
 	dp_count(m, DPLAB_CNT_ENCAP);
 	dp_count(m, DPLAB_CNT_REDIRECT);
-	return bpf_redirect(vxlan_ifindex, 0);
+	/* TC_ACT_REDIRECT for these flags, said outright so that a program
+	 * going on after TC_ACT_NEXT (hooks.bpf.c) never sees it come back. */
+	bpf_redirect(vxlan_ifindex, 0);
+	return TC_ACT_REDIRECT;
 }
 
 /* At the VXLAN device's ingress. */

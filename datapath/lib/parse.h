@@ -57,6 +57,9 @@ struct pkt_v4 {
 	__be16 ip_id;		/* fragments: the IP id */
 	__u32 in_l3_off;	/* ICMP error: the embedded IPv4 header */
 	__u32 in_l4_off;	/* ... and its L4 header */
+	__u8 rewritten;		/* tc: translated since the parse (nat.h), so
+				 * the pointers above are stale and p->t is
+				 * the packet's no more */
 };
 
 #define TCP_FLAG_FIN 0x01
