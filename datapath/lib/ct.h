@@ -18,6 +18,7 @@
 #ifndef DPLAB_LIB_CT_H
 #define DPLAB_LIB_CT_H
 
+#include <bpf/bpf_core_read.h>
 #include "lib/dp.h"
 #include "lib/parse.h"
 
@@ -52,9 +53,26 @@ static __always_inline __u64 ct_lifetime(const struct dplab_lb_ct *e, __u8 proto
 	return proto == IPPROTO_UDP ? ct_timeout_udp_ns : ct_timeout_icmp_ns;
 }
 
+/*
+ * The conntrack clock.  Lifetimes are seconds, so the clock of the last
+ * tick (CLOCK_MONOTONIC_COARSE) does, where the kernel has it (5.11): it
+ * costs ~4 ns a call here against bpf_ktime_get_ns()'s ~28 (docs/
+ * BENCHMARKS.md, "Cost of operations"), and a new flow reads it two or
+ * three times.  Older kernels get the precise clock (the CO-RE check is a
+ * constant, so the other call is dead code to their verifier).
+ */
+static __always_inline __u64 ct_now(void)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_ktime_get_coarse_ns))
+		return bpf_ktime_get_coarse_ns();
+	return bpf_ktime_get_ns();
+}
+
+/* A stamp from a finer clock (the loader's, a precise CPU's) may lie a
+ * tick ahead of now: that entry is fresh, not 2^64 ns old. */
 static __always_inline bool ct_expired(const struct dplab_lb_ct *e, __u8 proto, __u64 now)
 {
-	return now - e->last_seen_ns > ct_lifetime(e, proto);
+	return now > e->last_seen_ns && now - e->last_seen_ns > ct_lifetime(e, proto);
 }
 
 /*
@@ -105,7 +123,7 @@ static __always_inline struct dplab_lb_ct *ct_lookup_pair(const struct dp_maps *
 
 	if (!e)
 		return NULL;
-	now = bpf_ktime_get_ns();	/* only on a hit: reply hooks miss on most packets */
+	now = ct_now();		/* only on a hit: reply hooks miss on most packets */
 	if (ct_expired(e, key->proto, now) ||
 	    (e->state == DPLAB_CT_CLOSING && pkt_is_tcp_syn(p))) {
 		bpf_map_delete_elem(map, key);
@@ -132,7 +150,7 @@ static __always_inline void ct_entry_init(const struct dp_maps *m, struct dplab_
 	e->port = port;
 	e->state = DPLAB_CT_NEW;
 	e->flags = flags;
-	e->last_seen_ns = bpf_ktime_get_ns();
+	e->last_seen_ns = ct_now();
 	if (peer)
 		e->peer = *peer;
 	if (p->t.proto == IPPROTO_TCP)

@@ -82,7 +82,7 @@ static __always_inline int lb_rev_take_expired(const struct dp_maps *m,
 					       const struct dplab_tuple *holder)
 {
 	struct dplab_lb_ct *fwd = bpf_map_lookup_elem(m->ct, holder);
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = ct_now();
 
 	if (!ct_expired(held, rev->proto, now) || (fwd && !ct_expired(fwd, rev->proto, now)))
 		return -EEXIST;

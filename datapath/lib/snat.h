@@ -100,7 +100,7 @@ static __always_inline int snat_reserve(const struct dp_maps *m, const struct dp
 		return -EEXIST;
 	if (snat_rev_owned_by(held, orig))
 		return bpf_map_update_elem(m->rev, reply, rev, BPF_ANY);
-	if (!ct_expired(held, reply->proto, bpf_ktime_get_ns()))
+	if (!ct_expired(held, reply->proto, ct_now()))
 		return -EEXIST;
 	stale = held->peer;
 	err = bpf_map_update_elem(m->rev, reply, rev, BPF_ANY);
