@@ -134,7 +134,7 @@ int hook_from_pod(struct __sk_buff *skb)
 
 	hook_parse(skb, &h);
 	if (use_lb_dnat) {
-		v = lb_dnat(skb, LB_MAPS, &h.p, h.parsed);
+		v = lb_dnat(skb, LB_MAPS, &h.p, h.parsed, 0);
 		if (!hook_goes_on(skb, &h, v))
 			return v;
 	}
@@ -177,7 +177,7 @@ int hook_from_uplink(struct __sk_buff *skb)
 			return v;
 	}
 	if (use_np_dnat) {
-		v = lb_dnat(skb, NP_MAPS, &h.p, h.parsed);
+		v = lb_dnat(skb, NP_MAPS, &h.p, h.parsed, node_ip);	/* NodePorts */
 		if (!hook_goes_on(skb, &h, v))
 			return v;
 	}

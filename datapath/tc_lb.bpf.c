@@ -22,6 +22,10 @@ DP_CT_MAP(lb_ct);
 DP_CT_MAP(lb_rev);
 DP_SERVICES_MAPS(services, backends);
 
+/* The NodePort instance (tc_nodeport): the node's address, the only one
+ * its services have (lb_dnat's only_to).  Set by the loader; 0: any. */
+const volatile __be32 services_only_to;
+
 #define TC_LB_MAPS (&(const struct dp_maps){ .counters = &counters, .frags = &frags,	\
 	.ct = &lb_ct, .rev = &lb_rev, .services = &services, .backends = &backends })
 
@@ -30,7 +34,7 @@ int tc_lb_dnat(struct __sk_buff *skb)
 {
 	struct pkt_v4 p = {};
 
-	return lb_dnat(skb, TC_LB_MAPS, &p, tc_parse_depth(skb, &p, PARSE_ANY));
+	return lb_dnat(skb, TC_LB_MAPS, &p, tc_parse_depth(skb, &p, PARSE_ANY), services_only_to);
 }
 
 SEC("tc")

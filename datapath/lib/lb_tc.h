@@ -117,9 +117,13 @@ static __always_inline struct dplab_backend *lb_backend(const struct dp_maps *m,
 	return be;
 }
 
-/* parsed: parse_v4_any()'s result for p. */
+/*
+ * parsed: parse_v4_any()'s result for p.  only_to: when not 0, the one
+ * address every service of m has (a NodePort LB's: the node's), so that
+ * packets to any other pass without a lookup.
+ */
 static __always_inline int lb_dnat(struct __sk_buff *skb, const struct dp_maps *m,
-				   struct pkt_v4 *p, int parsed)
+				   struct pkt_v4 *p, int parsed, __be32 only_to)
 {
 	int reason = flow_reason(m, p, parsed), verdict;
 	struct dplab_backend *be;
@@ -129,6 +133,10 @@ static __always_inline int lb_dnat(struct __sk_buff *skb, const struct dp_maps *
 
 	if (reason)
 		return tc_unparsed(m->counters, reason);
+	if (only_to && p->t.daddr != only_to) {
+		dp_count(m, DPLAB_CNT_PASS_NO_MATCH);	/* no service, no flow */
+		return TC_ACT_NEXT;
+	}
 	e = ct_lookup_pair(m, m->ct, m->rev, p, &p->t);
 	if (e && lb_flow_intact(m, p, e)) {
 		addr = e->addr;

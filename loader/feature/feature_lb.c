@@ -173,6 +173,8 @@ static int load_tc_lb(const struct feature_env *env, const char *dir, unsigned i
 	skel = tc_lb_bpf__open();
 	if (!skel)
 		return feature_fail(err, err_len, -errno, "opening tc_lb.bpf.o");
+	if (entries & LB_NODEPORT_LOCAL)	/* NodePorts are on the node's address */
+		skel->rodata->services_only_to = env->t->nodes[env->node].underlay.addr;
 	rc = ct_size(skel->maps.lb_ct, skel->maps.lb_rev, env, err, err_len);
 	if (!rc)
 		rc = lb_size(skel->maps.services, skel->maps.backends, env, entries, err, err_len);

@@ -257,6 +257,44 @@ static struct pkt_spec moved(struct pkt_spec in, bool dst, __be32 addr, __u16 po
 	return in;
 }
 
+/*
+ * The NodePort instance (tc_nodeport) is told the node's address, the one
+ * address of all its services: packets to any other pass without a lookup,
+ * even one a service entry would match (a ClusterIP is the other instance's).
+ */
+START_TEST(test_nodeport_instance_only_node_address)
+{
+	static const __be32 one[] = { BACKEND };
+	struct pkt_spec np = { .saddr = CLIENT, .daddr = OTHER, .proto = IPPROTO_TCP,
+			       .sport = 40003, .dport = 30080, .tcp_flags = PKT_SYN };
+	struct pkt_spec np_out = np, vip = np;
+	struct tc_lb_bpf *skel;
+
+	need_root();
+	skel = tc_lb_bpf__open();
+	ck_assert_msg(skel, "tc_lb.bpf.o does not open");
+	skel->rodata->services_only_to = OTHER;		/* the node's address */
+	ck_assert_int_eq(tc_lb_bpf__load(skel), 0);
+	add_service(skel, OTHER, 30080, IPPROTO_TCP, 1, one, 8080, 1);
+	add_service(skel, VIP, 80, IPPROTO_TCP, 2, one, 8080, 1);
+	np_out.daddr = BACKEND;
+	np_out.dport = 8080;
+	vip.daddr = VIP;
+	vip.dport = 80;
+
+	struct fixture fwd[] = {
+		{ .desc = "tc_nodeport: node address:NodePort is DNATed to the backend",
+		  .in_spec = &np, .expect_verdict = TC_ACT_UNSPEC, .out_spec = &np_out,
+		  .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
+		{ .desc = "tc_nodeport: another address passes, whatever the services map holds",
+		  .in_spec = &vip, .expect_verdict = TC_ACT_UNSPEC,
+		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_NO_MATCH) },
+	};
+	fixture_run_n(FROM_POD(skel), fwd, FX_N(fwd));
+	tc_lb_bpf__destroy(skel);
+}
+END_TEST
+
 START_TEST(test_options_and_fragments_translated)
 {
 	struct pkt_spec opts = { .saddr = CLIENT, .daddr = VIP, .proto = IPPROTO_TCP,
@@ -489,6 +527,7 @@ static Suite *tc_lb_suite(void)
 	tcase_add_test(tc, test_udp_and_zero_checksum);
 	tcase_add_test(tc, test_icmp_echo);
 	tcase_add_test(tc, test_no_match_and_empty_service);
+	tcase_add_test(tc, test_nodeport_instance_only_node_address);
 	tcase_add_test(tc, test_malformed_untouched_or_dropped);
 	tcase_add_test(tc, test_closed_flow_is_forgotten_on_new_syn);
 	tcase_add_test(tc, test_options_and_fragments_translated);
