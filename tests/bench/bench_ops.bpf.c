@@ -21,6 +21,8 @@
 #include "lib/counters.h"
 #include "lib/frag.h"
 #include "lib/csum.h"
+#include "lib/lb.h"
+#include "lib/nat.h"
 
 DP_FRAGS_MAP(frags);
 
@@ -492,6 +494,57 @@ int op_fib_xdp(struct xdp_md *ctx)
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	KEEP(rc);
 	return XDP_PASS;
+}
+
+/*
+ * The floor of a conntracked DNAT, made of the datapath's own functions:
+ * what any program that balances a new flow statefully must do (parse,
+ * find the service and a backend, insert one conntrack entry, rewrite),
+ * and what an established flow must (parse, one conntrack hit with its
+ * lifetime refreshed, rewrite).  Against the no-op of the same run they
+ * bound issue 13's ratios from below: dplab's rows do this and more (the
+ * reverse entry, its per-packet check).  64k entries, dplab's ct_max.
+ */
+DP_SERVICES_MAPS(floor_services, floor_backends);
+DP_CT_MAP(floor_ct);
+
+#define FLOOR_MAPS (&(const struct dp_maps){ .counters = &counters, .frags = &frags,	\
+	.ct = &floor_ct, .rev = &floor_ct, .services = &floor_services,			\
+	.backends = &floor_backends })
+
+SEC("tc")
+int op_floor_new(struct __sk_buff *skb)
+{
+	struct dplab_backend *be = NULL;
+	struct dplab_svc *svc;
+	struct pkt_v4 p = {};
+	struct dplab_lb_ct v;
+
+	if (tc_parse_v4_flow(skb, FLOOR_MAPS, &p))
+		return TC_ACT_SHOT;
+	svc = svc_lookup(FLOOR_MAPS, p.t.daddr, p.t.dport, p.t.proto);
+	if (svc)
+		be = backend_pick(FLOOR_MAPS, svc, &p.t);
+	if (!be)
+		return TC_ACT_SHOT;
+	ct_entry_init(FLOOR_MAPS, &v, &p, be->addr, be->port, 0, NULL);
+	if (bpf_map_update_elem(&floor_ct, &p.t, &v, BPF_NOEXIST))
+		return TC_ACT_SHOT;
+	return tc_nat_v4(skb, &p, true, be->addr, be->port) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int op_floor_est(struct __sk_buff *skb)
+{
+	struct dplab_lb_ct *e;
+	struct pkt_v4 p = {};
+
+	if (tc_parse_v4_flow(skb, FLOOR_MAPS, &p))
+		return TC_ACT_SHOT;
+	e = ct_lookup_pair(FLOOR_MAPS, &floor_ct, NULL, &p, &p.t);
+	if (!e)
+		return TC_ACT_SHOT;
+	return tc_nat_v4(skb, &p, true, e->addr, e->port) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

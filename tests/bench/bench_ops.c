@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
@@ -135,6 +136,27 @@ static int fill_map_in_map(void)
 	return 0;
 }
 
+/* The floor programs' service (DST:80, one backend) and the conntrack
+ * entry of the established row's frame. */
+static int floor_fill(void)
+{
+	struct dplab_svc_key sk = { .vip = DST, .port = htons(80), .proto = IPPROTO_TCP };
+	struct dplab_svc svc = { .id = 1, .count = 1 };
+	struct dplab_backend_key bk = { .svc_id = 1, .slot = 0 };
+	struct dplab_backend be = { .addr = FIB_DST, .port = htons(8080) };
+	struct dplab_tuple k = frame_key(SRC, HIT_DST, 0);
+	struct dplab_lb_ct v = { .addr = FIB_DST, .port = htons(8080), .state = DPLAB_CT_ESTABLISHED };
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	v.last_seen_ns = now.tv_sec * 1000000000ULL + now.tv_nsec;
+	if (bpf_map_update_elem(bpf_map__fd(ops->maps.floor_backends), &bk, &be, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(ops->maps.floor_services), &sk, &svc, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(ops->maps.floor_ct), &k, &v, 0))
+		return -errno;
+	return 0;
+}
+
 static int ops_load(void)
 {
 	struct dplab_tuple k;
@@ -156,7 +178,7 @@ static int ops_load(void)
 	      fill_full(ops->maps.lru_c64f_nx) ?: fill_map_in_map();
 	if (!err && bpf_map_update_elem(bpf_map__fd(ops->maps.hash64), &k, &v, 0))
 		err = -errno;
-	return err;
+	return err ?: floor_fill();
 }
 
 #define PROG_SETUP(name, prog)						\
@@ -207,6 +229,8 @@ PROG_SETUP(s_parse_tc, op_parse_tc)
 PROG_SETUP(s_parse_xdp, op_parse_xdp)
 PROG_SETUP(s_key_xdp, op_key_xdp)
 PROG_SETUP(s_fib_xdp, op_fib_xdp)
+PROG_SETUP(s_floor_new, op_floor_new)
+PROG_SETUP(s_floor_est, op_floor_est)
 
 /* A new key every run (frame i), the same key, a key in no map. */
 static size_t f_new(int i, __u8 *buf, size_t cap)
@@ -296,7 +320,9 @@ static void ops_teardown(void)
 	X("parse tc_parse_v4_flow", "tc", "TCP SYN", false, TC, s_parse_tc, f_new, 0, NOOP_TC, 1) \
 	X("parse parse_v4_flow", "xdp", "TCP SYN", false, XDP_PASS, s_parse_xdp, f_new, 0, NOOP_XDP, 1) \
 	X("op_key_xdp", "xdp", "read the tuple", false, XDP_PASS, s_key_xdp, f_fib, 0, NOOP_XDP, 1) \
-	X("bpf_fib_lookup", "xdp", "xdp_lb's hairpin", false, XDP_PASS, s_fib_xdp, f_fib, 0, "op_key_xdp", 1)
+	X("bpf_fib_lookup", "xdp", "xdp_lb's hairpin", false, XDP_PASS, s_fib_xdp, f_fib, 0, "op_key_xdp", 1) \
+	X("floor: DNAT", "tc", "new flow (1 insert)", true, TC, s_floor_new, f_new, 0, NOOP_TC, 1) \
+	X("floor: DNAT", "tc", "established (1 hit)", false, TC, s_floor_est, f_hit, 0, NOOP_TC, 1)
 
 #define AS_CASE(prog, hook, path, new_flow, verdict, setup, frame, repeat, base, ops) \
 	{ prog, hook, path, false, new_flow, verdict, setup, frame, NULL },
