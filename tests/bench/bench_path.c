@@ -10,6 +10,9 @@
 #include <netinet/in.h>
 
 #include "bench_path.h"
+#include "cluster/hook_steps.h"
+
+const char *const bench_path_presets[] = { "A", "B", "C", "D", "E", NULL };
 
 /* What a program does with the packet, as far as the walk needs it. */
 enum step_exit {
@@ -120,6 +123,7 @@ struct walker {
 	const struct topo *t;
 	const struct hook_plan *p;
 	struct walk w;
+	int dst_node;		/* the destination pod's */
 	struct bench_path *out;
 	char *err;
 	size_t err_len;
@@ -130,6 +134,13 @@ static const char *hook_text(enum attach_hook h)
 {
 	return h == HOOK_XDP ? "xdp" : h == HOOK_TC_INGRESS ? "tc ingress" :
 	       h == HOOK_TC_EGRESS ? "tc egress" : "connect()";
+}
+
+static void where_text(const struct walker *wk, int node, const char *dev, enum attach_hook h,
+		       char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s %s", node == HOOK_PLAN_FABRIC ? "fabric" :
+		 wk->t->nodes[node].name, dev, hook_text(h));
 }
 
 static struct bench_path_step *add_step(struct walker *wk, int node, const char *dev,
@@ -145,28 +156,92 @@ static struct bench_path_step *add_step(struct walker *wk, int node, const char 
 	}
 	s = &wk->out->s[wk->out->n++];
 	memset(s, 0, sizeof(*s));
-	snprintf(s->where, sizeof(s->where), "%s %s %s",
-		 node == HOOK_PLAN_FABRIC ? "fabric" : wk->t->nodes[node].name, dev,
-		 hook_text(e->hook));
+	where_text(wk, node, dev, e->hook, s->where, sizeof(s->where));
 	s->entry = e;
 	s->case_program = e->prog;
 	s->fabric = node == HOOK_PLAN_FABRIC;
 	return s;
 }
 
+static bool on_hook(const struct hook_plan_entry *e, int node, enum attach_hook hook,
+		    const char *dev)
+{
+	return e->node == node && e->hook == hook && !strcmp(e->ifname, dev);
+}
+
+static void hook_error(struct walker *wk, const struct hook_plan_entry *e, const char *what)
+{
+	wk->ret = -EPROTO;
+	snprintf(wk->err, wk->err_len, "%s on %s (%s): %s (loader/cluster/hook_steps.c)", e->prog,
+		 e->ifname, hook_text(e->hook), what);
+}
+
+/*
+ * A tc hook's chain as one program of hooks.bpf.c: which, with which
+ * steps (every entry of the chain, in the program's order), and the
+ * packet as it arrives; NULL when the hook has no entry or on error.
+ */
+static struct bench_path_hook *begin_hook(struct walker *wk, int node, enum attach_hook hook,
+					  const char *dev)
+{
+	unsigned int steps[HOOK_PLAN_MAX], pkt;
+	struct bench_path_hook *h;
+	const char *prog = NULL;
+	int i, n = 0;
+
+	for (i = 0; i < wk->p->n && !wk->ret; i++) {
+		const struct hook_plan_entry *e = &wk->p->e[i];
+
+		if (!on_hook(e, node, hook, dev))
+			continue;
+		prog = hook_step_prog(wk->t, e);
+		steps[n] = hook_step_of(e);
+		if (!prog || !steps[n])
+			hook_error(wk, e, "no program or step of hooks.bpf.c");
+		else if (!hook_steps_in_order(prog, steps, ++n))
+			hook_error(wk, e, "a step out of its program's order, or twice");
+	}
+	if (!n || wk->ret)
+		return NULL;
+	if (wk->out->n_hooks == BENCH_PATH_MAX_HOOKS) {
+		wk->ret = -E2BIG;
+		snprintf(wk->err, wk->err_len, "more than %d tc hooks on the path",
+			 BENCH_PATH_MAX_HOOKS);
+		return NULL;
+	}
+	pkt = (wk->w.syn ? BENCH_PKT_SYN : 0) | (wk->w.to_vip ? BENCH_PKT_VIP : 0) |
+	      (wk->w.outer ? BENCH_PKT_TUNNEL : 0) | (node == wk->dst_node ? BENCH_PKT_IN : 0);
+	h = &wk->out->h[wk->out->n_hooks++];
+	memset(h, 0, sizeof(*h));
+	where_text(wk, node, dev, hook, h->where, sizeof(h->where));
+	h->prog = prog;
+	for (i = 0; i < n; i++)
+		h->steps |= steps[i];
+	/* The overlay's rodata: set wherever BPF host routing is not in force
+	 * (loader/feature/feature_routing.c). */
+	h->decap_to_stack = (h->steps & HOOK_STEP_OVERLAY) && !hook_plan_bpf_host_routing(wk->w.k);
+	h->pkt = pkt;
+	h->first = wk->out->n;
+	return h;
+}
+
 /* The chain of one hook, in plan order, up to the first program that
  * redirects; what that program did (EXIT_NEXT when none did). */
 static enum step_exit hop(struct walker *wk, int node, enum attach_hook hook, const char *dev)
 {
+	struct bench_path_hook *h = NULL;
 	enum step_exit exit = EXIT_NEXT;
 	size_t r;
 	int i;
+
+	if (hook == HOOK_TC_INGRESS || hook == HOOK_TC_EGRESS)
+		h = begin_hook(wk, node, hook, dev);
 
 	for (i = 0; i < wk->p->n && !wk->ret && exit == EXIT_NEXT; i++) {
 		const struct hook_plan_entry *e = &wk->p->e[i];
 		struct bench_path_step *s;
 
-		if (e->node != node || e->hook != hook || strcmp(e->ifname, dev))
+		if (!on_hook(e, node, hook, dev))
 			continue;
 		for (r = 0; r < sizeof(rules) / sizeof(rules[0]); r++)
 			if (!strcmp(rules[r].prog, e->prog))
@@ -183,6 +258,10 @@ static enum step_exit hop(struct walker *wk, int node, enum attach_hook hook, co
 			s->case_path = rules[r].row(&wk->w, &exit);
 		if (s && !strcmp(e->prog, "xdp_pass"))
 			s->case_program = "noop (xdp_pass)";	/* probe's: the XDP no-op row */
+	}
+	if (h) {
+		h->n = wk->out->n - h->first;
+		h->redirect = exit != EXIT_NEXT;
 	}
 	return exit;
 }
@@ -282,6 +361,9 @@ int bench_path_walk(const struct topo *t, const struct knobs *k, const struct ho
 	struct walker wk = { .t = t, .p = p, .out = out, .err = err, .err_len = err_len };
 	int src = first_pod_on(t, 0), dst, svc = -1;
 
+	if (err_len)
+		err[0] = '\0';
+
 	memset(out, 0, sizeof(*out));
 	wk.w.k = k;
 	wk.w.syn = kind == BENCH_PATH_VIP_SYN;
@@ -299,9 +381,55 @@ int bench_path_walk(const struct topo *t, const struct knobs *k, const struct ho
 	else
 		snprintf(out->what, sizeof(out->what), "%s/%s -> %s/%s", t->nodes[0].name,
 			 t->pods[src].name, t->nodes[1].name, t->pods[dst].name);
+	wk.dst_node = t->pods[dst].node;
 	wk.w.to_vip = svc >= 0;
 	if (wk.w.to_vip)
 		connect_time(&wk, 0);
 	walk_hooks(&wk, src, dst);
 	return wk.ret;
+}
+
+int bench_path_preset(const struct topo *t, const char *preset, enum bench_path_kind kind,
+		      struct knobs *k, struct hook_plan *p, struct bench_path *out, char *err,
+		      size_t err_len)
+{
+	int ret;
+
+	err[0] = '\0';
+	ret = knobs_profile(preset, k, err, err_len);
+	if (!ret)
+		ret = hook_plan_build(t, k, p);
+	if (!ret)
+		ret = bench_path_walk(t, k, p, kind, out, err, err_len);
+	if (ret && !err[0])
+		snprintf(err, err_len, "%s", strerror(-ret));
+	return ret;
+}
+
+void bench_steps_text(unsigned int steps, char *buf, size_t len)
+{
+	static const struct {
+		unsigned int step;
+		const char *name;
+	} names[] = {
+		{ HOOK_STEP_LB_DNAT, "lb_dnat" }, { HOOK_STEP_LB_REV, "lb_rev" },
+		{ HOOK_STEP_NP_DNAT, "np_dnat" }, { HOOK_STEP_NP_REV, "np_rev" },
+		{ HOOK_STEP_XLB_REV, "xlb_rev" }, { HOOK_STEP_MASQ, "masq" },
+		{ HOOK_STEP_HOST_ROUTING, "host_routing" }, { HOOK_STEP_OVERLAY, "overlay" },
+	};
+	size_t i, at = 0;
+
+	snprintf(buf, len, "-");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && at < len; i++)
+		if (steps & names[i].step)
+			at += snprintf(buf + at, len - at, "%s%s", at ? "+" : "", names[i].name);
+}
+
+void bench_pkt_text(unsigned int pkt, char *buf, size_t len)
+{
+	bool tunnel = pkt & BENCH_PKT_TUNNEL;
+
+	snprintf(buf, len, "%s%s %s%s, %s node", tunnel ? "VXLAN (" : "",
+		 pkt & BENCH_PKT_VIP ? "ClusterIP" : "pod", pkt & BENCH_PKT_SYN ? "SYN" : "UDP",
+		 tunnel ? ")" : "", pkt & BENCH_PKT_IN ? "receiving" : "sending");
 }

@@ -35,7 +35,25 @@ enum bench_path_kind {
 };
 
 #define BENCH_PATH_MAX_STEPS 32
+#define BENCH_PATH_MAX_HOOKS 8
 #define BENCH_PATH_NOTE_LEN 160
+
+/* The presets the path table walks, in order (NULL-terminated). */
+extern const char *const bench_path_presets[];
+
+/*
+ * The packet as it reaches a hook, as the walk knows it: flags.  Without
+ * BENCH_PKT_SYN a UDP packet; without BENCH_PKT_VIP to the destination
+ * pod's address (the backend's, for the SYN); without BENCH_PKT_IN on
+ * the sending pod's node.
+ */
+enum bench_pkt {
+	BENCH_PKT_SYN = 1u << 0,	/* TCP SYN, else UDP */
+	BENCH_PKT_VIP = 1u << 1,	/* still addressed to the ClusterIP */
+	BENCH_PKT_TUNNEL = 1u << 2,	/* inside VXLAN: the hook sees node -> node UDP */
+	BENCH_PKT_IN = 1u << 3,		/* on the destination pod's node */
+	BENCH_PKT_ALL = (1u << 4) - 1,
+};
 
 struct bench_path_step {
 	char where[64];			/* "node1 lxc0 tc ingress" */
@@ -46,9 +64,26 @@ struct bench_path_step {
 	bool fabric;			/* the emulation's fabric, not a node */
 };
 
+/*
+ * One tc hook the packet reaches, as the one program of hooks.bpf.c that
+ * the plan's chain there becomes (loader/cluster/hook_steps.h): every
+ * entry of the chain is a step of it, also those after a redirect.
+ */
+struct bench_path_hook {
+	char where[64];			/* as the steps' */
+	const char *prog;		/* "hook_from_pod", ... */
+	unsigned int steps;		/* HOOK_STEP_* of the chain's entries */
+	bool decap_to_stack;		/* overlay's rodata (legacy host routing) */
+	unsigned int pkt;		/* enum bench_pkt, as the packet arrives */
+	bool redirect;			/* the chain redirects it, else it goes on */
+	int first, n;			/* the entries' steps in bench_path.s[] */
+};
+
 struct bench_path {
 	int n;
 	struct bench_path_step s[BENCH_PATH_MAX_STEPS];
+	int n_hooks;
+	struct bench_path_hook h[BENCH_PATH_MAX_HOOKS];
 	char what[BENCH_PATH_NOTE_LEN];	/* "node1/pod1 -> node2/pod1 (10.244.2.2)" */
 	char note[BENCH_PATH_NOTE_LEN];	/* what happens outside BPF, or "" */
 };
@@ -62,5 +97,20 @@ const char *bench_path_name(enum bench_path_kind kind);
  */
 int bench_path_walk(const struct topo *t, const struct knobs *k, const struct hook_plan *p,
 		    enum bench_path_kind kind, struct bench_path *out, char *err, size_t err_len);
+
+/*
+ * The same for a preset: its knobs into k, its plan into p (a large
+ * struct: static), then the walk.  0 or -errno, err saying why.
+ */
+int bench_path_preset(const struct topo *t, const char *preset, enum bench_path_kind kind,
+		      struct knobs *k, struct hook_plan *p, struct bench_path *out, char *err,
+		      size_t err_len);
+
+/* "lb_rev+host_routing" for HOOK_STEP_LB_REV | HOOK_STEP_HOST_ROUTING;
+ * "-" for none.  Truncated to len. */
+void bench_steps_text(unsigned int steps, char *buf, size_t len);
+
+/* "pod UDP, sending node", "VXLAN (pod SYN), receiving node", ... */
+void bench_pkt_text(unsigned int pkt, char *buf, size_t len);
 
 #endif /* DPLAB_BENCH_PATH_H */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bench/bench_path.h"
+#include "cluster/hook_steps.h"
 #include "lib/testlib.h"
 
 #define TOPOLOGY "topologies/two-node.topo"
@@ -191,6 +192,187 @@ START_TEST(test_unknown_program_fails)
 }
 END_TEST
 
+struct want_hook {
+	const char *where, *prog;
+	unsigned int steps, pkt;
+	bool redirect, decap_to_stack;
+	int first, n;
+};
+
+static void expect_hooks(const struct bench_path *path, const struct want_hook *w, int n)
+{
+	int i;
+
+	ck_assert_int_eq(path->n_hooks, n);
+	for (i = 0; i < n; i++) {
+		const struct bench_path_hook *h = &path->h[i];
+
+		ck_assert_str_eq(h->where, w[i].where);
+		ck_assert_str_eq(h->prog, w[i].prog);
+		ck_assert_uint_eq(h->steps, w[i].steps);
+		ck_assert_uint_eq(h->pkt, w[i].pkt);
+		ck_assert_int_eq(h->redirect, w[i].redirect);
+		ck_assert_int_eq(h->decap_to_stack, w[i].decap_to_stack);
+		ck_assert_int_eq(h->first, w[i].first);
+		ck_assert_int_eq(h->n, w[i].n);
+	}
+}
+
+#define S_LB_REV HOOK_STEP_LB_REV
+#define S_HR HOOK_STEP_HOST_ROUTING
+#define S_OV HOOK_STEP_OVERLAY
+
+/* E: three tc hooks, each one program with the chain's steps; the
+ * receiving node's uplink redirects to the pod's peer. */
+START_TEST(test_preset_e_hooks)
+{
+	static const struct want_hook udp[] = {
+		{ "node1 lxc0 tc ingress", "hook_from_pod", S_LB_REV | S_HR, 0, true, false, 0, 2 },
+		{ "node1 eth0 tc egress", "hook_to_uplink",
+		  HOOK_STEP_NP_REV | HOOK_STEP_XLB_REV | HOOK_STEP_MASQ, 0, false, false, 2, 3 },
+		{ "node2 eth0 tc ingress", "hook_from_uplink",
+		  HOOK_STEP_MASQ | HOOK_STEP_NP_DNAT | S_LB_REV | S_HR, BENCH_PKT_IN, true, false,
+		  7, 4 },
+	};
+	struct want_hook syn[3];
+	static struct hook_plan p;
+	struct topo *t = two_node();
+	struct bench_path path;
+	struct knobs k;
+	int i;
+
+	if (!t)
+		test_skip("run from the source tree (%s)", TOPOLOGY);
+	walk(t, "E", BENCH_PATH_POD_UDP, &k, &p, &path);
+	expect_hooks(&path, udp, 3);
+	/* After connect(): the SYN to the backend, one step later in s[]. */
+	for (i = 0; i < 3; i++) {
+		syn[i] = udp[i];
+		syn[i].pkt |= BENCH_PKT_SYN;
+		syn[i].first++;
+	}
+	walk(t, "E", BENCH_PATH_VIP_SYN, &k, &p, &path);
+	expect_hooks(&path, syn, 3);
+}
+END_TEST
+
+/* C: the uplinks see the tunnel's outer packet, vx0 the inner one; the
+ * legacy decap hands it to the stack, which forwards through lxc0. */
+START_TEST(test_preset_c_hooks_see_the_tunnel)
+{
+	static const struct want_hook udp[] = {
+		{ "node1 lxc0 tc ingress", "hook_from_pod", S_LB_REV | S_OV, 0, true, true, 0, 2 },
+		{ "node1 eth0 tc egress", "hook_to_uplink", HOOK_STEP_NP_REV, BENCH_PKT_TUNNEL,
+		  false, false, 2, 1 },
+		{ "node2 eth0 tc ingress", "hook_from_uplink", HOOK_STEP_NP_DNAT | S_LB_REV,
+		  BENCH_PKT_TUNNEL | BENCH_PKT_IN, false, false, 3, 2 },
+		{ "node2 vx0 tc ingress", "hook_from_tunnel", S_LB_REV | S_OV, BENCH_PKT_IN,
+		  false, true, 5, 2 },
+		{ "node2 lxc0 tc egress", "hook_to_pod", S_LB_REV, BENCH_PKT_IN, false, false, 7, 1 },
+	};
+	static const struct want_hook b_syn[] = {
+		{ "node1 lxc0 tc ingress", "hook_from_pod", S_OV, BENCH_PKT_SYN | BENCH_PKT_VIP,
+		  false, true, 0, 1 },
+		{ "node2 vx0 tc ingress", "hook_from_tunnel", S_OV, BENCH_PKT_SYN | BENCH_PKT_IN,
+		  false, true, 1, 1 },
+	};
+	static struct hook_plan p;
+	struct topo *t = two_node();
+	struct bench_path path;
+	struct knobs k;
+
+	if (!t)
+		test_skip("run from the source tree (%s)", TOPOLOGY);
+	walk(t, "C", BENCH_PATH_POD_UDP, &k, &p, &path);
+	expect_hooks(&path, udp, 5);
+	walk(t, "B", BENCH_PATH_VIP_SYN, &k, &p, &path);
+	expect_hooks(&path, b_syn, 2);
+}
+END_TEST
+
+/* In every preset, each tc step of a path stands in exactly one hook, of
+ * that hook's device and direction; XDP and connect() steps in none. */
+START_TEST(test_hooks_cover_the_tc_steps)
+{
+	static struct hook_plan p;
+	struct topo *t = two_node();
+	struct bench_path path;
+	struct knobs k;
+	char err[256];
+	int pr, kind, i, j, in;
+
+	if (!t)
+		test_skip("run from the source tree (%s)", TOPOLOGY);
+	for (pr = 0; bench_path_presets[pr]; pr++)
+		for (kind = 0; kind < BENCH_PATH_COUNT; kind++) {
+			ck_assert_msg(!bench_path_preset(t, bench_path_presets[pr], kind, &k, &p,
+							 &path, err, sizeof(err)), "%s", err);
+			for (i = 0; i < path.n; i++) {
+				enum attach_hook hk = path.s[i].entry->hook;
+				bool tc = hk == HOOK_TC_INGRESS || hk == HOOK_TC_EGRESS;
+
+				for (j = 0, in = 0; j < path.n_hooks; j++) {
+					const struct bench_path_hook *h = &path.h[j];
+
+					if (i < h->first || i >= h->first + h->n)
+						continue;
+					in++;
+					ck_assert_str_eq(h->where, path.s[i].where);
+					ck_assert(h->steps & hook_step_of(path.s[i].entry));
+				}
+				ck_assert_int_eq(in, tc ? 1 : 0);
+			}
+		}
+}
+END_TEST
+
+/* A tc program that is no step of hooks.bpf.c, or steps out of the
+ * program's order, fail the walk: the one program would not be the chain. */
+START_TEST(test_hook_without_step_fails)
+{
+	static struct hook_plan p;
+	struct topo *t = two_node();
+	struct bench_path path;
+	struct knobs k;
+	char err[256] = "";
+	struct hook_plan_entry e;
+
+	if (!t)
+		test_skip("run from the source tree (%s)", TOPOLOGY);
+	walk(t, "E", BENCH_PATH_POD_UDP, &k, &p, &path);
+	ck_assert_str_eq(p.e[0].prog, "tc_lb_rev_nat");
+	ck_assert_str_eq(p.e[1].prog, "route_from_pod");
+	e = p.e[0];
+	p.e[0] = p.e[1];
+	p.e[1] = e;
+	ck_assert_int_eq(bench_path_walk(t, &k, &p, BENCH_PATH_POD_UDP, &path, err, sizeof(err)),
+			 -EPROTO);
+	ck_assert_msg(strstr(err, "order"), "%s", err);
+	walk(t, "E", BENCH_PATH_POD_UDP, &k, &p, &path);
+	p.e[0].feature = FEAT_SOCK_LB;	/* tc_lb_rev_nat, but of no step's feature */
+	ck_assert_int_eq(bench_path_walk(t, &k, &p, BENCH_PATH_POD_UDP, &path, err, sizeof(err)),
+			 -EPROTO);
+	ck_assert_msg(strstr(err, "no program or step"), "%s", err);
+}
+END_TEST
+
+START_TEST(test_texts)
+{
+	char buf[64];
+
+	bench_steps_text(S_LB_REV | S_HR, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "lb_rev+host_routing");
+	bench_steps_text(0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "-");
+	bench_pkt_text(BENCH_PKT_SYN | BENCH_PKT_TUNNEL | BENCH_PKT_IN, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "VXLAN (pod SYN), receiving node");
+	bench_pkt_text(BENCH_PKT_SYN | BENCH_PKT_VIP, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "ClusterIP SYN, sending node");
+	bench_pkt_text(0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "pod UDP, sending node");
+}
+END_TEST
+
 static Suite *bench_path_suite(void)
 {
 	Suite *s = suite_create("bench_path");
@@ -200,6 +382,11 @@ static Suite *bench_path_suite(void)
 	tcase_add_test(tc, test_preset_e_follows_the_plan);
 	tcase_add_test(tc, test_preset_b_syn_goes_through_the_stack);
 	tcase_add_test(tc, test_unknown_program_fails);
+	tcase_add_test(tc, test_preset_e_hooks);
+	tcase_add_test(tc, test_preset_c_hooks_see_the_tunnel);
+	tcase_add_test(tc, test_hooks_cover_the_tc_steps);
+	tcase_add_test(tc, test_hook_without_step_fails);
+	tcase_add_test(tc, test_texts);
 	suite_add_tcase(s, tc);
 	return s;
 }
