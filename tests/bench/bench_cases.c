@@ -84,9 +84,9 @@ static void noop_teardown(void)
 
 static const struct bench_case noop_cases[] = {
 	{ "noop (xdp_pass)", "xdp", "-", true, false, XDP_PASS,
-	  noop_xdp_setup, any_frame, NULL },
+	  noop_xdp_setup, any_frame, NULL, NULL },
 	{ "noop (tc_pass)", "tc", "-", true, false, TC_ACT_UNSPEC,
-	  noop_tc_setup, any_frame, NULL },
+	  noop_tc_setup, any_frame, NULL, NULL },
 };
 
 const struct bench_group bench_noop_group = {
@@ -97,7 +97,7 @@ const struct bench_group bench_noop_group = {
  * fills maps of up to 512k entries. */
 static const struct bench_group *const groups[] = {
 	&bench_noop_group, &bench_lb_group, &bench_nat_group, &bench_routing_group,
-	&bench_ops_group, &bench_steps_group,
+	&bench_hooks_group, &bench_ops_group, &bench_steps_group,
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 

@@ -18,6 +18,8 @@
 /* Conntrack/NAT tables sized for every new flow of a run: no eviction. */
 #define BENCH_CT_ENTRIES (1 << 20)
 
+struct bench_hook;
+
 struct bench_case {
 	const char *program;
 	const char *hook;		/* "xdp" or "tc": the no-op it is compared to */
@@ -31,7 +33,32 @@ struct bench_case {
 	size_t (*frame)(int i, __u8 *buf, size_t cap);
 	/* XDP: the device (in the bench node) frames arrive on; NULL: loopback. */
 	const char *ingress;
+	/* A program of hooks.bpf.c: set up and framed by bench_hooks.c from
+	 * this (setup and frame are NULL); NULL for the others. */
+	const struct bench_hook *hooks_prog;
 };
+
+/*
+ * A program of datapath/hooks.bpf.c with the steps a hook gets
+ * (bench_hooks.c), on the frames of a path the walk knows (bench_path.h's
+ * enum bench_pkt) or of frame.
+ */
+struct bench_hook {
+	const char *prog;		/* "hook_from_pod", ... */
+	unsigned int steps;		/* HOOK_STEP_* on (loader/cluster/hook_steps.h) */
+	bool decap_to_stack;		/* the overlay's rodata (legacy host routing) */
+	unsigned int pkt;		/* enum bench_pkt, where frame is NULL */
+	size_t (*frame)(int i, __u8 *buf, size_t cap);
+	const struct bench_hook *establish;	/* runs its frame 0 once first */
+	int (*ready)(void);		/* after that: 0 or -errno */
+};
+
+/* The hook cases: stated ones and those of the presets' paths in
+ * topology (walked now: a walk that fails fails here, before any
+ * measuring).  0 or -errno, said on stderr.  Before bench_cases(). */
+int bench_hooks_prepare(const char *topology);
+int bench_hook_setup(const struct bench_hook *h);
+size_t bench_hook_frame(const struct bench_hook *h, int i, __u8 *buf, size_t cap);
 
 /* How an --ops case (bench_ops.c) is run and reported. */
 struct bench_op {
@@ -52,6 +79,8 @@ struct bench_group {
 
 extern const struct bench_group bench_noop_group, bench_lb_group, bench_nat_group,
 	bench_routing_group, bench_ops_group, bench_steps_group;
+/* Its cases are known after bench_hooks_prepare(). */
+extern struct bench_group bench_hooks_group;
 
 /* All cases of all groups, in order (the operations too with `ops`);
  * returns how many. */

@@ -137,17 +137,17 @@ static void nat_teardown(void)
 
 static const struct bench_case nat_cases[] = {
 	{ "masq_snat", "tc", "new flow", false, true, TC_ACT_UNSPEC,
-	  snat_setup, snat_new, NULL },
+	  snat_setup, snat_new, NULL, NULL },
 	{ "masq_snat", "tc", "established", false, false, TC_ACT_UNSPEC,
-	  snat_established_setup, snat_established, NULL },
+	  snat_established_setup, snat_established, NULL, NULL },
 	{ "masq_snat", "tc", "in the cluster", false, false, TC_ACT_UNSPEC,
-	  snat_setup, pod_to_pod_udp, NULL },
+	  snat_setup, pod_to_pod_udp, NULL, NULL },
 	{ "masq_rev_snat", "tc", "not a reply", false, false, TC_ACT_UNSPEC,
-	  rev_snat_setup_plain, pod_to_pod_udp, NULL },
+	  rev_snat_setup_plain, pod_to_pod_udp, NULL, NULL },
 	{ "masq_rev_snat", "tc", "established reply", false, false, TC_ACT_UNSPEC,
-	  rev_snat_setup, rev_snat_reply, NULL },
+	  rev_snat_setup, rev_snat_reply, NULL, NULL },
 	{ "xdp_reflector", "xdp", "UDP", false, false, XDP_TX,
-	  reflector_setup, reflector_udp, NULL },
+	  reflector_setup, reflector_udp, NULL, NULL },
 };
 
 const struct bench_group bench_nat_group = {

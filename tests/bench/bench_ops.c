@@ -325,7 +325,7 @@ static void ops_teardown(void)
 	X("floor: DNAT", "tc", "established (1 hit)", false, TC, s_floor_est, f_hit, 0, NOOP_TC, 1)
 
 #define AS_CASE(prog, hook, path, new_flow, verdict, setup, frame, repeat, base, ops) \
-	{ prog, hook, path, false, new_flow, verdict, setup, frame, NULL },
+	{ prog, hook, path, false, new_flow, verdict, setup, frame, NULL, NULL },
 #define AS_OP(prog, hook, path, new_flow, verdict, setup, frame, repeat, base, ops) \
 	{ repeat, base, ops },
 

@@ -406,7 +406,7 @@ int bench_path_preset(const struct topo *t, const char *preset, enum bench_path_
 	return ret;
 }
 
-void bench_steps_text(unsigned int steps, char *buf, size_t len)
+void bench_steps_text(const char *prog, unsigned int steps, char *buf, size_t len)
 {
 	static const struct {
 		unsigned int step;
@@ -417,12 +417,26 @@ void bench_steps_text(unsigned int steps, char *buf, size_t len)
 		{ HOOK_STEP_XLB_REV, "xlb_rev" }, { HOOK_STEP_MASQ, "masq" },
 		{ HOOK_STEP_HOST_ROUTING, "host_routing" }, { HOOK_STEP_OVERLAY, "overlay" },
 	};
-	size_t i, at = 0;
+	int on[sizeof(names) / sizeof(names[0])], n = 0, i, j, t;
+	size_t at = 0;
 
-	snprintf(buf, len, "-");
-	for (i = 0; i < sizeof(names) / sizeof(names[0]) && at < len; i++)
+	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (steps & names[i].step)
-			at += snprintf(buf + at, len - at, "%s%s", at ? "+" : "", names[i].name);
+			on[n++] = i;
+	/* In the program's order, where it has them in one. */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0; j--) {
+			unsigned int pair[2] = { names[on[j]].step, names[on[j - 1]].step };
+
+			if (!prog || !hook_steps_in_order(prog, pair, 2))
+				break;
+			t = on[j];
+			on[j] = on[j - 1];
+			on[j - 1] = t;
+		}
+	snprintf(buf, len, "-");
+	for (i = 0; i < n && at < len; i++)
+		at += snprintf(buf + at, len - at, "%s%s", i ? "+" : "", names[on[i]].name);
 }
 
 void bench_pkt_text(unsigned int pkt, char *buf, size_t len)

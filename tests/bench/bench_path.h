@@ -106,9 +106,10 @@ int bench_path_preset(const struct topo *t, const char *preset, enum bench_path_
 		      struct knobs *k, struct hook_plan *p, struct bench_path *out, char *err,
 		      size_t err_len);
 
-/* "lb_rev+host_routing" for HOOK_STEP_LB_REV | HOOK_STEP_HOST_ROUTING;
- * "-" for none.  Truncated to len. */
-void bench_steps_text(unsigned int steps, char *buf, size_t len);
+/* "lb_rev+host_routing" for HOOK_STEP_LB_REV | HOOK_STEP_HOST_ROUTING, in
+ * program prog's order (NULL: hook_steps.h's); "-" for none.  Truncated
+ * to len. */
+void bench_steps_text(const char *prog, unsigned int steps, char *buf, size_t len);
 
 /* "pod UDP, sending node", "VXLAN (pod SYN), receiving node", ... */
 void bench_pkt_text(unsigned int pkt, char *buf, size_t len);

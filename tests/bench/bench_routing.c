@@ -189,19 +189,19 @@ static void routing_teardown(void)
 
 static const struct bench_case routing_cases[] = {
 	{ "route_from_pod", "tc", "local pod (peer)", false, false, TC_ACT_REDIRECT,
-	  routing_setup, to_local_pod, NULL },
+	  routing_setup, to_local_pod, NULL, NULL },
 	{ "route_from_pod", "tc", "remote (fib)", false, false, TC_ACT_REDIRECT,
-	  routing_setup, to_remote_pod, NULL },
+	  routing_setup, to_remote_pod, NULL, NULL },
 	{ "route_from_uplink", "tc", "to a local pod", false, false, TC_ACT_REDIRECT,
-	  uplink_setup, from_remote_pod, NULL },
+	  uplink_setup, from_remote_pod, NULL, NULL },
 	{ "overlay_encap", "tc", "remote (vxlan)", false, false, TC_ACT_REDIRECT,
-	  overlay_setup, to_remote_pod, NULL },
+	  overlay_setup, to_remote_pod, NULL, NULL },
 	{ "overlay_encap", "tc", "no tunnel (to the stack)", false, false, TC_ACT_UNSPEC,
-	  overlay_setup, to_clusterip, NULL },
+	  overlay_setup, to_clusterip, NULL, NULL },
 	{ "overlay_decap", "tc", "to a local pod", false, false, TC_ACT_REDIRECT,
-	  decap_setup, from_remote_pod, NULL },
+	  decap_setup, from_remote_pod, NULL, NULL },
 	{ "overlay_decap", "tc", "to the stack (legacy)", false, false, TC_ACT_UNSPEC,
-	  decap_legacy_setup, from_remote_pod, NULL },
+	  decap_legacy_setup, from_remote_pod, NULL, NULL },
 };
 
 const struct bench_group bench_routing_group = {

@@ -218,7 +218,8 @@ static void steps_teardown(void)
 /* XDP steps arrive on the bench node's uplink, as xdp_nodeport_lb's rows
  * (its FIB lookup needs it): sizeof("xdp") is 4, sizeof("tc") 3. */
 #define AS_CASE(prog, hook, path, new_flow, verdict, setup, frame, base) \
-	{ prog, hook, path, false, new_flow, verdict, setup, frame, sizeof(hook) == 4 ? "ul" : NULL },
+	{ prog, hook, path, false, new_flow, verdict, setup, frame, sizeof(hook) == 4 ? "ul" : NULL, \
+	  NULL },
 #define AS_OP(prog, hook, path, new_flow, verdict, setup, frame, base) { 0, base, 1 },
 
 static const struct bench_case steps_cases[] = { STEPS_TABLE(AS_CASE) };

@@ -34,6 +34,7 @@
 #include <bpf/libbpf.h>
 
 #include "bench_cases.h"
+#include "bench_path.h"
 
 /* Ctrl-C ends the run at the next trial and still tears everything down. */
 static volatile sig_atomic_t stop;
@@ -61,7 +62,8 @@ static __u64 run_once(const struct bench_case *c, int prog_fd, int repeat, int i
 		      size_t err_len)
 {
 	__u8 in[BENCH_FRAME_MAX], out[BENCH_FRAME_MAX];
-	size_t len = c->frame(i, in, sizeof(in));
+	size_t len = c->hooks_prog ? bench_hook_frame(c->hooks_prog, i, in, sizeof(in)) :
+		     c->frame(i, in, sizeof(in));
 	struct xdp_md md = { .data_end = len };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len,
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = repeat ?: 1);
@@ -227,8 +229,33 @@ static void print_programs(const struct bench_case *cases, int n_main, int n_cas
 
 		summarize(&results[i], trials);
 		summarize((struct result *)noop, trials);
+		if (cases[i].hooks_prog)
+			continue;
 		printf("%-26s %-12s %-26s %8llu %8llu %8llu  %.2f\n", cases[i].program,
 		       cases[i].hook, cases[i].path, (unsigned long long)results[i].med,
+		       (unsigned long long)results[i].min, (unsigned long long)results[i].max,
+		       (double)results[i].med / (double)noop->med);
+	}
+}
+
+/* The programs of hooks.bpf.c, after the table above (same trials). */
+static void print_hooks(const struct bench_case *cases, int n_main, int n_cases,
+			const struct result *results)
+{
+	const struct result *noop = &results[bench_noop_index(cases, n_cases, "tc")];
+	char steps[64];
+	int i;
+
+	printf("\nOne program per tc hook (datapath/hooks.bpf.c), with the steps on, in the same "
+	       "trials:\n\n%-17s %-32s %-40s %8s %8s %8s  %s\n", "program", "steps", "path",
+	       "median", "min", "max", "x no-op");
+	for (i = 0; i < n_main; i++) {
+		if (!cases[i].hooks_prog)
+			continue;
+		bench_steps_text(cases[i].program, cases[i].hooks_prog->steps, steps,
+				 sizeof(steps));
+		printf("%-17s %-32s %-40s %8llu %8llu %8llu  %.2f\n", cases[i].program, steps,
+		       cases[i].path, (unsigned long long)results[i].med,
 		       (unsigned long long)results[i].min, (unsigned long long)results[i].max,
 		       (double)results[i].med / (double)noop->med);
 	}
@@ -320,10 +347,13 @@ int main(int argc, char **argv)
 	libbpf_set_print(NULL);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (bench_hooks_prepare(o.topology))
+		return EXIT_FAILURE;
 	n_main = bench_cases(&cases, false);
 	n_cases = bench_cases(&cases, o.with_ops);
 	for (i = 0; i < n_cases; i++) {
-		prog_fds[i] = cases[i].setup();
+		prog_fds[i] = cases[i].hooks_prog ? bench_hook_setup(cases[i].hooks_prog) :
+			      cases[i].setup();
 		if (prog_fds[i] < 0) {
 			fprintf(stderr, "bench-datapath: %s: setup failed: %s\n",
 				cases[i].program, strerror(-prog_fds[i]));
@@ -333,6 +363,7 @@ int main(int argc, char **argv)
 	if (run_trials(cases, n_cases, n_main, prog_fds, o.runs, o.trials, results))
 		goto out;
 	print_programs(cases, n_main, n_cases, results, o.runs, o.trials);
+	print_hooks(cases, n_main, n_cases, results);
 	if (print_paths(cases, n_main, n_cases, results, o.topology))
 		goto out;
 	if (o.with_ops)

@@ -360,9 +360,16 @@ START_TEST(test_texts)
 {
 	char buf[64];
 
-	bench_steps_text(S_LB_REV | S_HR, buf, sizeof(buf));
+	bench_steps_text(NULL, S_LB_REV | S_HR, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "lb_rev+host_routing");
-	bench_steps_text(0, buf, sizeof(buf));
+	/* hooks.bpf.c's hook_from_uplink runs masquerade's reverse first */
+	bench_steps_text("hook_from_uplink", HOOK_STEP_MASQ | HOOK_STEP_NP_DNAT | S_LB_REV | S_HR,
+			 buf, sizeof(buf));
+	ck_assert_str_eq(buf, "masq+np_dnat+lb_rev+host_routing");
+	bench_steps_text(NULL, HOOK_STEP_MASQ | HOOK_STEP_NP_DNAT | S_LB_REV | S_HR, buf,
+			 sizeof(buf));
+	ck_assert_str_eq(buf, "lb_rev+np_dnat+masq+host_routing");
+	bench_steps_text("hook_from_uplink", 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "-");
 	bench_pkt_text(BENCH_PKT_SYN | BENCH_PKT_TUNNEL | BENCH_PKT_IN, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "VXLAN (pod SYN), receiving node");
