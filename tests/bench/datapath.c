@@ -14,10 +14,13 @@
  * RUNS runs; the table shows median, min and max over TRIALS trials, and
  * the ratio of the median to the no-op of the same hook.
  *
- * A second table (bench_pathsum.c) follows one pod-to-pod UDP packet and
+ * The programs of hooks.bpf.c, one per tc hook with the steps the hook
+ * gets (bench_hooks.c), follow in a table of their own, same trials.
+ * A last table (bench_pathsum.c) follows one pod-to-pod UDP packet and
  * one ClusterIP TCP SYN through the cluster of each scenario A-E, as the
  * loader's hook plan lays the programs out, and sums the medians of the
- * rows above that each program takes.
+ * rows above that each program takes: once per feature program, once
+ * per hook program.
  *
  * --ops adds the single operations of bench_ops.c, measured in the same
  * trials, and a last table with each one's cost over its base case.
