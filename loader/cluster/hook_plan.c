@@ -35,7 +35,19 @@ static void add(struct builder *b, int node, enum feature_id f, const char *prog
 	e->xdp_generic = generic;
 }
 
+/*
+ * ClusterIPs per packet at tc: only with service_lb=tc.  With socket LB no
+ * flow reaches tc_lb to be reverse-translated (connect() already chose the
+ * backend), so, as Cilium skips its per-packet service path with full
+ * socket LB, no tc_lb step costs a conntrack lookup on every packet.
+ */
 static bool tc_lb_loaded(const struct knobs *k)
+{
+	return k->service_lb == SERVICE_LB_TC;
+}
+
+/* NodePorts at tc (local backends) whenever services are not kube-proxy's. */
+static bool tc_nodeport_loaded(const struct knobs *k)
 {
 	return k->service_lb != SERVICE_LB_IPTABLES;
 }
@@ -70,14 +82,14 @@ static void uplink_chains(struct builder *b, const struct knobs *k, int node)
 
 	if (k->masquerade == MASQ_BPF)
 		add(b, node, FEAT_MASQ, "masq_rev_snat", HOOK_TC_INGRESS, up, false);
-	if (tc_lb_loaded(k)) {
+	if (tc_nodeport_loaded(k))
 		add(b, node, FEAT_TC_NODEPORT, "tc_lb_dnat", HOOK_TC_INGRESS, up, false);
+	if (tc_lb_loaded(k))
 		add(b, node, FEAT_TC_LB, "tc_lb_rev_nat", HOOK_TC_INGRESS, up, false);
-	}
 	if (hook_plan_bpf_host_routing(k))
 		add(b, node, FEAT_HOST_ROUTING, "route_from_uplink", HOOK_TC_INGRESS, up, false);
 
-	if (tc_lb_loaded(k))
+	if (tc_nodeport_loaded(k))
 		add(b, node, FEAT_TC_NODEPORT, "tc_lb_rev_nat", HOOK_TC_EGRESS, up, false);
 	if (k->xdp_lb != XDP_LB_OFF)
 		add(b, node, FEAT_XDP_LB, "tc_nodeport_rev", HOOK_TC_EGRESS, up, false);

@@ -5,8 +5,8 @@
  * cluster.c carries it out.
  *
  * Chains, in order (a program only when its knob asks for it):
- *   pod veth  ingress  tc_lb_dnat (service_lb=tc), tc_lb_rev_nat (any
- *                      tc_lb: replies from local backends, before any
+ *   pod veth  ingress  tc_lb_dnat (service_lb=tc), tc_lb_rev_nat (the
+ *                      same: replies from local backends, before any
  *                      redirect skips the egress hook), overlay_encap
  *                      (routing=vxlan), route_from_pod (host_routing=bpf)
  *   pod veth  egress   tc_lb_rev_nat
@@ -25,9 +25,10 @@
  *   node cgroup        sock_lb (service_lb=socket): connect4, sendmsg4,
  *                      recvmsg4, getpeername4, connect6, recvmsg6,
  *                      getpeername6 (IPv6 sockets to v4-mapped VIPs)
- * tc_lb and tc_nodeport are loaded whenever services are not kube-proxy's:
- * with service_lb=socket, tc_lb still reverse-translates the ClusterIP
- * replies it has no flows for (harmless) and tc_nodeport serves NodePorts.
+ * tc_lb (ClusterIPs per packet) is loaded with service_lb=tc only: with
+ * socket LB no flow reaches it (as Cilium skips its per-packet service path
+ * with full socket LB).  tc_nodeport serves NodePorts whenever services are
+ * not kube-proxy's.
  */
 #ifndef DPLAB_LOADER_HOOK_PLAN_H
 #define DPLAB_LOADER_HOOK_PLAN_H

@@ -29,14 +29,24 @@ static struct topo *two_node(void)
 	return &t;
 }
 
-static void walk(const struct topo *t, const char *preset, enum bench_path_kind kind,
-		 struct knobs *k, struct hook_plan *p, struct bench_path *path)
+/* preset's path; with tc_lb true, with service_lb=tc in place of its own. */
+static void walk_lb(const struct topo *t, const char *preset, bool tc_lb,
+		    enum bench_path_kind kind, struct knobs *k, struct hook_plan *p,
+		    struct bench_path *path)
 {
 	char err[256] = "";
 
 	ck_assert_int_eq(knobs_profile(preset, k, err, sizeof(err)), 0);
+	if (tc_lb)
+		k->service_lb = SERVICE_LB_TC;
 	ck_assert_int_eq(hook_plan_build(t, k, p), 0);
 	ck_assert_msg(!bench_path_walk(t, k, p, kind, path, err, sizeof(err)), "%s", err);
+}
+
+static void walk(const struct topo *t, const char *preset, enum bench_path_kind kind,
+		 struct knobs *k, struct hook_plan *p, struct bench_path *path)
+{
+	walk_lb(t, preset, false, kind, k, p, path);
 }
 
 static void expect_steps(const struct bench_path *path, const struct want *w, int n)
@@ -81,8 +91,9 @@ static void expect_whole_chains(const struct hook_plan *p, const struct bench_pa
 	}
 }
 
-/* Node2's pod veth egress carries tc_lb_rev_nat in D and E; the packet
- * only reaches it where node2 hands it to the stack (no redirect_peer). */
+/* Node2's pod veth egress carries tc_lb_rev_nat with service_lb=tc; the
+ * packet only reaches it where node2 hands it to the stack (no
+ * redirect_peer). */
 static bool reaches_egress_of(const struct bench_path *path, const char *where)
 {
 	int i;
@@ -114,7 +125,6 @@ END_TEST
 START_TEST(test_preset_e_follows_the_plan)
 {
 	static const struct want pod_udp[] = {
-		{ "node1 lxc0 tc ingress", "tc_lb_rev_nat", "not a reply" },
 		{ "node1 lxc0 tc ingress", "route_from_pod", "remote (fib)" },
 		{ "node1 eth0 tc egress", "tc_lb_rev_nat", "not a reply" },
 		{ "node1 eth0 tc egress", "tc_nodeport_rev", "not a reply" },
@@ -123,7 +133,6 @@ START_TEST(test_preset_e_follows_the_plan)
 		{ "node2 eth0 xdp", "xdp_nodeport_lb", "not to the node" },
 		{ "node2 eth0 tc ingress", "masq_rev_snat", "not a reply" },
 		{ "node2 eth0 tc ingress", "tc_lb_dnat", "not a service" },
-		{ "node2 eth0 tc ingress", "tc_lb_rev_nat", "not a reply" },
 		{ "node2 eth0 tc ingress", "route_from_uplink", "to a local pod" },
 	};
 	static struct hook_plan p;
@@ -136,8 +145,8 @@ START_TEST(test_preset_e_follows_the_plan)
 	walk(t, "E", BENCH_PATH_POD_UDP, &k, &p, &path);
 	expect_steps(&path, pod_udp, sizeof(pod_udp) / sizeof(pod_udp[0]));
 	expect_whole_chains(&p, &path);
-	ck_assert(path.s[5].fabric && !path.s[4].fabric);
-	ck_assert_str_eq(path.s[5].case_program, "noop (xdp_pass)");
+	ck_assert(path.s[4].fabric && !path.s[3].fabric);
+	ck_assert_str_eq(path.s[4].case_program, "noop (xdp_pass)");
 	ck_assert(!reaches_egress_of(&path, "node2 lxc0 tc egress"));
 
 	/* Socket LB: connect() picks the backend, then the same hooks. */
@@ -168,8 +177,10 @@ START_TEST(test_preset_b_syn_goes_through_the_stack)
 	walk(t, "B", BENCH_PATH_VIP_SYN, &k, &p, &path);
 	expect_steps(&path, syn, 2);
 	ck_assert(strstr(path.note, "kube-proxy"));
-	walk(t, "D", BENCH_PATH_POD_UDP, &k, &p, &path);
+	walk_lb(t, "D", true, BENCH_PATH_POD_UDP, &k, &p, &path);
 	ck_assert(reaches_egress_of(&path, "node2 lxc0 tc egress"));
+	walk(t, "D", BENCH_PATH_POD_UDP, &k, &p, &path);	/* socket LB: no tc_lb */
+	ck_assert(!reaches_egress_of(&path, "node2 lxc0 tc egress"));
 }
 END_TEST
 
@@ -227,12 +238,11 @@ static void expect_hooks(const struct bench_path *path, const struct want_hook *
 START_TEST(test_preset_e_hooks)
 {
 	static const struct want_hook udp[] = {
-		{ "node1 lxc0 tc ingress", "hook_from_pod", S_LB_REV | S_HR, 0, true, false, 0, 2 },
+		{ "node1 lxc0 tc ingress", "hook_from_pod", S_HR, 0, true, false, 0, 1 },
 		{ "node1 eth0 tc egress", "hook_to_uplink",
-		  HOOK_STEP_NP_REV | HOOK_STEP_XLB_REV | HOOK_STEP_MASQ, 0, false, false, 2, 3 },
+		  HOOK_STEP_NP_REV | HOOK_STEP_XLB_REV | HOOK_STEP_MASQ, 0, false, false, 1, 3 },
 		{ "node2 eth0 tc ingress", "hook_from_uplink",
-		  HOOK_STEP_MASQ | HOOK_STEP_NP_DNAT | S_LB_REV | S_HR, BENCH_PKT_IN, true, false,
-		  7, 4 },
+		  HOOK_STEP_MASQ | HOOK_STEP_NP_DNAT | S_HR, BENCH_PKT_IN, true, false, 6, 3 },
 	};
 	struct want_hook syn[3];
 	static struct hook_plan p;
@@ -261,15 +271,16 @@ END_TEST
 START_TEST(test_preset_c_hooks_see_the_tunnel)
 {
 	static const struct want_hook udp[] = {
-		{ "node1 lxc0 tc ingress", "hook_from_pod", S_LB_REV | S_OV, 0, true, true, 0, 2 },
+		{ "node1 lxc0 tc ingress", "hook_from_pod", HOOK_STEP_LB_DNAT | S_LB_REV | S_OV, 0,
+		  true, true, 0, 3 },
 		{ "node1 eth0 tc egress", "hook_to_uplink", HOOK_STEP_NP_REV, BENCH_PKT_TUNNEL,
-		  false, false, 2, 1 },
+		  false, false, 3, 1 },
 		{ "node2 eth0 tc ingress", "hook_from_uplink", HOOK_STEP_NP_DNAT | S_LB_REV,
-		  BENCH_PKT_TUNNEL | BENCH_PKT_IN, false, false, 3, 2 },
+		  BENCH_PKT_TUNNEL | BENCH_PKT_IN, false, false, 4, 2 },
 		{ "node2 vx0 tc ingress", "hook_from_tunnel", S_LB_REV | S_OV, BENCH_PKT_IN,
-		  false, true, 5, 2 },
-		{ "node2 lxc0 tc egress", "hook_to_pod", S_LB_REV, BENCH_PKT_IN, false, false, 7, 1 },
-	};
+		  false, true, 6, 2 },
+		{ "node2 lxc0 tc egress", "hook_to_pod", S_LB_REV, BENCH_PKT_IN, false, false, 8, 1 },
+	};	/* C with service_lb=tc: every hook has a tc_lb step */
 	static const struct want_hook b_syn[] = {
 		{ "node1 lxc0 tc ingress", "hook_from_pod", S_OV, BENCH_PKT_SYN | BENCH_PKT_VIP,
 		  false, true, 0, 1 },
@@ -283,7 +294,7 @@ START_TEST(test_preset_c_hooks_see_the_tunnel)
 
 	if (!t)
 		test_skip("run from the source tree (%s)", TOPOLOGY);
-	walk(t, "C", BENCH_PATH_POD_UDP, &k, &p, &path);
+	walk_lb(t, "C", true, BENCH_PATH_POD_UDP, &k, &p, &path);
 	expect_hooks(&path, udp, 5);
 	walk(t, "B", BENCH_PATH_VIP_SYN, &k, &p, &path);
 	expect_hooks(&path, b_syn, 2);
@@ -339,17 +350,17 @@ START_TEST(test_hook_without_step_fails)
 
 	if (!t)
 		test_skip("run from the source tree (%s)", TOPOLOGY);
-	walk(t, "E", BENCH_PATH_POD_UDP, &k, &p, &path);
-	ck_assert_str_eq(p.e[0].prog, "tc_lb_rev_nat");
-	ck_assert_str_eq(p.e[1].prog, "route_from_pod");
-	e = p.e[0];
-	p.e[0] = p.e[1];
-	p.e[1] = e;
+	walk_lb(t, "E", true, BENCH_PATH_POD_UDP, &k, &p, &path);
+	ck_assert_str_eq(p.e[1].prog, "tc_lb_rev_nat");
+	ck_assert_str_eq(p.e[2].prog, "route_from_pod");
+	e = p.e[1];
+	p.e[1] = p.e[2];
+	p.e[2] = e;
 	ck_assert_int_eq(bench_path_walk(t, &k, &p, BENCH_PATH_POD_UDP, &path, err, sizeof(err)),
 			 -EPROTO);
 	ck_assert_msg(strstr(err, "order"), "%s", err);
-	walk(t, "E", BENCH_PATH_POD_UDP, &k, &p, &path);
-	p.e[0].feature = FEAT_SOCK_LB;	/* tc_lb_rev_nat, but of no step's feature */
+	walk_lb(t, "E", true, BENCH_PATH_POD_UDP, &k, &p, &path);
+	p.e[1].feature = FEAT_SOCK_LB;	/* tc_lb_rev_nat, but of no step's feature */
 	ck_assert_int_eq(bench_path_walk(t, &k, &p, BENCH_PATH_POD_UDP, &path, err, sizeof(err)),
 			 -EPROTO);
 	ck_assert_msg(strstr(err, "no program or step"), "%s", err);
