@@ -317,11 +317,19 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 	struct dplab_lb_ct *e;
 	int reason, verdict;
 
-	reason = parse_v4_flow(XDP_LB_MAPS, data, data_end, &p);
+	/* Every frame crosses this hook: one not to the node (nor an error
+	 * sent to it) passes after its IP header, before any L4 parse. */
+	reason = parse_v4_l3(data, data_end, &p);
+	if (!reason && p.ip->daddr != node_ip) {
+		dp_count(XDP_LB_MAPS, DPLAB_CNT_PASS_NO_MATCH);
+		return XDP_PASS;
+	}
+	if (!reason && p.frag != PKT_FRAG_LATER)
+		reason = parse_l4(&p, data_end, true);
+	reason = flow_reason(XDP_LB_MAPS, &p, reason);	/* parse_v4_flow() */
 	if (reason)
 		return xdp_unparsed(&counters, reason);
-	if (p.t.daddr != node_ip || p.t.proto == IPPROTO_ICMP ||
-	    (p.icmp_err && p.ip->daddr != node_ip)) {
+	if (p.t.daddr != node_ip || p.t.proto == IPPROTO_ICMP) {
 		dp_count(XDP_LB_MAPS, DPLAB_CNT_PASS_NO_MATCH);
 		return XDP_PASS;
 	}
