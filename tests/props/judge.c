@@ -30,7 +30,7 @@ struct judged {
 	struct props_prog *p;
 	const uint8_t *in;
 	size_t in_len;
-	uint8_t *out;
+	const uint8_t *out;
 	size_t out_len;
 	int verdict;
 	const char *what;
@@ -286,14 +286,13 @@ static void judge_client(struct judged *j, const struct props_view *vin,
 		props_model_open(m, &vin->t, &v->t);
 }
 
-/* The kernel refuses these test runs (fixture.c says why); not the program's doing. */
-static bool kernel_refuses(const struct props_prog *p, const uint8_t *f, size_t len)
+bool props_kernel_refuses(bool xdp, const uint8_t *f, size_t len)
 {
 	unsigned int type = len >= 14 ? f[12] << 8 | f[13] : 0;
 
 	if (len < 14)
 		return true;
-	if (p->xdp)
+	if (xdp)
 		return len > 3500;
 	return (type == 0x0800 && len < 14 + 20) || (type == 0x86dd && len < 14 + 40);
 }
@@ -337,12 +336,10 @@ bool props_run_frame(struct props_env *env, unsigned int idx, const uint8_t *in,
 	struct props_prog *p = &env->prog[idx];
 	struct __sk_buff skb = { .ifindex = p->ifindex, .ingress_ifindex = p->ifindex };
 	struct xdp_md md = { .data_end = in_len, .ingress_ifindex = p->ifindex };
-	struct judged j = { .env = env, .p = p, .in = in, .in_len = in_len, .out = out,
-			    .what = what };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = in_len,
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 
-	if (kernel_refuses(p, in, in_len))
+	if (props_kernel_refuses(p->xdp, in, in_len))
 		return true;
 	if (!p->xdp) {
 		opts.ctx_in = &skb;
@@ -351,21 +348,32 @@ bool props_run_frame(struct props_env *env, unsigned int idx, const uint8_t *in,
 		opts.ctx_in = &md;
 		opts.ctx_size_in = sizeof(md);
 	}
-	p->frames++;
 	if (bpf_prog_test_run_opts(p->fd, &opts)) {
 		if (errno == EPERM || errno == EBADF || errno == ENOTSUP) {
 			snprintf(err, err_len, "%s: BPF_PROG_TEST_RUN: %s", p->name, strerror(errno));
 			return false;
 		}
-		j.out_len = 0;
-		j.verdict = -errno;
-		violation(&j, INV_SHAPE, "BPF_PROG_TEST_RUN failed: %s", strerror(errno));
+		props_judge(env, idx, in, in_len, out, 0, -errno, what);
 		return true;
 	}
-	j.verdict = (int)opts.retval;
-	j.out_len = opts.data_size_out;
-	judge(&j);
+	props_judge(env, idx, in, in_len, out, opts.data_size_out, (int)opts.retval, what);
 	return true;
+}
+
+void props_judge(struct props_env *env, unsigned int idx, const uint8_t *in, size_t in_len,
+		 const uint8_t *out, size_t out_len, int verdict, const char *what)
+{
+	struct judged j = { .env = env, .p = &env->prog[idx], .in = in, .in_len = in_len,
+			    .out = out, .out_len = out_len, .verdict = verdict,
+			    .what = what };
+
+	j.p->frames++;
+	if (verdict < -1) {
+		errno = -verdict;
+		violation(&j, INV_SHAPE, "BPF_PROG_TEST_RUN failed: %s", strerror(errno));
+		return;
+	}
+	judge(&j);
 }
 
 bool props_step(struct props_env *env, unsigned int idx, struct props_rng *r,

@@ -3,7 +3,10 @@
  * The programs of the property tests (see props.h), loaded as the loader
  * would for props.h's address plan: the traffic each one sees, its role in
  * the flow model, and the frames' ingress device.  Conntrack and NAT maps
- * are sized small, so LRU eviction happens within a run.
+ * are sized small, so LRU eviction happens within a run.  tc_lb.bpf.c is
+ * loaded twice, as the loader does: its ClusterIP instance and the
+ * tc_nodeport instance ("np.": NodePorts with their local backends only,
+ * feature_lb.c), whose programs run at the uplink.
  *
  * Host routing and the overlay consult the FIB of the caller's namespace:
  * props_env_up(private_netns) moves the process into a namespace of its
@@ -34,11 +37,10 @@
 #define CT_ENTRIES 256		/* small: flows are evicted during a run */
 #define VNI 42
 
-enum { OBJ_MASQ, OBJ_TC_LB, OBJ_XDP_LB, OBJ_HOST_ROUTING, OBJ_OVERLAY, OBJ_N };
-
 struct objs {
 	struct masq_bpf *masq;
 	struct tc_lb_bpf *tc_lb;
+	struct tc_lb_bpf *np;		/* tc_lb.bpf.c again: the tc_nodeport instance */
 	struct xdp_lb_bpf *xdp_lb;
 	struct host_routing_bpf *hr;
 	struct overlay_bpf *ovl;
@@ -93,19 +95,23 @@ static const struct props_traffic tr_decap = { POOL(tun_src, tun_in_dst) };
 
 /* The programs; fd and ifindex are filled in by props_env_up. */
 static const struct props_prog prog_table[] = {
-	{ .name = "masq_snat", .obj = OBJ_MASQ, .role = ROLE_FWD, .masq_egress = true,
+	{ .name = "masq_snat", .obj = PROPS_OBJ_MASQ, .role = ROLE_FWD, .masq_egress = true,
 	  .traffic = &tr_masq },
-	{ .name = "masq_rev_snat", .obj = OBJ_MASQ, .role = ROLE_REV, .masq_ingress = true,
+	{ .name = "masq_rev_snat", .obj = PROPS_OBJ_MASQ, .role = ROLE_REV, .masq_ingress = true,
 	  .traffic = &tr_masq_rev },
-	{ .name = "tc_lb_dnat", .obj = OBJ_TC_LB, .role = ROLE_FWD, .traffic = &tr_lb },
-	{ .name = "tc_lb_rev_nat", .obj = OBJ_TC_LB, .role = ROLE_REV, .traffic = &tr_lb_rev },
-	{ .name = "xdp_nodeport_lb", .obj = OBJ_XDP_LB, .xdp = true, .role = ROLE_BOTH,
+	{ .name = "tc_lb_dnat", .obj = PROPS_OBJ_TC_LB, .role = ROLE_FWD, .traffic = &tr_lb },
+	{ .name = "tc_lb_rev_nat", .obj = PROPS_OBJ_TC_LB, .role = ROLE_REV, .traffic = &tr_lb_rev },
+	{ .name = "np.tc_lb_dnat", .obj = PROPS_OBJ_TC_NODEPORT, .role = ROLE_FWD,
 	  .traffic = &tr_np },
-	{ .name = "tc_nodeport_rev", .obj = OBJ_XDP_LB, .role = ROLE_REV, .traffic = &tr_np_rev },
-	{ .name = "route_from_pod", .obj = OBJ_HOST_ROUTING, .traffic = &tr_route },
-	{ .name = "route_from_uplink", .obj = OBJ_HOST_ROUTING, .traffic = &tr_uplink },
-	{ .name = "overlay_encap", .obj = OBJ_OVERLAY, .may_encap = true, .traffic = &tr_encap },
-	{ .name = "overlay_decap", .obj = OBJ_OVERLAY, .traffic = &tr_decap },
+	{ .name = "np.tc_lb_rev_nat", .obj = PROPS_OBJ_TC_NODEPORT, .role = ROLE_REV,
+	  .traffic = &tr_np_rev },
+	{ .name = "xdp_nodeport_lb", .obj = PROPS_OBJ_XDP_LB, .xdp = true, .role = ROLE_BOTH,
+	  .traffic = &tr_np },
+	{ .name = "tc_nodeport_rev", .obj = PROPS_OBJ_XDP_LB, .role = ROLE_REV, .traffic = &tr_np_rev },
+	{ .name = "route_from_pod", .obj = PROPS_OBJ_HOST_ROUTING, .traffic = &tr_route },
+	{ .name = "route_from_uplink", .obj = PROPS_OBJ_HOST_ROUTING, .traffic = &tr_uplink },
+	{ .name = "overlay_encap", .obj = PROPS_OBJ_OVERLAY, .may_encap = true, .traffic = &tr_encap },
+	{ .name = "overlay_decap", .obj = PROPS_OBJ_OVERLAY, .traffic = &tr_decap },
 };
 
 /* The node of the file's comment, in a namespace of this process's own. */
@@ -168,32 +174,42 @@ static int service(struct bpf_map *svcs, struct bpf_map *bes, __be32 vip, uint16
 	return map_put(svcs, &key, sizeof(key), &svc, sizeof(svc), err, err_len);
 }
 
-static int load_masq(struct objs *o, char *err, size_t err_len)
+static int load_masq(const struct props_opts *opts, struct objs *o, char *err, size_t err_len)
 {
 	struct masq_bpf *s = o->masq = masq_bpf__open();
 
 	if (!s)
 		return snprintf(err, err_len, "masq.bpf.o: open: %s", strerror(errno)), -1;
-	s->rodata->pod_cidr_addr = PR_POD_CIDR;
-	s->rodata->pod_cidr_prefix = PR_POD_PREFIX;
-	s->rodata->cluster_cidr_addr = PR_CLUSTER_CIDR;
-	s->rodata->cluster_cidr_prefix = PR_CLUSTER_PREFIX;
-	s->rodata->node_ip = PR_NODE;
+	PROPS_MASQ_RODATA(s->rodata, opts);
+	PROPS_CT_RODATA(s->rodata, opts);
 	if (bpf_map__set_max_entries(s->maps.snat, 2 * CT_ENTRIES) || masq_bpf__load(s))
 		return snprintf(err, err_len, "masq.bpf.o: load: %s", strerror(errno)), -1;
 	return 0;
 }
 
-static int load_tc_lb(struct objs *o, char *err, size_t err_len)
+/* tc_lb.bpf.c with conntrack maps of CT_ENTRIES, into *out. */
+static int open_tc_lb(const struct props_opts *opts, struct tc_lb_bpf **out, char *err,
+		      size_t err_len)
 {
-	static const __be32 one[] = { PR_PEER1 }, two[] = { PR_PEER1, PR_POD3 };
-	struct tc_lb_bpf *s = o->tc_lb = tc_lb_bpf__open();
+	struct tc_lb_bpf *s = *out = tc_lb_bpf__open();
 
 	if (!s)
 		return snprintf(err, err_len, "tc_lb.bpf.o: open: %s", strerror(errno)), -1;
+	PROPS_CT_RODATA(s->rodata, opts);
 	if (bpf_map__set_max_entries(s->maps.lb_ct, CT_ENTRIES) ||
 	    bpf_map__set_max_entries(s->maps.lb_rev, CT_ENTRIES) || tc_lb_bpf__load(s))
 		return snprintf(err, err_len, "tc_lb.bpf.o: load: %s", strerror(errno)), -1;
+	return 0;
+}
+
+static int load_tc_lb(const struct props_opts *opts, struct objs *o, char *err, size_t err_len)
+{
+	static const __be32 one[] = { PR_PEER1 }, two[] = { PR_PEER1, PR_POD3 };
+	struct tc_lb_bpf *s;
+
+	if (open_tc_lb(opts, &o->tc_lb, err, err_len))
+		return -1;
+	s = o->tc_lb;
 	return service(s->maps.services, s->maps.backends, PR_VIP, 80, IPPROTO_TCP, 1, one,
 		       8080, 0, 1, err, err_len) ||
 	       service(s->maps.services, s->maps.backends, PR_VIP, 53, IPPROTO_UDP, 2, one,
@@ -206,13 +222,31 @@ static int load_tc_lb(struct objs *o, char *err, size_t err_len)
 		       NULL, 0, 0, 0, err, err_len) ? -1 : 0;
 }
 
-static int load_xdp_lb(struct objs *o, char *err, size_t err_len)
+/*
+ * The tc_nodeport instance: xdp_lb's NodePorts with their local backends
+ * only (PR_NP_LOCAL; the others have none here, so they are not programmed).
+ */
+static int load_tc_nodeport(const struct props_opts *opts, struct objs *o, char *err,
+			    size_t err_len)
+{
+	static const __be32 local[] = { PR_POD1 };
+
+	if (open_tc_lb(opts, &o->np, err, err_len))
+		return -1;
+	return service(o->np->maps.services, o->np->maps.backends, PR_NODE, PR_NP_LOCAL,
+		       IPPROTO_TCP, 1, local, 8080, DPLAB_BACKEND_LOCAL, 1, err, err_len);
+}
+
+static int load_xdp_lb(const struct props_opts *opts, struct objs *o, char *err, size_t err_len)
 {
 	static const __be32 local[] = { PR_POD1 }, remote[] = { PR_PEER1 }, udp[] = { PR_PEER2 };
 	struct xdp_lb_bpf *s = o->xdp_lb = xdp_lb_bpf__open();
 
 	if (!s)
 		return snprintf(err, err_len, "xdp_lb.bpf.o: open: %s", strerror(errno)), -1;
+	if (opts->deterministic)
+		s->rodata->snat_retries = 0;	/* no random port: see PROPS_MASQ_RODATA */
+	PROPS_CT_RODATA(s->rodata, opts);
 	s->rodata->node_ip = PR_NODE;
 	if (bpf_map__set_max_entries(s->maps.lb_ct, CT_ENTRIES) ||
 	    bpf_map__set_max_entries(s->maps.lb_rev, CT_ENTRIES) || xdp_lb_bpf__load(s))
@@ -274,6 +308,8 @@ static void bind_progs(struct props_env *env, const struct objs *o)
 		{ "masq_rev_snat", o->masq->progs.masq_rev_snat, "ul" },
 		{ "tc_lb_dnat", o->tc_lb->progs.tc_lb_dnat, "lxc1" },
 		{ "tc_lb_rev_nat", o->tc_lb->progs.tc_lb_rev_nat, NULL },
+		{ "np.tc_lb_dnat", o->np->progs.tc_lb_dnat, "ul" },
+		{ "np.tc_lb_rev_nat", o->np->progs.tc_lb_rev_nat, NULL },
 		{ "xdp_nodeport_lb", o->xdp_lb->progs.xdp_nodeport_lb, "ul" },
 		{ "tc_nodeport_rev", o->xdp_lb->progs.tc_nodeport_rev, NULL },
 		{ "route_from_pod", o->hr->progs.route_from_pod, "lxc1" },
@@ -291,7 +327,8 @@ static void bind_progs(struct props_env *env, const struct objs *o)
 			}
 }
 
-int props_env_up(struct props_env *env, bool private_netns, char *err, size_t err_len)
+int props_env_open(struct props_env *env, const struct props_opts *opts, char *err,
+		   size_t err_len)
 {
 	struct objs *o;
 	unsigned int i;
@@ -299,26 +336,60 @@ int props_env_up(struct props_env *env, bool private_netns, char *err, size_t er
 	memset(env, 0, sizeof(*env));
 	env->n_prog = N(prog_table);
 	env->prog = calloc(env->n_prog, sizeof(*env->prog));
-	env->model = calloc(OBJ_N, sizeof(*env->model));
+	env->model = calloc(PROPS_OBJ_N, sizeof(*env->model));
 	env->objs = o = calloc(1, sizeof(*o));
 	if (!env->prog || !env->model || !o)
 		return snprintf(err, err_len, "out of memory"), -1;
 	memcpy(env->prog, prog_table, sizeof(prog_table));
-	for (i = 0; i < OBJ_N; i++)
+	for (i = 0; i < PROPS_OBJ_N; i++)
 		if (props_model_init(&env->model[i]))
 			return snprintf(err, err_len, "out of memory"), -1;
 	if (props_model_init(&env->inbound))
 		return snprintf(err, err_len, "out of memory"), -1;
-	if (private_netns) {
+	if (opts->private_netns) {
 		if (node_netns(err, err_len))
 			return -1;
 		env->netns = true;
 	}
-	if (load_masq(o, err, err_len) || load_tc_lb(o, err, err_len) ||
-	    load_xdp_lb(o, err, err_len) || load_routing(env, o, err, err_len))
+	env->netns |= opts->in_node_netns;
+	if (load_masq(opts, o, err, err_len) || load_tc_lb(opts, o, err, err_len) ||
+	    load_tc_nodeport(opts, o, err, err_len) || load_xdp_lb(opts, o, err, err_len) ||
+	    load_routing(env, o, err, err_len))
 		return -1;
 	bind_progs(env, o);
 	return 0;
+}
+
+int props_env_up(struct props_env *env, bool private_netns, char *err, size_t err_len)
+{
+	const struct props_opts opts = { .private_netns = private_netns };
+
+	return props_env_open(env, &opts, err, err_len);
+}
+
+struct bpf_object *props_env_object(const struct props_env *env, enum props_obj obj)
+{
+	const struct objs *o = env->objs;
+
+	switch (obj) {
+	case PROPS_OBJ_MASQ:
+		return o->masq->obj;
+	case PROPS_OBJ_TC_LB:
+		return o->tc_lb->obj;
+	case PROPS_OBJ_TC_NODEPORT:
+		return o->np->obj;
+	case PROPS_OBJ_XDP_LB:
+		return o->xdp_lb->obj;
+	case PROPS_OBJ_HOST_ROUTING:
+		return o->hr->obj;
+	default:
+		return o->ovl->obj;
+	}
+}
+
+int props_env_ifindex(const struct props_env *env, const char *dev)
+{
+	return ifindex(env, dev);
 }
 
 void props_env_down(struct props_env *env)
@@ -329,12 +400,13 @@ void props_env_down(struct props_env *env)
 	if (o) {
 		masq_bpf__destroy(o->masq);
 		tc_lb_bpf__destroy(o->tc_lb);
+		tc_lb_bpf__destroy(o->np);
 		xdp_lb_bpf__destroy(o->xdp_lb);
 		host_routing_bpf__destroy(o->hr);
 		overlay_bpf__destroy(o->ovl);
 		free(o);
 	}
-	for (i = 0; env->model && i < OBJ_N; i++)
+	for (i = 0; env->model && i < PROPS_OBJ_N; i++)
 		props_model_free(&env->model[i]);
 	props_model_free(&env->inbound);
 	free(env->model);

@@ -30,6 +30,10 @@
  *   model.c      the flows opened, for (c)
  *   judge.c      the invariants, one step of a run, the violation report
  *   progs.c      the programs, loaded and configured for the address plan
+ *   hooks.c      hooks.bpf.c's programs against the chains of programs they
+ *                replace, in two worlds fed the same frames (suite
+ *                datapath_hooks, fuzz target fuzz_hooks); hooks_load.c loads
+ *                them on a world's maps
  */
 #ifndef DPLAB_TESTS_PROPS_H
 #define DPLAB_TESTS_PROPS_H
@@ -41,6 +45,8 @@
 #include <linux/types.h>
 
 #include "lib/pkt.h"
+
+struct bpf_object;
 
 /*
  * One address plan for every program, so generated flows hit the
@@ -182,6 +188,17 @@ const struct props_flow *props_model_any(struct props_model *m, struct props_rng
 
 /* ---------------------------------------------------------------- programs */
 
+/* The objects of progs.c: each feature's, tc_lb.bpf.c twice. */
+enum props_obj {
+	PROPS_OBJ_MASQ,
+	PROPS_OBJ_TC_LB,		/* ClusterIPs */
+	PROPS_OBJ_TC_NODEPORT,		/* tc_lb.bpf.c's NodePort instance ("np.") */
+	PROPS_OBJ_XDP_LB,
+	PROPS_OBJ_HOST_ROUTING,
+	PROPS_OBJ_OVERLAY,
+	PROPS_OBJ_N
+};
+
 enum props_role {
 	ROLE_PLAIN,	/* no translation modelled: (a), (d) */
 	ROLE_FWD,	/* opens flows: translations recorded */
@@ -243,9 +260,55 @@ struct props_env {
  * 0, or -1 with err set.
  */
 int props_env_up(struct props_env *env, bool private_netns, char *err, size_t err_len);
+
+struct props_opts {
+	bool private_netns;	/* as props_env_up's */
+	bool in_node_netns;	/* the caller is in such a namespace already:
+				 * a second world beside the first */
+	bool deterministic;	/* the same frames make the same maps in two
+				 * worlds: no random SNAT port, no expiry (progs.c) */
+};
+int props_env_open(struct props_env *env, const struct props_opts *opts, char *err,
+		   size_t err_len);
+
+/*
+ * Rodata of the address plan, for a feature's object and for hooks.bpf.c's
+ * alike (both include the same lib/ globals).  opts->deterministic: SNAT
+ * keeps a flow's own port or drops the flow (no retries: the ports tried
+ * after its own start at bpf_get_prandom_u32, so two worlds would pick
+ * different ones), and no conntrack entry reaches its end within a run
+ * (expiry reads the clock, which two worlds read microseconds apart: at a
+ * tick's edge they could judge an entry's age differently).  Both are
+ * lib/ code that runs alike in a chain and a hook program.
+ */
+#define PROPS_MASQ_RODATA(rd, opts)					\
+	do {								\
+		(rd)->pod_cidr_addr = PR_POD_CIDR;			\
+		(rd)->pod_cidr_prefix = PR_POD_PREFIX;			\
+		(rd)->cluster_cidr_addr = PR_CLUSTER_CIDR;		\
+		(rd)->cluster_cidr_prefix = PR_CLUSTER_PREFIX;		\
+		(rd)->node_ip = PR_NODE;				\
+		if ((opts)->deterministic)				\
+			(rd)->max_retries = 0;				\
+	} while (0)
+#define PROPS_CT_LONG_NS (24 * 3600 * 1000000000ULL)
+#define PROPS_CT_RODATA(rd, opts)					\
+	do {								\
+		if (!(opts)->deterministic)				\
+			break;						\
+		(rd)->ct_timeout_syn_ns = PROPS_CT_LONG_NS;		\
+		(rd)->ct_timeout_tcp_ns = PROPS_CT_LONG_NS;		\
+		(rd)->ct_timeout_close_ns = PROPS_CT_LONG_NS;		\
+		(rd)->ct_timeout_udp_ns = PROPS_CT_LONG_NS;		\
+		(rd)->ct_timeout_icmp_ns = PROPS_CT_LONG_NS;		\
+	} while (0)
 void props_env_down(struct props_env *env);
 /* Index of a program by name, or -1. */
 int props_prog_index(const struct props_env *env, const char *name);
+/* The loaded object of a feature, for its maps. */
+struct bpf_object *props_env_object(const struct props_env *env, enum props_obj obj);
+/* A device of the node's namespace (0 without one). */
+int props_env_ifindex(const struct props_env *env, const char *dev);
 
 /* Generate one frame for program p; its length, what kind in what. */
 size_t props_gen(struct props_rng *r, const struct props_prog *p, struct props_model *m,
@@ -260,6 +323,15 @@ bool props_step(struct props_env *env, unsigned int idx, struct props_rng *r,
 /* A given frame through program idx, judged (the fuzzer's raw mode). */
 bool props_run_frame(struct props_env *env, unsigned int idx, const uint8_t *in,
 		     size_t in_len, const char *what, char *err, size_t err_len);
+/*
+ * Judge a run of program idx made elsewhere: in became out (out_len bytes)
+ * with verdict, or -errno when BPF_PROG_TEST_RUN failed.  Counted as a
+ * frame of the program, its translations modelled.
+ */
+void props_judge(struct props_env *env, unsigned int idx, const uint8_t *in, size_t in_len,
+		 const uint8_t *out, size_t out_len, int verdict, const char *what);
+/* Frames BPF_PROG_TEST_RUN refuses for the hook (too short, too long). */
+bool props_kernel_refuses(bool xdp, const uint8_t *f, size_t len);
 
 uint64_t props_violations(const struct props_env *env);
 /*
