@@ -292,7 +292,7 @@ static int load_routing(const struct props_env *env, struct objs *o, char *err, 
 	ovl = o->ovl = overlay_bpf__open();
 	if (!ovl)
 		return snprintf(err, err_len, "overlay.bpf.o: open: %s", strerror(errno)), -1;
-	ovl->rodata->vxlan_ifindex = env->netns ? ifindex(env, "vx0") : 1;
+	PROPS_OVERLAY_RODATA(ovl->rodata, env);
 	if (overlay_bpf__load(ovl))
 		return snprintf(err, err_len, "overlay.bpf.o: load: %s", strerror(errno)), -1;
 	return map_put(ovl->maps.tunnels, &k1, sizeof(k1), &t1, sizeof(t1), err, err_len) ||

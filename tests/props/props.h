@@ -291,6 +291,8 @@ int props_env_open(struct props_env *env, const struct props_opts *opts, char *e
 		if ((opts)->deterministic)				\
 			(rd)->max_retries = 0;				\
 	} while (0)
+#define PROPS_OVERLAY_RODATA(rd, env)					\
+	((rd)->vxlan_ifindex = (env)->netns ? props_env_ifindex((env), "vx0") : 1)
 #define PROPS_CT_LONG_NS (24 * 3600 * 1000000000ULL)
 #define PROPS_CT_RODATA(rd, opts)					\
 	do {								\
@@ -342,5 +344,52 @@ uint64_t props_violations(const struct props_env *env);
 void props_report(const struct props_env *env, char *buf, size_t len);
 /* The kept violations, frames described and dumped. */
 void props_report_samples(const struct props_env *env, FILE *out);
+
+/* ---------------------------------------------------------------- hook programs (hooks.c) */
+
+/*
+ * hooks.bpf.c's programs against the chains of programs they replace.  Two
+ * worlds, each progs.c's objects configured alike (deterministic, so the
+ * same frames make the same maps): in A a hook's chain runs program after
+ * program (BPF_PROG_TEST_RUN on the previous output while the verdict is
+ * TC_ACT_UNSPEC), each run judged as props_run_frame() judges; in B the one
+ * hook program runs, on B's maps.  A lane is a hook with one combination of
+ * its steps (every non-empty one), or the XDP NodePort LB itself, which
+ * opens the flows tc_nodeport_rev translates (the same program in both
+ * worlds: a difference there is the harness's).  Each frame of a lane goes
+ * through both; verdict, output bytes and the counters of the lane's
+ * features (this frame's increments) must be the same.
+ */
+struct props_hooks;
+
+/* Both worlds and every lane's hook program; NULL with err set. */
+struct props_hooks *props_hooks_up(bool private_netns, char *err, size_t err_len);
+void props_hooks_down(struct props_hooks *h);
+unsigned int props_hooks_lanes(const struct props_hooks *h);
+const char *props_hooks_lane_name(const struct props_hooks *h, unsigned int lane);
+/* The seed printed with every difference (0: fuzz input). */
+void props_hooks_set_seed(struct props_hooks *h, uint64_t seed);
+/* One generated frame through a lane in both worlds, compared; false only
+ * when the harness itself failed (err). */
+bool props_hooks_step(struct props_hooks *h, unsigned int lane, struct props_rng *r,
+		      char *err, size_t err_len);
+/* A given frame through a lane (the fuzzer's raw mode). */
+bool props_hooks_run_frame(struct props_hooks *h, unsigned int lane, const uint8_t *in,
+			   size_t in_len, const char *what, char *err, size_t err_len);
+/* Every feature's counters in total, A against B: counted as differences. */
+void props_hooks_check_totals(struct props_hooks *h);
+/* Frames (and totals) that differed. */
+uint64_t props_hooks_differences(const struct props_hooks *h);
+/* World A, whose programs' runs were judged by the invariants. */
+const struct props_env *props_hooks_world_a(const struct props_hooks *h);
+/* A line per lane: frames, B's verdicts, frames changed, differences. */
+void props_hooks_report(const struct props_hooks *h, char *buf, size_t len);
+/* The kept differences, frames described and dumped. */
+void props_hooks_report_samples(const struct props_hooks *h, FILE *out);
+/* The full chain of the i-th hook (its program, its steps in order): the
+ * number of steps, or 0 past the last hook. */
+unsigned int props_hooks_chain(unsigned int i, const char **prog, unsigned int *steps);
+/* For the harness's own test: lane runs other's hook program from now on. */
+void props_hooks_swap_program(struct props_hooks *h, unsigned int lane, unsigned int other);
 
 #endif /* DPLAB_TESTS_PROPS_H */
