@@ -15,7 +15,7 @@
 #include "lib/testns.h"
 
 static const char *const targets[] = {
-	"datapath", "knob", "pcap", "pktgen_opts", "plan", "probe_nl", "profile", "state", "topo",
+	"datapath", "hooks", "knob", "pcap", "pktgen_opts", "plan", "probe_nl", "profile", "state", "topo",
 };
 #define N_TARGETS (int)(sizeof(targets) / sizeof(targets[0]))
 

@@ -171,20 +171,20 @@ def ipv4(src, dst, proto, l4):
     return bytes.fromhex("020000000002020000000001") + b"\x08\x00" + hdr + l4
 
 
-def datapath_seeds():
-    """fuzz_datapath: generator choices; an odd first byte adds a raw frame."""
+def datapath_seeds(target="datapath"):
+    """fuzz_datapath, fuzz_hooks: generator choices; an odd first byte adds a raw frame."""
     pod, remote, node = [10, 0, 1, 5], [198, 51, 100, 7], [203, 0, 113, 2]
-    put("datapath", "choices-zero", bytes(64))
-    put("datapath", "choices-ff", b"\xff" * 64)
-    put("datapath", "choices-count", bytes(range(256)))
+    put(target, "choices-zero", bytes(64))
+    put(target, "choices-ff", b"\xff" * 64)
+    put(target, "choices-count", bytes(range(256)))
     pseudo = bytes(pod) + bytes(remote) + struct.pack("!BBH", 0, 6, 20)
     tcp = struct.pack("!HHIIBBHHH", 40000, 80, 1, 0, 0x50, 0x02, 65535, 0, 0)
     tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
-    put("datapath", "raw-syn-pod-to-remote", b"\x01" + ipv4(pod, remote, 6, tcp))
+    put(target, "raw-syn-pod-to-remote", b"\x01" + ipv4(pod, remote, 6, tcp))
     inner = ipv4(node, remote, 17, struct.pack("!HHHH", 40000, 53, 8, 0))[14:]
     icmp = struct.pack("!BBHHH", 3, 4, 0, 0, 1400) + inner
     icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
-    put("datapath", "raw-frag-needed-to-node", b"\x01" + ipv4(remote, node, 1, icmp))
+    put(target, "raw-frag-needed-to-node", b"\x01" + ipv4(remote, node, 1, icmp))
 
 
 def main():
@@ -196,6 +196,7 @@ def main():
     pcap_seeds()
     pktgen_seeds()
     datapath_seeds()
+    datapath_seeds("hooks")
 
 
 if __name__ == "__main__":
