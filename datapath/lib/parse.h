@@ -28,6 +28,8 @@
 #define IP_OFFSET 0x1fff
 #define ICMP_ECHOREPLY 0
 #define ICMP_DEST_UNREACH 3
+#define ICMP_SOURCE_QUENCH 4
+#define ICMP_REDIRECT 5
 #define ICMP_ECHO 8
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_PARAMETERPROB 12
@@ -116,9 +118,12 @@ static __always_inline void *tc_headers_end(struct __sk_buff *skb)
 	return tc_data_end(skb);
 }
 
+/* The errors that quote a packet, as the kernel's icmp_is_err(): its NAT
+ * translates source quench and redirect too. */
 static __always_inline bool icmp_is_error(__u8 type)
 {
-	return type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
+	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
+	       type == ICMP_REDIRECT || type == ICMP_TIME_EXCEEDED ||
 	       type == ICMP_PARAMETERPROB;
 }
 
