@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "attach/attach.h"
 #include "cluster/knobs.h"
 #include "cluster/services.h"
 #include "topo/topo.h"
@@ -61,6 +62,30 @@ int feature_prog_fd(const struct topo *t, int node, enum feature_id f, const cha
 
 /* Remove the pins (programs stay while attached). */
 void feature_unload(const struct topo *t, int node, enum feature_id f);
+
+/*
+ * A tc hook's own program (datapath/hooks.bpf.c, cluster/hook_steps.h),
+ * pinned alone, a directory per hook:
+ *
+ *   DPLAB_PIN_DIR/<topo>/<node>/hooks/<device>_<hook>/<program>
+ *
+ * feature_hooks_dir() writes the node's hooks/ directory, feature_hook_pin()
+ * the pin of prog, or with prog NULL its hook's directory (-ENAMETOOLONG
+ * when it does not fit).
+ */
+void feature_hooks_dir(const struct topo *t, int node, char *buf, size_t len);
+int feature_hook_pin(const struct topo *t, int node, const char *dev, enum attach_hook hook,
+		     const char *prog, char *buf, size_t len);
+
+/*
+ * Load program prog of hooks.bpf.c for node env->node with the steps
+ * (HOOK_STEP_* bits) on, every map of their features shared with that
+ * feature's pins (so the features must be loaded first), and pin it at
+ * pin, replacing the previous one.  The caller has entered the node's
+ * namespace.  0 or -errno with err.
+ */
+int feature_hook_load(const struct feature_env *env, const char *prog, unsigned int steps,
+		      const char *pin, char *err, size_t err_len);
 
 /* {"maps": {name: {"entries": n, "max": m}}, "counters": {name: n}};
  * NULL when the feature is not pinned. */

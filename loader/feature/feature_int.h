@@ -16,6 +16,7 @@
 #ifndef DPLAB_LOADER_FEATURE_INT_H
 #define DPLAB_LOADER_FEATURE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
@@ -47,6 +48,46 @@ int feature_load_masq(const struct feature_env *env, const char *dir,
 		      char *err, size_t err_len);
 int feature_load_xdp_peer(const struct feature_env *env, const char *dir,
 			  char *err, size_t err_len);
+
+/*
+ * Configuration shared by a feature's own object and hooks.bpf.c, which
+ * runs the feature's steps: computed in one place per feature, copied into
+ * either skeleton's rodata (the fields are lib/'s, the same in both).
+ */
+
+/* The node's address on its uplink (lib/node.h's node_ip). */
+__be32 feature_node_ip(const struct feature_env *env);
+
+/* lib/masq.h's rodata for env's node. */
+struct feature_masq_config {
+	__be32 pod_cidr_addr, cluster_cidr_addr, node_ip;
+	__u8 pod_cidr_prefix, cluster_cidr_prefix;
+	__u16 port_min, port_max;
+	__u32 max_retries;
+};
+
+void feature_masq_config(const struct feature_env *env, struct feature_masq_config *c);
+
+/* A macro: every skeleton has a rodata type of its own. */
+#define FEATURE_MASQ_RODATA(ro, c)						\
+	do {									\
+		(ro)->pod_cidr_addr = (c)->pod_cidr_addr;			\
+		(ro)->pod_cidr_prefix = (c)->pod_cidr_prefix;			\
+		(ro)->cluster_cidr_addr = (c)->cluster_cidr_addr;		\
+		(ro)->cluster_cidr_prefix = (c)->cluster_cidr_prefix;		\
+		(ro)->node_ip = (c)->node_ip;					\
+		(ro)->port_min = (c)->port_min;					\
+		(ro)->port_max = (c)->port_max;					\
+		(ro)->max_retries = (c)->max_retries;				\
+	} while (0)
+
+/*
+ * lib/overlay.h's rodata for env's node (the caller is in its namespace):
+ * the VXLAN device's ifindex, and whether decapsulated packets go through
+ * the stack (legacy host routing).  0 or -errno with err.
+ */
+int feature_overlay_config(const struct feature_env *env, __u32 *vxlan_ifindex,
+			   bool *decap_to_stack, char *err, size_t err_len);
 
 /* Write "WHAT: ENAME (text)" into err; returns rc (a negative errno). */
 int feature_fail(char *err, size_t err_len, int rc, const char *fmt, ...)

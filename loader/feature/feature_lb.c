@@ -109,7 +109,7 @@ static int lb_add(struct lb_maps *m, const struct feature_env *env, __be32 addr,
 static int lb_walk(struct lb_maps *m, const struct feature_env *env, unsigned int entries,
 		   char *err, size_t err_len)
 {
-	__be32 node_ip = env->t->nodes[env->node].underlay.addr;
+	__be32 node_ip = feature_node_ip(env);
 	int i, rc;
 
 	for (i = 0; i < env->n_svcs; i++) {
@@ -174,7 +174,7 @@ static int load_tc_lb(const struct feature_env *env, const char *dir, unsigned i
 	if (!skel)
 		return feature_fail(err, err_len, -errno, "opening tc_lb.bpf.o");
 	if (entries & LB_NODEPORT_LOCAL)	/* NodePorts are on the node's address */
-		skel->rodata->services_only_to = env->t->nodes[env->node].underlay.addr;
+		skel->rodata->services_only_to = feature_node_ip(env);
 	rc = ct_size(skel->maps.lb_ct, skel->maps.lb_rev, env, err, err_len);
 	if (!rc)
 		rc = lb_size(skel->maps.services, skel->maps.backends, env, entries, err, err_len);
@@ -242,7 +242,7 @@ int feature_load_xdp_lb(const struct feature_env *env, const char *dir, char *er
 	skel = xdp_lb_bpf__open();
 	if (!skel)
 		return feature_fail(err, err_len, -errno, "opening xdp_lb.bpf.o");
-	skel->rodata->node_ip = env->t->nodes[env->node].underlay.addr;
+	skel->rodata->node_ip = feature_node_ip(env);
 	rc = ct_size(skel->maps.lb_ct, skel->maps.lb_rev, env, err, err_len);
 	if (!rc)
 		rc = lb_size(skel->maps.services, skel->maps.backends, env, LB_NODEPORT_ALL, err,

@@ -136,22 +136,31 @@ out:
 	return rc;
 }
 
+int feature_overlay_config(const struct feature_env *env, __u32 *vxlan_ifindex,
+			   bool *decap_to_stack, char *err, size_t err_len)
+{
+	*vxlan_ifindex = if_nametoindex(FEATURE_VXLAN_DEV);
+	if (!*vxlan_ifindex)
+		return feature_fail(err, err_len, -errno, "VXLAN device %s in namespace %s",
+				    FEATURE_VXLAN_DEV, env->t->nodes[env->node].ns);
+	/* Legacy host routing: decapsulated packets go through the stack. */
+	*decap_to_stack = !hook_plan_bpf_host_routing(env->k);
+	return 0;
+}
+
 int feature_load_overlay(const struct feature_env *env, const char *dir, char *err,
 			 size_t err_len)
 {
-	unsigned int vxlan_ifindex = if_nametoindex(FEATURE_VXLAN_DEV);
 	struct overlay_bpf *skel;
 	int rc;
 
-	if (!vxlan_ifindex)
-		return feature_fail(err, err_len, -errno, "VXLAN device %s in namespace %s",
-				    FEATURE_VXLAN_DEV, env->t->nodes[env->node].ns);
 	skel = overlay_bpf__open();
 	if (!skel)
 		return feature_fail(err, err_len, -errno, "opening overlay.bpf.o");
-	skel->rodata->vxlan_ifindex = vxlan_ifindex;
-	/* Legacy host routing: decapsulated packets go through the stack. */
-	skel->rodata->decap_to_stack = !hook_plan_bpf_host_routing(env->k);
+	rc = feature_overlay_config(env, &skel->rodata->vxlan_ifindex,
+				    &skel->rodata->decap_to_stack, err, err_len);
+	if (rc)
+		goto out;
 	rc = feature_map_size(skel->maps.endpoints, feature_room(local_pods(env)), err,
 			      err_len);
 	if (!rc)

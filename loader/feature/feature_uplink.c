@@ -15,23 +15,31 @@
 #include "masq.skel.h"
 #include "probe.skel.h"
 
-int feature_load_masq(const struct feature_env *env, const char *dir, char *err, size_t err_len)
+void feature_masq_config(const struct feature_env *env, struct feature_masq_config *c)
 {
 	const struct topo_node *node = &env->t->nodes[env->node];
+
+	c->pod_cidr_addr = node->pod_cidr.addr;
+	c->pod_cidr_prefix = node->pod_cidr.prefix;
+	c->cluster_cidr_addr = env->t->cluster_cidr.addr;
+	c->cluster_cidr_prefix = env->t->cluster_cidr.prefix;
+	c->node_ip = feature_node_ip(env);
+	c->port_min = DPLAB_SNAT_PORT_MIN_DEFAULT;
+	c->port_max = DPLAB_SNAT_PORT_MAX_DEFAULT;
+	c->max_retries = DPLAB_SNAT_RETRIES_DEFAULT;
+}
+
+int feature_load_masq(const struct feature_env *env, const char *dir, char *err, size_t err_len)
+{
+	struct feature_masq_config cfg;
 	struct masq_bpf *skel;
 	int rc;
 
 	skel = masq_bpf__open();
 	if (!skel)
 		return feature_fail(err, err_len, -errno, "opening masq.bpf.o");
-	skel->rodata->pod_cidr_addr = node->pod_cidr.addr;
-	skel->rodata->pod_cidr_prefix = node->pod_cidr.prefix;
-	skel->rodata->cluster_cidr_addr = env->t->cluster_cidr.addr;
-	skel->rodata->cluster_cidr_prefix = env->t->cluster_cidr.prefix;
-	skel->rodata->node_ip = node->underlay.addr;
-	skel->rodata->port_min = DPLAB_SNAT_PORT_MIN_DEFAULT;
-	skel->rodata->port_max = DPLAB_SNAT_PORT_MAX_DEFAULT;
-	skel->rodata->max_retries = DPLAB_SNAT_RETRIES_DEFAULT;
+	feature_masq_config(env, &cfg);
+	FEATURE_MASQ_RODATA(skel->rodata, &cfg);
 	/* Two entries per flow (forward and reverse, dplab/nat.h). */
 	if (env->k->ct_max > UINT32_MAX / 2)
 		rc = feature_fail(err, err_len, -E2BIG, "map snat: 2 x ct_max (%u) entries",

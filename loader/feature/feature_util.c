@@ -52,3 +52,8 @@ int feature_map_size(struct bpf_map *map, __u32 entries, char *err, size_t err_l
 				    bpf_map__name(map), entries);
 	return 0;
 }
+
+__be32 feature_node_ip(const struct feature_env *env)
+{
+	return env->t->nodes[env->node].underlay.addr;
+}
