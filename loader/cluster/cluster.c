@@ -10,6 +10,8 @@
 #include <linux/if_link.h>
 
 #include "cluster/cluster.h"
+#include "cluster/cluster_int.h"
+#include "cluster/hook_steps.h"
 #include "util/log.h"
 #include "util/netns.h"
 #include "cluster/services.h"
@@ -116,18 +118,10 @@ static int load_feature(const struct topo *t, enum feature_id f, int node,
 
 /* ------------------------------------------------------------ hooks */
 
-static bool same_hook(const char *ns, const char *ifname, enum attach_hook hook,
-		      const struct attachment *a)
+bool cluster_on_hook(const char *ns, const char *ifname, enum attach_hook hook,
+		     const struct attachment *a)
 {
 	return a->hook == hook && !strcmp(a->ns, ns) && !strcmp(a->ifname, ifname);
-}
-
-/* Two entries of a plan go on the same hook. */
-static bool same_plan_hook(const struct topo *t, const struct hook_plan_entry *a,
-			   const struct hook_plan_entry *b)
-{
-	return a->hook == b->hook && !strcmp(a->ifname, b->ifname) &&
-	       !strcmp(hook_plan_entry_ns(t, a), hook_plan_entry_ns(t, b));
 }
 
 static void link_pin(const struct topo *t, const char *ns, const struct hook_plan_entry *e,
@@ -155,28 +149,27 @@ static int detach_at(struct cluster *c, int i, char *err, size_t err_len)
 	return 0;
 }
 
-static int attach_entry(struct cluster *c, const struct hook_plan_entry *e, int position,
-			const struct knobs *k, struct apply_report *r, char *err, size_t err_len)
+/* Attach prog_fd (closed here) as entry e, at position in its hook's chain. */
+int cluster_attach_entry(struct cluster *c, const struct hook_plan_entry *e, int prog_fd,
+			 int position, const struct knobs *k, struct apply_report *r, char *err,
+			 size_t err_len)
 {
 	const char *ns = hook_plan_entry_ns(&c->t, e);
 	char pin[PATH_MAX];
 	struct attach_request req = {
 		.ns = ns, .ifname = e->ifname, .hook = e->hook, .prog_name = e->prog,
-		.xdp_generic = e->xdp_generic, .xdp_mechanism = k->xdp_attach,
-		.tc_mechanism = k->tc_attach, .tc_priority = position + 1, .pin_path = pin,
+		.prog_fd = prog_fd, .xdp_generic = e->xdp_generic,
+		.xdp_mechanism = k->xdp_attach, .tc_mechanism = k->tc_attach,
+		.tc_priority = position + 1, .pin_path = pin,
 	};
 	struct attachment *a = &c->att[c->n_att];
 	int saved, ret;
 
-	if (c->n_att == HOOK_PLAN_MAX)
+	if (c->n_att == HOOK_PLAN_MAX) {
+		close(prog_fd);
 		return -E2BIG;
-	link_pin(&c->t, ns, e, pin, sizeof(pin));
-	req.prog_fd = feature_prog_fd(&c->t, e->feature_node, e->feature, e->prog);
-	if (req.prog_fd < 0) {
-		snprintf(err, err_len, "%s of %s (node %d): not loaded: %s", e->prog,
-			 feature_name(e->feature), e->feature_node, strerror(-req.prog_fd));
-		return req.prog_fd;
 	}
+	link_pin(&c->t, ns, e, pin, sizeof(pin));
 	ret = netns_enter(ns, &saved);
 	if (!ret) {
 		ret = attach_prog(&req, a, err, err_len);
@@ -197,14 +190,29 @@ static int attach_entry(struct cluster *c, const struct hook_plan_entry *e, int 
 	return 0;
 }
 
+/* Attach entry e's program, from its feature's pin. */
+static int attach_feature_entry(struct cluster *c, const struct hook_plan_entry *e,
+				int position, const struct knobs *k, struct apply_report *r,
+				char *err, size_t err_len)
+{
+	int fd = feature_prog_fd(&c->t, e->feature_node, e->feature, e->prog);
+
+	if (fd < 0) {
+		snprintf(err, err_len, "%s of %s (node %d): not loaded: %s", e->prog,
+			 feature_name(e->feature), e->feature_node, strerror(-fd));
+		return fd;
+	}
+	return cluster_attach_entry(c, e, fd, position, k, r, err, err_len);
+}
+
 /*
  * An attachment made under other knobs than k: XDP in the other mode
  * (native/generic), or a hook whose attach knob (xdp_attach, tc_attach)
  * changed since it was attached.  Such a hook is rebuilt, so that `set`
  * of an attach knob or of xdp_lb's mode takes effect at once.
  */
-static bool attached_otherwise(const struct cluster *c, const struct attachment *a,
-			       const struct hook_plan_entry *e, const struct knobs *k)
+bool cluster_attached_otherwise(const struct cluster *c, const struct attachment *a,
+				const struct hook_plan_entry *e, const struct knobs *k)
 {
 	if (e->hook == HOOK_XDP)
 		return !!(a->xdp_flags & XDP_FLAGS_SKB_MODE) != e->xdp_generic ||
@@ -214,50 +222,67 @@ static bool attached_otherwise(const struct cluster *c, const struct attachment 
 	return false;
 }
 
-/* Rebuild one hook when its chain differs from the plan, a feature on it
- * was reloaded or it was attached under other attach knobs: detach what is
- * there, attach the plan's, in order. */
-static int sync_hook(struct cluster *c, const struct hook_plan *p, int first, const struct knobs *k,
-		     bool reloaded[][FEAT_COUNT], struct apply_report *r, char *err, size_t err_len)
+/* Detach everything on e's hook, last first. */
+int cluster_detach_hook(struct cluster *c, const struct hook_plan_entry *e,
+			struct apply_report *r, char *err, size_t err_len)
 {
-	const struct hook_plan_entry *e0 = &p->e[first];
-	const char *ns = hook_plan_entry_ns(&c->t, e0);
-	int i, pos, cur = 0, ret;
-	bool rebuild = false;
+	const char *ns = hook_plan_entry_ns(&c->t, e);
+	int i, ret;
 
-	for (i = first; i < p->n; i++) {
-		const struct hook_plan_entry *e = &p->e[i];
-
-		if (!same_plan_hook(&c->t, e, e0))
-			continue;
-		while (cur < c->n_att && !same_hook(ns, e0->ifname, e0->hook, &c->att[cur]))
-			cur++;
-		if (cur == c->n_att || strcmp(c->att[cur].prog_name, e->prog) ||
-		    reloaded[e->feature_node][e->feature] ||
-		    attached_otherwise(c, &c->att[cur], e, k))
-			rebuild = true;
-		else
-			cur++;
-	}
-	for (; cur < c->n_att; cur++)
-		if (same_hook(ns, e0->ifname, e0->hook, &c->att[cur]))
-			rebuild = true;	/* more there than planned */
-	if (!rebuild)
-		return 0;
 	for (i = c->n_att - 1; i >= 0; i--) {
-		if (!same_hook(ns, e0->ifname, e0->hook, &c->att[i]))
+		if (!cluster_on_hook(ns, e->ifname, e->hook, &c->att[i]))
 			continue;
 		ret = detach_at(c, i, err, err_len);
 		if (ret)
 			return ret;
 		r->detached++;
 	}
+	return 0;
+}
+
+/* Rebuild one hook when its chain differs from the plan, a feature on it
+ * was reloaded or it was attached under other attach knobs: detach what is
+ * there, attach the plan's, in order.  A tc hook with a program of its own
+ * gets that one instead (cluster_hooks.c). */
+static int sync_hook(struct cluster *c, const struct hook_plan *p, const struct hook_plan *old,
+		     int first, const struct knobs *k, bool reloaded[][FEAT_COUNT],
+		     struct apply_report *r, char *err, size_t err_len)
+{
+	const struct hook_plan_entry *e0 = &p->e[first];
+	const char *ns = hook_plan_entry_ns(&c->t, e0);
+	int i, pos, cur = 0, ret;
+	bool rebuild = false;
+
+	if (hook_step_prog(&c->t, e0))
+		return cluster_sync_steps_hook(c, p, old, first, k, reloaded, r, err, err_len);
+	for (i = first; i < p->n; i++) {
+		const struct hook_plan_entry *e = &p->e[i];
+
+		if (!hook_plan_same_hook(&c->t, e, e0))
+			continue;
+		while (cur < c->n_att && !cluster_on_hook(ns, e0->ifname, e0->hook, &c->att[cur]))
+			cur++;
+		if (cur == c->n_att || strcmp(c->att[cur].prog_name, e->prog) ||
+		    reloaded[e->feature_node][e->feature] ||
+		    cluster_attached_otherwise(c, &c->att[cur], e, k))
+			rebuild = true;
+		else
+			cur++;
+	}
+	for (; cur < c->n_att; cur++)
+		if (cluster_on_hook(ns, e0->ifname, e0->hook, &c->att[cur]))
+			rebuild = true;	/* more there than planned */
+	if (!rebuild)
+		return 0;
+	ret = cluster_detach_hook(c, e0, r, err, err_len);
+	if (ret)
+		return ret;
 	for (i = first, pos = 0; i < p->n; i++) {
 		const struct hook_plan_entry *e = &p->e[i];
 
-		if (!same_plan_hook(&c->t, e, e0))
+		if (!hook_plan_same_hook(&c->t, e, e0))
 			continue;
-		ret = attach_entry(c, e, pos++, k, r, err, err_len);
+		ret = attach_feature_entry(c, e, pos++, k, r, err, err_len);
 		if (ret)
 			return ret;
 	}
@@ -269,7 +294,7 @@ static bool planned_hook(const struct topo *t, const struct hook_plan *p, const 
 	int i;
 
 	for (i = 0; i < p->n; i++)
-		if (same_hook(hook_plan_entry_ns(t, &p->e[i]), p->e[i].ifname, p->e[i].hook, a))
+		if (cluster_on_hook(hook_plan_entry_ns(t, &p->e[i]), p->e[i].ifname, p->e[i].hook, a))
 			return true;
 	return false;
 }
@@ -302,8 +327,8 @@ static int load_features(struct cluster *c, const struct knobs *want, bool force
 
 /* Hooks no longer planned lose their programs; planned ones are synced. */
 static int sync_hooks(struct cluster *c, const struct knobs *want, const struct hook_plan *p,
-		      bool reloaded[][FEAT_COUNT], struct apply_report *r, char *err,
-		      size_t err_len)
+		      const struct hook_plan *old, bool reloaded[][FEAT_COUNT],
+		      struct apply_report *r, char *err, size_t err_len)
 {
 	int i, j, ret;
 
@@ -317,11 +342,11 @@ static int sync_hooks(struct cluster *c, const struct knobs *want, const struct 
 	}
 	for (i = 0; i < p->n; i++) {
 		for (j = 0; j < i; j++)
-			if (same_plan_hook(&c->t, &p->e[j], &p->e[i]))
+			if (hook_plan_same_hook(&c->t, &p->e[j], &p->e[i]))
 				break;
 		if (j < i)
 			continue;	/* this hook was synced with its first entry */
-		ret = sync_hook(c, p, i, want, reloaded, r, err, err_len);
+		ret = sync_hook(c, p, old, i, want, reloaded, r, err, err_len);
 		if (ret)
 			return ret;
 	}
@@ -353,13 +378,14 @@ static int apply_datapath(struct cluster *c, const struct knobs *want, bool forc
 	}
 	ret = load_features(c, want, force_reload, p, old, &env, reloaded, r, err, err_len);
 	if (!ret)
-		ret = sync_hooks(c, want, p, reloaded, r, err, err_len);
+		ret = sync_hooks(c, want, p, old, reloaded, r, err, err_len);
 	if (ret)
 		goto out;
 	for (n = 0; n < c->t.n_nodes; n++)
 		for (f = 0; f < FEAT_COUNT; f++)
 			if (old->load[n][f] && !p->load[n][f])
 				feature_unload(&c->t, n, f);
+	cluster_prune_hook_pins(&c->t, p);
 out:
 	free(p);
 	free(old);

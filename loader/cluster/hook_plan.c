@@ -217,3 +217,21 @@ const char *hook_plan_entry_ns(const struct topo *t, const struct hook_plan_entr
 {
 	return e->node == HOOK_PLAN_FABRIC ? t->fabric_ns : t->nodes[e->node].ns;
 }
+
+bool hook_plan_same_hook(const struct topo *t, const struct hook_plan_entry *a,
+			 const struct hook_plan_entry *b)
+{
+	return a->hook == b->hook && !strcmp(a->ifname, b->ifname) &&
+	       !strcmp(hook_plan_entry_ns(t, a), hook_plan_entry_ns(t, b));
+}
+
+int hook_plan_first_on(const struct topo *t, const struct hook_plan *p,
+		       const struct hook_plan_entry *e)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (hook_plan_same_hook(t, &p->e[i], e))
+			return i;
+	return -1;
+}

@@ -89,4 +89,12 @@ bool hook_plan_feature_config_changed(enum feature_id f, const struct knobs *a,
 /* The namespace an entry is attached in. */
 const char *hook_plan_entry_ns(const struct topo *t, const struct hook_plan_entry *e);
 
+/* Whether entries a and b go on the same hook (namespace, device, hook). */
+bool hook_plan_same_hook(const struct topo *t, const struct hook_plan_entry *a,
+			 const struct hook_plan_entry *b);
+
+/* The index of p's first entry on e's hook (e may be another plan's), or -1. */
+int hook_plan_first_on(const struct topo *t, const struct hook_plan *p,
+		       const struct hook_plan_entry *e);
+
 #endif /* DPLAB_LOADER_HOOK_PLAN_H */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* hooks.bpf.c's programs and steps for the hook plan (hook_steps.h). */
+#include <errno.h>
 #include <string.h>
 
 #include "cluster/hook_steps.h"
@@ -83,6 +84,28 @@ bool hook_steps_in_order(const char *prog, const unsigned int *steps, int n)
 		at++;
 	}
 	return true;
+}
+
+int hook_steps_of(const struct topo *t, const struct hook_plan *p, int first,
+		  unsigned int *steps, const char **prog)
+{
+	const struct hook_plan_entry *e0 = &p->e[first];
+	unsigned int order[HOOK_PLAN_MAX];
+	int i, n = 0;
+
+	*steps = 0;
+	*prog = hook_step_prog(t, e0);
+	if (!*prog)
+		return -ENOENT;
+	for (i = first; i < p->n; i++) {
+		if (!hook_plan_same_hook(t, &p->e[i], e0))
+			continue;
+		order[n] = hook_step_of(&p->e[i]);
+		if (!order[n])
+			return -EINVAL;
+		*steps |= order[n++];
+	}
+	return hook_steps_in_order(*prog, order, n) ? 0 : -EINVAL;
 }
 
 enum feature_id hook_step_feature(unsigned int step)

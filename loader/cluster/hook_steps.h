@@ -38,6 +38,16 @@ const char *hook_step_prog(const struct topo *t, const struct hook_plan_entry *e
  */
 bool hook_steps_in_order(const char *prog, const unsigned int *steps, int n);
 
+/*
+ * The steps of the hook of p's entry first: every entry of p on that hook,
+ * in plan order, as HOOK_STEP_* bits into *steps, and the hook's program
+ * into *prog.  0; -ENOENT when the hook has no hooks.bpf.c program (XDP,
+ * cgroup); -EINVAL when an entry is no step of that program or the order
+ * is not the program's (*prog is set then, for the message).
+ */
+int hook_steps_of(const struct topo *t, const struct hook_plan *p, int first,
+		  unsigned int *steps, const char **prog);
+
 /* The feature whose maps a step uses (its counters among them). */
 enum feature_id hook_step_feature(unsigned int step);
 
