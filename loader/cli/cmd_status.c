@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "cluster/cluster.h"
+#include "cluster/hook_steps.h"
 #include "cluster/kubeproxy.h"
 
 static json_t *nodes_json(const struct cluster *c, const struct hook_plan *p)
@@ -38,6 +39,41 @@ static json_t *nodes_json(const struct cluster *c, const struct hook_plan *p)
 	return nodes;
 }
 
+/* The plan's entries on the hook of p's entry first, as the steps they are. */
+static json_t *steps_json(const struct cluster *c, const struct hook_plan *p, int first)
+{
+	json_t *steps = json_array();
+	int i;
+
+	for (i = first; i < p->n; i++)
+		if (hook_plan_same_hook(&c->t, &p->e[i], &p->e[first]))
+			json_array_append_new(steps, json_pack("{s:s,s:s}", "program", p->e[i].prog,
+							       "feature", feature_name(p->e[i].feature)));
+	return steps;
+}
+
+/* Every tc hook that carries one program of its own, and its steps. */
+static json_t *hooks_json(const struct cluster *c, const struct hook_plan *p)
+{
+	json_t *hooks = json_array();
+	unsigned int mask;
+	const char *prog;
+	int i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct hook_plan_entry *e = &p->e[i];
+
+		if (hook_plan_first_on(&c->t, p, e) != i ||
+		    hook_steps_of(&c->t, p, i, &mask, &prog))
+			continue;
+		json_array_append_new(hooks, json_pack("{s:s,s:s,s:s,s:s,s:o}",
+			"namespace", hook_plan_entry_ns(&c->t, e), "device", e->ifname,
+			"hook", attach_hook_name(e->hook), "program", prog,
+			"steps", steps_json(c, p, i)));
+	}
+	return hooks;
+}
+
 static json_t *status_json(const struct cluster *c)
 {
 	struct hook_plan *p = calloc(1, sizeof(*p));
@@ -51,10 +87,11 @@ static json_t *status_json(const struct cluster *c)
 	 */
 	if (c->applied)
 		hook_plan_build(&c->t, &c->k, p);
-	j = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "schema", "dplab.status/1",
+	j = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "schema", "dplab.status/1",
 		      "topology", c->t.name, "iptables_backend", iptables_backend(),
 		      "knobs", c->applied ? knobs_to_json(&c->k) : json_null(),
-		      "attachments", cluster_attachments_json(c, false), "nodes", nodes_json(c, p));
+		      "attachments", cluster_attachments_json(c, false),
+		      "hooks", hooks_json(c, p), "nodes", nodes_json(c, p));
 	free(p);
 	return j;
 }
@@ -67,6 +104,29 @@ static void print_counters(json_t *counters)
 	json_object_foreach(counters, name, v)
 		if (json_integer_value(v))
 			printf(" %s=%lld", name, (long long)json_integer_value(v));
+}
+
+/* "ns dev hook: program: step (feature), ..." per tc hook with its own program. */
+static void print_hooks(json_t *hooks)
+{
+	size_t i, j;
+	json_t *h, *step;
+
+	if (!json_array_size(hooks))
+		return;
+	printf("\ntc hooks, one program each running its steps in order:\n");
+	json_array_foreach(hooks, i, h) {
+		const char *dev = json_string_value(json_object_get(h, "device"));
+
+		printf("%-22s %-10s %-10s %s:", json_string_value(json_object_get(h, "namespace")),
+		       dev, json_string_value(json_object_get(h, "hook")),
+		       json_string_value(json_object_get(h, "program")));
+		json_array_foreach(json_object_get(h, "steps"), j, step)
+			printf("%s %s (%s)", j ? "," : "",
+			       json_string_value(json_object_get(step, "program")),
+			       json_string_value(json_object_get(step, "feature")));
+		printf("\n");
+	}
 }
 
 static void print_table(const struct cluster *c, json_t *st)
@@ -91,6 +151,7 @@ static void print_table(const struct cluster *c, json_t *st)
 		       attach_hook_name(a->hook), a->prog_name, attach_mech_name(a->mech),
 		       a->fallback[0] ? a->fallback : "-");
 	}
+	print_hooks(json_object_get(st, "hooks"));
 	json_object_foreach(json_object_get(st, "nodes"), node, n) {
 		printf("\n%s: kube-proxy rules %lld\n", node,
 		       (long long)json_integer_value(json_object_get(n, "kube_proxy_rules")));
