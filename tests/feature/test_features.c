@@ -263,6 +263,7 @@ static Suite *features_suite(void)
 	tcase_add_test(tc, test_load_twice_replaces);
 	tcase_add_test(tc, test_failed_load_keeps_previous);
 	features_maps_add(tc);
+	features_hooks_add(tc);
 	tcase_add_test(tc, test_host_routing_smoke);
 	suite_add_tcase(s, tc);
 	return s;

@@ -4,7 +4,8 @@
  *   features_env.c        a real two-node topology and the helpers below;
  *   test_features.c       load, pins, fds, stats, unload, replace, errors,
  *                         a host routing smoke test; the suite;
- *   test_features_maps.c  map contents and rodata of every feature.
+ *   test_features_maps.c  map contents and rodata of every feature;
+ *   test_features_hooks.c the tc hooks' own programs on the features' maps.
  *
  * The topology is topologies/two-node.topo under a name of this runner's
  * own ("f<pid>"), built by topo_build() in an unchecked fixture (run by
@@ -75,5 +76,7 @@ int fenv_backends_on(const struct topo_service *svc, int node, bool local_only);
 
 /* test_features_maps.c's tests. */
 void features_maps_add(TCase *tc);
+/* test_features_hooks.c's: the tc hooks' own programs. */
+void features_hooks_add(TCase *tc);
 
 #endif /* DPLAB_TESTS_FEATURES_ENV_H */
