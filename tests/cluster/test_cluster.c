@@ -246,6 +246,59 @@ START_TEST(test_unrecordable_state_detaches)
 }
 END_TEST
 
+/* A counter of feature on node, from `dplab status --json`. */
+static long counter(const char *node, const char *feature, const char *name)
+{
+	char out[256];
+
+	ck_assert_int_eq(sh_out(out, sizeof(out), 0, "%s status --json --topology %s | python3 -c "
+				"'import json,sys; print(json.load(sys.stdin)[\"nodes\"][\"%s\"]"
+				"[\"features\"][\"%s\"][\"counters\"][\"%s\"])'",
+				test_dplab_path(), cluster_name(), node, feature, name), 0);
+	return atol(out);
+}
+
+/*
+ * Issue 13: with preset E every tc hook (2 pod veths x 2 directions and
+ * the uplink's two, per node) carries one program, hooks.bpf.c's for it,
+ * whose steps status lists; the cluster's traffic works through them and
+ * the features' own counters, which the steps share, move: masquerade's
+ * rewrites for a pod's connection out of the cluster, host routing's
+ * redirects for pod-to-pod traffic.
+ */
+START_TEST(test_one_program_per_tc_hook)
+{
+	char out[4096];
+	long masq, redirect;
+
+	if (cluster_skip_reason())
+		test_skip("%s", cluster_skip_reason());
+	ck_assert_msg(cluster_dplab(out, sizeof(out), "up --topology %s --profile E",
+				    cluster_file()) == 0, "up E: %s", out);
+	ck_assert_int_eq(sh_out(out, sizeof(out), 0, "%s status --json --topology %s | python3 -c '"
+				"import json,sys\n"
+				"d=json.load(sys.stdin)\n"
+				"tc=[a[\"program\"] for a in d[\"attachments\"] if a[\"hook\"][:3]==\"tc-\"]\n"
+				"print(len(tc), len(d[\"hooks\"]), sorted(set(tc)))\n"
+				"for h in d[\"hooks\"]:\n"
+				" if h[\"device\"]==\"eth0\" and h[\"hook\"]==\"tc-egress\":\n"
+				"  print(h[\"program\"]+\":\", \", \".join(s[\"program\"]+\" (\"+"
+				"s[\"feature\"]+\")\" for s in h[\"steps\"]))\n"
+				"  break'", test_dplab_path(), cluster_name()), 0);
+	ck_assert_str_eq(out, "12 12 ['hook_from_pod', 'hook_from_uplink', 'hook_to_pod', "
+			 "'hook_to_uplink']\nhook_to_uplink: tc_lb_rev_nat (tc_nodeport), "
+			 "tc_nodeport_rev (xdp_lb), masq_snat (masq)\n");
+	cluster_check_attach_modes("E (one program per tc hook)");
+	masq = counter("node1", "masq", "rewrite");
+	redirect = counter("node1", "host_routing", "redirect");
+	cluster_check_traffic("E (one program per tc hook)");
+	ck_assert_msg(counter("node1", "masq", "rewrite") > masq,
+		      "masq's rewrite counter of node1 did not move (%ld)", masq);
+	ck_assert_msg(counter("node1", "host_routing", "redirect") > redirect,
+		      "host routing's redirect counter of node1 did not move (%ld)", redirect);
+}
+END_TEST
+
 START_TEST(test_services_1000_iptables_rules)
 {
 	char out[4096];
@@ -277,6 +330,7 @@ static Suite *cluster_suite(void)
 	tcase_add_loop_test(tc, test_config, 0, N_CONFIGS);
 	tcase_add_test(tc, test_failed_knob_keeps_previous);
 	tcase_add_test(tc, test_veth_napi);
+	tcase_add_test(tc, test_one_program_per_tc_hook);
 	tcase_add_test(tc, test_services_1000_iptables_rules);
 	tcase_add_test(tc, test_apply_json);
 	tcase_add_test(tc, test_unrecordable_state_detaches);

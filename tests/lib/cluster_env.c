@@ -76,7 +76,7 @@ static void snapshot(char *buf, size_t len)
 	       "find /sys/fs/bpf/dplab /run/dplab /sys/fs/cgroup -maxdepth 4 2>/dev/null | "
 	       "grep -E '/[ck]%1$d(/|$)'; "
 	       "bpftool prog show 2>/dev/null | grep -cE 'name (tc_lb|sock_lb|masq|route_from|"
-	       "overlay_|xdp_nodeport|tc_nodeport)'; ip -o link show | sed 's/ link-netnsid.*//'; "
+	       "overlay_|xdp_nodeport|tc_nodeport|hook_)'; ip -o link show | sed 's/ link-netnsid.*//'; "
 	       "tc qdisc show; iptables-save | grep -v '^#'; "
 	       "cat /proc/sys/net/ipv4/tcp_allowed_congestion_control", env.pid);
 }
@@ -147,7 +147,9 @@ void cluster_attachments(char *buf, size_t len)
  * mechanism of xdp_attach / tc_attach (auto: either), XDP in generic mode
  * exactly when xdp_lb=generic, except the fabric ports' xdp_pass with
  * veth_napi=on, native to put the veth in NAPI mode (read from the kernel
- * with `ip link`, not from dplab's own state).  Prints nothing when all match.
+ * with `ip link`, not from dplab's own state); every tc hook carries one
+ * program, the hooks.bpf.c program status names for it, and every hook
+ * status names carries it.  Prints nothing when all match.
  */
 static const char attach_modes_py[] =
 	"import json,subprocess,sys\n"
@@ -165,6 +167,16 @@ static const char attach_modes_py[] =
 	"  if ('xdpgeneric' in o)!=gen: bad.append(w+': kernel says '+o)\n"
 	" elif a['hook'].startswith('tc-') and a['mechanism'] not in tm:\n"
 	"  bad.append(w+': not by '+k['tc_attach'])\n"
+	"tc={}\n"
+	"for a in d['attachments']:\n"
+	" if a['hook'].startswith('tc-'):\n"
+	"  tc.setdefault((a['namespace'],a['device'],a['hook']),[]).append(a['program'])\n"
+	"hk={(h['namespace'],h['device'],h['hook']):h['program'] for h in d['hooks']}\n"
+	"for w,v in tc.items():\n"
+	" if v!=[hk.get(w)]: bad.append(' '.join(w)+': '+','.join(v)+', not one program '+"
+	"str(hk.get(w)))\n"
+	"for w in hk:\n"
+	" if w not in tc: bad.append(' '.join(w)+': '+hk[w]+' not attached')\n"
 	"print('\\n'.join(bad))\n";
 
 void cluster_check_attach_modes(const char *label)
