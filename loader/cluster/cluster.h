@@ -7,8 +7,10 @@
  * cluster_apply() takes it to new knobs: the stack knobs (stack.c), then
  * the datapath: features are (re)loaded where their configuration
  * changed, and every hook whose chain of programs differs from the plan
- * (hook_plan.c) is rebuilt in order.  It is transactional: if a step fails,
- * the previous knobs are applied again and the error says what failed.
+ * (hook_plan.c) is rebuilt in order; a tc hook with a program of its own
+ * (hooks.bpf.c) gets it reloaded and replaced (cluster_hooks.c).  It is
+ * transactional: if a step fails, the previous knobs are applied again and
+ * the error says what failed.
  */
 #ifndef DPLAB_LOADER_CLUSTER_H
 #define DPLAB_LOADER_CLUSTER_H

@@ -25,6 +25,9 @@
  *   node cgroup        sock_lb (service_lb=socket): connect4, sendmsg4,
  *                      recvmsg4, getpeername4, connect6, recvmsg6,
  *                      getpeername6 (IPv6 sockets to v4-mapped VIPs)
+ * The tc chains of pod veths, uplinks and vx0 are not attached program by
+ * program: each such hook gets one program of hooks.bpf.c running its
+ * chain's entries as steps, in this order (hook_steps.h, cluster_hooks.c).
  * tc_lb (ClusterIPs per packet) is loaded with service_lb=tc only: with
  * socket LB no flow reaches it (as Cilium skips its per-packet service path
  * with full socket LB).  tc_nodeport serves NodePorts whenever services are
