@@ -24,14 +24,15 @@
 
 /*
  * What a configuration put in the datapath, as text: every attachment
- * (namespace, device, hook, program, mechanism) and the size of every
- * map.  Two configurations with equal keys run the same programs.
+ * (namespace, device, hook, program, mechanism), the steps each tc hook's
+ * program runs (its name alone does not say) and the size of every map.
+ * Two configurations with equal keys run the same programs.
  */
 static char *datapath_key(json_t *st)
 {
-	json_t *a, *node, *feat, *m;
+	json_t *a, *node, *feat, *m, *step;
 	const char *nname, *fname, *mname;
-	size_t i, len = 0;
+	size_t i, j, len = 0;
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, &len);
 
@@ -44,6 +45,15 @@ static char *datapath_key(json_t *st)
 			json_string_value(json_object_get(a, "hook")),
 			json_string_value(json_object_get(a, "program")),
 			json_string_value(json_object_get(a, "mechanism")));
+	json_array_foreach(json_object_get(st, "hooks"), i, a) {
+		fprintf(f, "%s %s %s:", json_string_value(json_object_get(a, "namespace")),
+			json_string_value(json_object_get(a, "device")),
+			json_string_value(json_object_get(a, "hook")));
+		json_array_foreach(json_object_get(a, "steps"), j, step)
+			fprintf(f, " %s/%s", json_string_value(json_object_get(step, "feature")),
+				json_string_value(json_object_get(step, "program")));
+		fprintf(f, ";");
+	}
 	json_object_foreach(json_object_get(st, "nodes"), nname, node)
 		json_object_foreach(json_object_get(node, "features"), fname, feat)
 			json_object_foreach(json_object_get(feat, "maps"), mname, m)
