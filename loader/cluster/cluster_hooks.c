@@ -106,7 +106,6 @@ int cluster_sync_steps_hook(struct cluster *c, const struct hook_plan *p,
 	return cluster_attach_entry(c, &one, fd, 0, k, r, err, err_len);
 }
 
-
 /* Whether p has a tc hook with a program of its own on node n pinned at dir. */
 static bool planned_pin(const struct topo *t, const struct hook_plan *p, int n,
 			const char *dir)
