@@ -176,10 +176,18 @@ static bool answers_inbound(struct judged *j, const struct props_view *v)
 	}
 	if (v->ports)
 		return props_model_find(m, &v->t) != NULL;
+	/* A fragment, or an error quoting one (no ports to read: the kernel's
+	 * conntrack leaves such an error alone too), by addresses: an error
+	 * about a packet from outside to a pod quotes the address the outside
+	 * used itself. */
+	if (v->icmp_err)
+		props_tuple_reverse(&v->inner, &key);
+	else
+		key = v->t;
 	for (i = 0; i < m->n; i++)
-		if (m->slot[m->taken[i]].reply.saddr == v->t.saddr &&
-		    m->slot[m->taken[i]].reply.daddr == v->t.daddr &&
-		    m->slot[m->taken[i]].reply.proto == v->t.proto)
+		if (m->slot[m->taken[i]].reply.saddr == key.saddr &&
+		    m->slot[m->taken[i]].reply.daddr == key.daddr &&
+		    m->slot[m->taken[i]].reply.proto == key.proto)
 			return true;
 	return false;
 }
