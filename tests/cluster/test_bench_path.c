@@ -11,23 +11,13 @@
 #include "bench/bench_path.h"
 #include "cluster/hook_steps.h"
 #include "lib/testlib.h"
+#include "lib/topo_test.h"
 
-#define TOPOLOGY "topologies/two-node.topo"
 
 struct want {
 	const char *where, *prog, *row;
 };
 
-static struct topo *two_node(void)
-{
-	static struct topo t;
-	char err[256];
-
-	if (access(TOPOLOGY, R_OK))
-		return NULL;
-	ck_assert_msg(!topo_parse(TOPOLOGY, &t, err, sizeof(err)), "%s", err);
-	return &t;
-}
 
 /* preset's path; with tc_lb true, with service_lb=tc in place of its own. */
 static void walk_lb(const struct topo *t, const char *preset, bool tc_lb,
@@ -107,12 +97,12 @@ static bool reaches_egress_of(const struct bench_path *path, const char *where)
 START_TEST(test_preset_a_has_no_programs)
 {
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct bench_path path;
 	struct knobs k;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	walk(t, "A", BENCH_PATH_POD_UDP, &k, &p, &path);
 	ck_assert_int_eq(path.n, 0);
 	ck_assert_str_eq(path.what, "node1/pod1 -> node2/pod1");
@@ -136,12 +126,12 @@ START_TEST(test_preset_e_follows_the_plan)
 		{ "node2 eth0 tc ingress", "route_from_uplink", "to a local pod" },
 	};
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct bench_path path;
 	struct knobs k;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	walk(t, "E", BENCH_PATH_POD_UDP, &k, &p, &path);
 	expect_steps(&path, pod_udp, sizeof(pod_udp) / sizeof(pod_udp[0]));
 	expect_whole_chains(&p, &path);
@@ -168,12 +158,12 @@ START_TEST(test_preset_b_syn_goes_through_the_stack)
 		{ "node2 vx0 tc ingress", "overlay_decap", "to the stack (legacy)" },
 	};
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct bench_path path;
 	struct knobs k;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	walk(t, "B", BENCH_PATH_VIP_SYN, &k, &p, &path);
 	expect_steps(&path, syn, 2);
 	ck_assert(strstr(path.note, "kube-proxy"));
@@ -188,13 +178,13 @@ END_TEST
 START_TEST(test_unknown_program_fails)
 {
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct bench_path path;
 	struct knobs k;
 	char err[256] = "";
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	walk(t, "E", BENCH_PATH_POD_UDP, &k, &p, &path);
 	p.e[0].prog = "tc_new_program";
 	ck_assert_int_eq(bench_path_walk(t, &k, &p, BENCH_PATH_POD_UDP, &path, err, sizeof(err)),
@@ -246,13 +236,13 @@ START_TEST(test_preset_e_hooks)
 	};
 	struct want_hook syn[3];
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct bench_path path;
 	struct knobs k;
 	int i;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	walk(t, "E", BENCH_PATH_POD_UDP, &k, &p, &path);
 	expect_hooks(&path, udp, 3);
 	/* After connect(): the SYN to the backend, one step later in s[]. */
@@ -288,12 +278,12 @@ START_TEST(test_preset_c_hooks_see_the_tunnel)
 		  false, true, 1, 1 },
 	};
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct bench_path path;
 	struct knobs k;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	walk_lb(t, "C", true, BENCH_PATH_POD_UDP, &k, &p, &path);
 	expect_hooks(&path, udp, 5);
 	walk(t, "B", BENCH_PATH_VIP_SYN, &k, &p, &path);
@@ -306,14 +296,14 @@ END_TEST
 START_TEST(test_hooks_cover_the_tc_steps)
 {
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct bench_path path;
 	struct knobs k;
 	char err[256];
 	int pr, kind, i, j, in;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	for (pr = 0; bench_path_presets[pr]; pr++)
 		for (kind = 0; kind < BENCH_PATH_COUNT; kind++) {
 			ck_assert_msg(!bench_path_preset(t, bench_path_presets[pr], kind, &k, &p,
@@ -342,14 +332,14 @@ END_TEST
 START_TEST(test_hook_without_step_fails)
 {
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct bench_path path;
 	struct knobs k;
 	char err[256] = "";
 	struct hook_plan_entry e;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	walk_lb(t, "E", true, BENCH_PATH_POD_UDP, &k, &p, &path);
 	ck_assert_str_eq(p.e[1].prog, "tc_lb_rev_nat");
 	ck_assert_str_eq(p.e[2].prog, "route_from_pod");

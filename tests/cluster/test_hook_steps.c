@@ -16,19 +16,9 @@
 #include "cluster/hook_steps.h"
 #include "run/run_plan.h"
 #include "lib/testlib.h"
+#include "lib/topo_test.h"
 
-#define TOPOLOGY "topologies/two-node.topo"
 
-static struct topo *two_node(void)
-{
-	static struct topo t;
-	char err[256];
-
-	if (access(TOPOLOGY, R_OK))
-		return NULL;
-	ck_assert_msg(!topo_parse(TOPOLOGY, &t, err, sizeof(err)), "%s", err);
-	return &t;
-}
 
 /* The program of a tc hook, from the topology alone (NULL: none expected). */
 static const char *expected_prog(const struct topo *t, const struct hook_plan_entry *e)
@@ -93,13 +83,13 @@ START_TEST(test_presets_and_runner_configs)
 {
 	static struct run_plan plans[2];
 	static const char *const presets[] = { "A", "B", "C", "D", "E" };
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	char err[256];
 	struct knobs k;
 	int i, q, with_progs = 0;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	for (i = 0; i < 5; i++) {
 		ck_assert_int_eq(knobs_profile(presets[i], &k, err, sizeof(err)), 0);
 		with_progs += check_plan(t, &k, presets[i]);
@@ -136,13 +126,13 @@ static unsigned int steps_on(const struct topo *t, const struct hook_plan *p, co
 START_TEST(test_steps_of_the_fullest_plan)
 {
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	const char *lxc;
 	struct knobs k;
 	char err[256];
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	lxc = t->pods[0].host_if;
 	knobs_profile("E", &k, err, sizeof(err));
 	ck_assert_int_eq(knobs_assign(&k, "routing=vxlan", NULL, err, sizeof(err)), 0);
@@ -170,7 +160,7 @@ START_TEST(test_order_refused)
 	static const unsigned int twice[] = { HOOK_STEP_LB_REV, HOOK_STEP_LB_REV };
 	static const unsigned int foreign[] = { HOOK_STEP_OVERLAY };
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct hook_plan_entry e;
 	unsigned int steps;
 	const char *prog;
@@ -184,7 +174,7 @@ START_TEST(test_order_refused)
 	ck_assert(!hook_steps_in_order("hook_to_uplink", foreign, 1));
 	ck_assert(!hook_steps_in_order("hook_nowhere", ok, 1));
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	/* E's uplink ingress with its first two entries swapped. */
 	knobs_profile("E", &k, err, sizeof(err));
 	ck_assert_int_eq(hook_plan_build(t, &k, &p), 0);

@@ -11,8 +11,8 @@
 #include "cluster/knobs.h"
 #include "cluster/hook_plan.h"
 #include "lib/testlib.h"
+#include "lib/topo_test.h"
 
-#define TOPOLOGY "topologies/two-node.topo"
 
 static void assign_ok(struct knobs *k, const char *a)
 {
@@ -123,26 +123,16 @@ static void chain(const struct hook_plan *p, const struct topo *t, int node, con
 	(void)t;
 }
 
-static struct topo *two_node(void)
-{
-	static struct topo t;
-	char err[256];
-
-	if (access(TOPOLOGY, R_OK))
-		return NULL;
-	ck_assert_msg(!topo_parse(TOPOLOGY, &t, err, sizeof(err)), "%s", err);
-	return &t;
-}
 
 START_TEST(test_plan_orders_hooks)
 {
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct knobs k;
 	char c[512], err[256];
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	knobs_profile("E", &k, err, sizeof(err));
 	assign_ok(&k, "routing=vxlan");
 	assign_ok(&k, "service_lb=tc");
@@ -189,13 +179,13 @@ START_TEST(test_plan_socket_lb_hooks)
 		{ HOOK_CGROUP_GETPEERNAME6, "sock_lb_getpeername6" },
 	};
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct knobs k;
 	char c[512], cg[PATH_MAX], err[256];
 	int node, i, n;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	knobs_profile("A", &k, err, sizeof(err));
 	assign_ok(&k, "service_lb=socket");
 	ck_assert_int_eq(hook_plan_build(t, &k, &p), 0);
@@ -216,13 +206,13 @@ END_TEST
 START_TEST(test_host_routing_needs_bpf_services_and_masquerade)
 {
 	static struct hook_plan p;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct knobs k;
 	char notes[512], err[256];
 	int i;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	knobs_profile("A", &k, err, sizeof(err));
 	assign_ok(&k, "host_routing=bpf");
 	ck_assert(!hook_plan_bpf_host_routing(&k));
@@ -305,14 +295,14 @@ START_TEST(test_plan_veth_napi)
 	};
 	static struct hook_plan p, base;
 	static struct topo rt;
-	struct topo *t = two_node();
+	struct topo *t = topo_test_two_node();
 	struct knobs k, a;
 	char xdp[1024], err[256];
 	unsigned int i, j;
 	int n;
 
 	if (!t)
-		test_skip("run from the source tree (%s)", TOPOLOGY);
+		test_skip("no %s", topo_test_default_file());
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		knobs_profile(cases[i].preset, &k, err, sizeof(err));
 		for (j = 0; j < 2 && cases[i].assign[j]; j++)

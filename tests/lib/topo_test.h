@@ -13,6 +13,12 @@
  * repository, as `make check` runs), else beside $DPLAB's build dir. */
 const char *topo_test_default_file(void);
 
+struct topo;
+
+/* The default topology parsed (each call parses it again into the same
+ * storage), or NULL when the file is not there (callers skip). */
+struct topo *topo_test_two_node(void);
+
 /* Copy the default topology to PATH under topology name NAME, then
  * append EXTRA (NULL: nothing); 0 or -1. */
 int topo_test_copy(const char *path, const char *name, const char *extra);

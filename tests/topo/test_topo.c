@@ -35,6 +35,18 @@ const char *topo_test_default_file(void)
 	return path;
 }
 
+struct topo *topo_test_two_node(void)
+{
+	static struct topo t;
+	const char *path = topo_test_default_file();
+	char err[256];
+
+	if (access(path, R_OK))
+		return NULL;
+	ck_assert_msg(!topo_parse(path, &t, err, sizeof(err)), "%s: %s", path, err);
+	return &t;
+}
+
 int topo_test_copy(const char *path, const char *name, const char *extra)
 {
 	char line[1024];
