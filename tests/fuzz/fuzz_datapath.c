@@ -37,14 +37,6 @@ static struct props_env env;
 static bool env_ready;
 static FILE *out;	/* stderr as it was: libFuzzer's -close_fd_mask closes fd 2 */
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void report(const char *how)
 {
 	static char table[8192];
@@ -78,7 +70,7 @@ static void generate(uint64_t frames)
 	uint64_t seed = s && s[0] ? strtoull(s, NULL, 0) : (uint64_t)time(NULL);
 	struct props_rng r;
 	char err[512], how[128];
-	double start = now_s();
+	double start = props_now_s();
 	uint64_t n;
 	unsigned int i;
 
@@ -91,7 +83,7 @@ static void generate(uint64_t frames)
 				exit(2);
 			}
 	snprintf(how, sizeof(how), " (generated, seed %llu, %.1f s)",
-		 (unsigned long long)seed, now_s() - start);
+		 (unsigned long long)seed, props_now_s() - start);
 	env_ready = false;		/* reported here, not at exit */
 	report(how);
 	exit(props_violations(&env) ? 1 : 0);

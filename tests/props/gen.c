@@ -12,7 +12,10 @@
  * checksums right fix the IP header checksum after themselves, so
  * invariant (a) still judges those frames; byte flips do not.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <arpa/inet.h>
 
@@ -413,4 +416,28 @@ size_t props_gen(struct props_rng *r, const struct props_prog *p, struct props_m
 	if (len < cap && (p->xdp ? len : len >= TC_MIN_LEN))
 		len = mutate(r, p, buf, len, cap, what, what_len);
 	return len;
+}
+
+double props_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double props_env_num(const char *name, double dflt)
+{
+	const char *v = getenv(name);
+
+	return v && v[0] ? strtod(v, NULL) : dflt;
+}
+
+uint64_t props_pick_seed(void)
+{
+	const char *v = getenv("DPLAB_PROPS_SEED");
+
+	if (v && v[0])
+		return strtoull(v, NULL, 0);
+	return (uint64_t)time(NULL) * 2654435761ULL ^ (uint64_t)getpid();
 }

@@ -109,6 +109,13 @@ uint32_t props_pick(struct props_rng *r, uint32_t n);
 /* true with probability pct / 100. */
 bool props_chance(struct props_rng *r, unsigned int pct);
 
+/* A run's budget and seed: the monotonic clock in seconds; a number from
+ * the environment (dflt when unset or empty); DPLAB_PROPS_SEED, else one
+ * from the time and the pid. */
+double props_now_s(void);
+double props_env_num(const char *name, double dflt);
+uint64_t props_pick_seed(void);
+
 /* ---------------------------------------------------------------- frames read back */
 
 /* A flow as on the wire, ports in host order; ICMP echo: the id is sport

@@ -30,30 +30,6 @@
 #define DEFAULT_SECONDS 1.2
 #define DEFAULT_FRAMES 40000
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double env_num(const char *name, double dflt)
-{
-	const char *v = getenv(name);
-
-	return v && v[0] ? strtod(v, NULL) : dflt;
-}
-
-static uint64_t pick_seed(void)
-{
-	const char *v = getenv("DPLAB_PROPS_SEED");
-
-	if (v && v[0])
-		return strtoull(v, NULL, 0);
-	return (uint64_t)time(NULL) * 2654435761ULL ^ (uint64_t)getpid();
-}
-
 /*
  * The programs of each object (same obj) in turns, drawn at random, until
  * each has had its frames or the object its time.
@@ -74,8 +50,8 @@ static void run_all(struct props_env *env, struct props_rng *r, double secs, uin
 		for (n = 0, k = i; k < env->n_prog && n < 16; k++)
 			if (env->prog[k].obj == obj)
 				members[n++] = k;
-		end = now_s() + secs * n;
-		while (now_s() < end) {
+		end = props_now_s() + secs * n;
+		while (props_now_s() < end) {
 			k = members[props_pick(r, n)];
 			if (env->prog[k].frames >= frames) {
 				for (k = 0; k < n && env->prog[members[k]].frames >= frames; k++)
@@ -92,13 +68,13 @@ static void run_all(struct props_env *env, struct props_rng *r, double secs, uin
 
 START_TEST(test_generated_traffic)
 {
-	double secs = env_num("DPLAB_PROPS_SECONDS", DEFAULT_SECONDS);
-	uint64_t frames = (uint64_t)env_num("DPLAB_PROPS_FRAMES", DEFAULT_FRAMES);
+	double secs = props_env_num("DPLAB_PROPS_SECONDS", DEFAULT_SECONDS);
+	uint64_t frames = (uint64_t)props_env_num("DPLAB_PROPS_FRAMES", DEFAULT_FRAMES);
 	struct props_env env;
 	struct props_rng r;
 	static char table[4096];
 	char err[512];
-	uint64_t seed = pick_seed(), bad;
+	uint64_t seed = props_pick_seed(), bad;
 	const char *netns;
 	unsigned int i;
 	double start;
@@ -109,11 +85,11 @@ START_TEST(test_generated_traffic)
 		      "%s", err);
 	env.seed = seed;
 	props_rng_seed(&r, seed);
-	start = now_s();
+	start = props_now_s();
 	run_all(&env, &r, secs, frames);
 	props_report(&env, table, sizeof(table));
 	printf("datapath_props: seed %llu, per program up to %.1f s or %llu frames; %.1f s\n%s",
-	       (unsigned long long)seed, secs, (unsigned long long)frames, now_s() - start,
+	       (unsigned long long)seed, secs, (unsigned long long)frames, props_now_s() - start,
 	       table);
 	bad = props_violations(&env);
 	if (bad)

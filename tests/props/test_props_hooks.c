@@ -24,30 +24,6 @@
 #define DEFAULT_SECONDS 4.0
 #define DEFAULT_FRAMES 20000
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double env_num(const char *name, double dflt)
-{
-	const char *v = getenv(name);
-
-	return v && v[0] ? strtod(v, NULL) : dflt;
-}
-
-static uint64_t pick_seed(void)
-{
-	const char *v = getenv("DPLAB_PROPS_SEED");
-
-	if (v && v[0])
-		return strtoull(v, NULL, 0);
-	return (uint64_t)time(NULL) * 2654435761ULL ^ (uint64_t)getpid();
-}
-
 /*
  * The harness's own test, after the comparison: the lane of hook_from_uplink
  * without masquerade given the program with it must differ (the program
@@ -94,11 +70,11 @@ static struct props_hooks *up(uint64_t seed)
 static uint64_t run(struct props_hooks *h, struct props_rng *r, unsigned int first,
 		    unsigned int n, double secs, uint64_t frames, uint64_t seed)
 {
-	double end = now_s() + secs;
+	double end = props_now_s() + secs;
 	uint64_t sent = 0;
 	char err[512];
 
-	while (sent < frames * (n - first) && now_s() < end) {
+	while (sent < frames * (n - first) && props_now_s() < end) {
 		ck_assert_msg(props_hooks_step(h, first + props_pick(r, n - first), r, err,
 					       sizeof(err)), "seed %llu: %s",
 			      (unsigned long long)seed, err);
@@ -109,28 +85,28 @@ static uint64_t run(struct props_hooks *h, struct props_rng *r, unsigned int fir
 
 START_TEST(test_hooks_do_what_chains_do)
 {
-	double secs = env_num("DPLAB_HOOKS_SECONDS", DEFAULT_SECONDS);
-	uint64_t frames = (uint64_t)env_num("DPLAB_HOOKS_FRAMES", DEFAULT_FRAMES);
-	uint64_t seed = pick_seed(), sent, diff, viol, swapped;
+	double secs = props_env_num("DPLAB_HOOKS_SECONDS", DEFAULT_SECONDS);
+	uint64_t frames = (uint64_t)props_env_num("DPLAB_HOOKS_FRAMES", DEFAULT_FRAMES);
+	uint64_t seed = props_pick_seed(), sent, diff, viol, swapped;
 	static char table[16384], props[8192];
 	struct props_hooks *h;
 	struct props_rng r;
 	double start;
 
 	need_root();
-	start = now_s();
+	start = props_now_s();
 	h = up(seed);
 	props_rng_seed(&r, seed);
 	printf("datapath_hooks: %u lanes loaded in %.1f s\n", props_hooks_lanes(h),
-	       now_s() - start);
-	start = now_s();
+	       props_now_s() - start);
+	start = props_now_s();
 	sent = run(h, &r, 0, props_hooks_lanes(h), secs, frames, seed);
 	props_hooks_check_totals(h);
 	props_hooks_report(h, table, sizeof(table));
 	props_report(props_hooks_world_a(h), props, sizeof(props));
 	printf("datapath_hooks: seed %llu, %llu frames in %.1f s\n%s"
 	       "world A's programs, judged by the invariants:\n%s",
-	       (unsigned long long)seed, (unsigned long long)sent, now_s() - start, table, props);
+	       (unsigned long long)seed, (unsigned long long)sent, props_now_s() - start, table, props);
 	diff = props_hooks_differences(h);
 	viol = props_violations(props_hooks_world_a(h));
 	if (diff)
