@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "dplab/lb.h"
 #include "bench_cases.h"
 #include "lib/pkt.h"
 #include "probe.skel.h"
@@ -142,4 +143,18 @@ void bench_cases_teardown(void)
 
 	for (g = 0; g < N_GROUPS; g++)
 		groups[g]->teardown();
+}
+
+int bench_add_service(struct bpf_map *services, struct bpf_map *backends, __be32 vip,
+		      __u16 port, __u32 id, __be32 be_addr, __u16 be_port, __u16 flags)
+{
+	struct dplab_svc_key key = { .vip = vip, .port = htons(port), .proto = IPPROTO_TCP };
+	struct dplab_svc svc = { .id = id, .count = 1 };
+	struct dplab_backend_key bkey = { .svc_id = id, .slot = 0 };
+	struct dplab_backend be = { .addr = be_addr, .port = htons(be_port), .flags = flags };
+
+	if (bpf_map_update_elem(bpf_map__fd(backends), &bkey, &be, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(services), &key, &svc, 0))
+		return -errno;
+	return 0;
 }

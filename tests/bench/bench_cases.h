@@ -85,6 +85,12 @@ extern struct bench_group bench_hooks_group;
 /* All cases of all groups, in order (the operations too with `ops`);
  * returns how many. */
 int bench_cases(const struct bench_case **cases, bool ops);
+
+struct bpf_map;
+/* A TCP service vip:port (id) with one backend, as the loader fills the
+ * LBs' maps; 0 or -errno. */
+int bench_add_service(struct bpf_map *services, struct bpf_map *backends, __be32 vip,
+		      __u16 port, __u32 id, __be32 be_addr, __u16 be_port, __u16 flags);
 /* Index of the no-op case of this hook. */
 int bench_noop_index(const struct bench_case *cases, int n, const char *hook);
 /* Index of the first case of this program, or -1. */

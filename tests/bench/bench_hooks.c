@@ -146,20 +146,6 @@ static int share_maps(struct hooks_bpf *s)
 	return 0;
 }
 
-static int add_service(struct bpf_map *services, struct bpf_map *backends, __be32 vip,
-		       __u16 port, __u32 id, __be32 be_addr, __u16 be_port, __u16 flags)
-{
-	struct dplab_svc_key key = { .vip = vip, .port = htons(port), .proto = IPPROTO_TCP };
-	struct dplab_svc svc = { .id = id, .count = 1 };
-	struct dplab_backend_key bkey = { .svc_id = id, .slot = 0 };
-	struct dplab_backend be = { .addr = be_addr, .port = htons(be_port), .flags = flags };
-
-	if (bpf_map_update_elem(bpf_map__fd(backends), &bkey, &be, 0) ||
-	    bpf_map_update_elem(bpf_map__fd(services), &key, &svc, 0))
-		return -errno;
-	return 0;
-}
-
 /* The node's state, as the loader fills the features' maps: services
  * (ClusterIPs for tc_lb, a NodePort for tc_nodeport), its pod, the other
  * node's pod CIDR behind the tunnel. */
@@ -173,12 +159,12 @@ static int fill_maps(struct hooks_bpf *s)
 	int err;
 
 	for (i = 0; i < sizeof(svcs) / sizeof(svcs[0]); i++) {
-		err = add_service(s->maps.lb_services, s->maps.lb_backends, svcs[i].vip, 80,
+		err = bench_add_service(s->maps.lb_services, s->maps.lb_backends, svcs[i].vip, 80,
 				  i + 1, svcs[i].backend, 8080, 0);
 		if (err)
 			return err;
 	}
-	err = add_service(s->maps.np_services, s->maps.np_backends, NODE, 30080, 1, LOCAL_POD,
+	err = bench_add_service(s->maps.np_services, s->maps.np_backends, NODE, 30080, 1, LOCAL_POD,
 			  8080, DPLAB_BACKEND_LOCAL);
 	if (err)
 		return err;

@@ -30,20 +30,6 @@
 static struct tc_lb_bpf *tc_lb;
 static struct xdp_lb_bpf *xdp_lb;
 
-static int add_service(struct bpf_map *services, struct bpf_map *backends, __be32 vip,
-		       __u16 port, __u32 id, __be32 be_addr, __u16 be_port, __u16 flags)
-{
-	struct dplab_svc_key key = { .vip = vip, .port = htons(port), .proto = IPPROTO_TCP };
-	struct dplab_svc svc = { .id = id, .count = 1 };
-	struct dplab_backend_key bkey = { .svc_id = id, .slot = 0 };
-	struct dplab_backend be = { .addr = be_addr, .port = htons(be_port), .flags = flags };
-
-	if (bpf_map_update_elem(bpf_map__fd(backends), &bkey, &be, 0) ||
-	    bpf_map_update_elem(bpf_map__fd(services), &key, &svc, 0))
-		return -errno;
-	return 0;
-}
-
 /* ---------------------------------------------------------------- tc_lb */
 
 static int tc_lb_setup(void)
@@ -57,7 +43,7 @@ static int tc_lb_setup(void)
 	bpf_map__set_max_entries(tc_lb->maps.lb_rev, BENCH_CT_ENTRIES);
 	if (tc_lb_bpf__load(tc_lb))
 		return -errno;
-	if (add_service(tc_lb->maps.services, tc_lb->maps.backends, VIP, 80, 1, BACKEND, 8080, 0))
+	if (bench_add_service(tc_lb->maps.services, tc_lb->maps.backends, VIP, 80, 1, BACKEND, 8080, 0))
 		return -errno;
 	return bpf_program__fd(tc_lb->progs.tc_lb_dnat);
 }
@@ -139,9 +125,9 @@ static int xdp_lb_setup(void)
 	bpf_map__set_max_entries(xdp_lb->maps.lb_rev, BENCH_CT_ENTRIES);
 	if (xdp_lb_bpf__load(xdp_lb))
 		return -errno;
-	if (add_service(xdp_lb->maps.services, xdp_lb->maps.backends, NODE, NP_LOCAL, 1,
+	if (bench_add_service(xdp_lb->maps.services, xdp_lb->maps.backends, NODE, NP_LOCAL, 1,
 			BACKEND, 8080, DPLAB_BACKEND_LOCAL) ||
-	    add_service(xdp_lb->maps.services, xdp_lb->maps.backends, NODE, NP_REMOTE, 2,
+	    bench_add_service(xdp_lb->maps.services, xdp_lb->maps.backends, NODE, NP_REMOTE, 2,
 			BACKEND, 8080, 0))
 		return -errno;
 	return bpf_program__fd(xdp_lb->progs.xdp_nodeport_lb);

@@ -140,21 +140,16 @@ static int fill_map_in_map(void)
  * entry of the established row's frame. */
 static int floor_fill(void)
 {
-	struct dplab_svc_key sk = { .vip = DST, .port = htons(80), .proto = IPPROTO_TCP };
-	struct dplab_svc svc = { .id = 1, .count = 1 };
-	struct dplab_backend_key bk = { .svc_id = 1, .slot = 0 };
-	struct dplab_backend be = { .addr = FIB_DST, .port = htons(8080) };
 	struct dplab_tuple k = frame_key(SRC, HIT_DST, 0);
 	struct dplab_lb_ct v = { .addr = FIB_DST, .port = htons(8080), .state = DPLAB_CT_ESTABLISHED };
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
 	v.last_seen_ns = now.tv_sec * 1000000000ULL + now.tv_nsec;
-	if (bpf_map_update_elem(bpf_map__fd(ops->maps.floor_backends), &bk, &be, 0) ||
-	    bpf_map_update_elem(bpf_map__fd(ops->maps.floor_services), &sk, &svc, 0) ||
-	    bpf_map_update_elem(bpf_map__fd(ops->maps.floor_ct), &k, &v, 0))
+	if (bpf_map_update_elem(bpf_map__fd(ops->maps.floor_ct), &k, &v, 0))
 		return -errno;
-	return 0;
+	return bench_add_service(ops->maps.floor_services, ops->maps.floor_backends, DST, 80, 1,
+				 FIB_DST, 8080, 0);
 }
 
 static int ops_load(void)
