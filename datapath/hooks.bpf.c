@@ -23,7 +23,7 @@
  * A step's TC_ACT_NEXT hands the packet to the next step; any other
  * verdict is the program's.  A step that translated the packet marks it
  * (pkt_v4.rewritten) and the next step gets it parsed again, as the next
- * program of a chain would.  Counters stay per feature: every step counts
+ * program of a chain would (hook_next).  Counters stay per feature: every step counts
  * into its feature's map.
  */
 #include "vmlinux.h"
@@ -116,10 +116,14 @@ static __always_inline const struct pkt_v4 *hook_l3(const struct hook_pkt *h)
 	return h->parsed ? &h->l3 : &h->p;
 }
 
-/* Whether the packet goes on to the next step after verdict. */
-static __always_inline bool hook_goes_on(struct __sk_buff *skb, struct hook_pkt *h, int verdict)
+/*
+ * Whether the next step runs, after the verdict v of the steps so far: only
+ * on TC_ACT_NEXT, and on a packet parsed again if a step translated it
+ * (only then, and only when another step follows).
+ */
+static __always_inline bool hook_next(struct __sk_buff *skb, struct hook_pkt *h, int v)
 {
-	if (verdict != TC_ACT_NEXT)
+	if (v != TC_ACT_NEXT)
 		return false;
 	if (h->p.rewritten)
 		hook_parse(skb, h);
@@ -130,27 +134,18 @@ SEC("tc/ingress")
 int hook_from_pod(struct __sk_buff *skb)
 {
 	struct hook_pkt h;
-	int v;
+	int v = TC_ACT_NEXT;
 
 	hook_parse(skb, &h);
-	if (use_lb_dnat) {
+	if (use_lb_dnat && hook_next(skb, &h, v))
 		v = lb_dnat(skb, LB_MAPS, &h.p, h.parsed, 0);
-		if (!hook_goes_on(skb, &h, v))
-			return v;
-	}
-	if (use_lb_rev) {
+	if (use_lb_rev && hook_next(skb, &h, v))
 		v = lb_rev_nat(skb, LB_MAPS, &h.p, h.parsed);
-		if (!hook_goes_on(skb, &h, v))
-			return v;
-	}
-	if (use_overlay) {
+	if (use_overlay && hook_next(skb, &h, v))
 		v = overlay_encap_step(skb, OV_MAPS, hook_l3(&h), h.parsed_l3);
-		if (v != TC_ACT_NEXT)
-			return v;
-	}
-	if (use_host_routing)
-		return route_from_pod_step(skb, HR_MAPS, hook_l3(&h), h.parsed_l3);
-	return TC_ACT_NEXT;
+	if (use_host_routing && hook_next(skb, &h, v))
+		v = route_from_pod_step(skb, HR_MAPS, hook_l3(&h), h.parsed_l3);
+	return v;
 }
 
 SEC("tc/egress")
@@ -168,67 +163,48 @@ SEC("tc/ingress")
 int hook_from_uplink(struct __sk_buff *skb)
 {
 	struct hook_pkt h;
-	int v;
+	int v = TC_ACT_NEXT;
 
 	hook_parse(skb, &h);
-	if (use_masq) {
+	if (use_masq && hook_next(skb, &h, v))
 		v = masq_rev_snat_step(skb, MASQ_MAPS, &h.p, h.parsed);
-		if (!hook_goes_on(skb, &h, v))
-			return v;
-	}
-	if (use_np_dnat) {
+	if (use_np_dnat && hook_next(skb, &h, v))
 		v = lb_dnat(skb, NP_MAPS, &h.p, h.parsed, node_ip);	/* NodePorts */
-		if (!hook_goes_on(skb, &h, v))
-			return v;
-	}
-	if (use_lb_rev) {
+	if (use_lb_rev && hook_next(skb, &h, v))
 		v = lb_rev_nat(skb, LB_MAPS, &h.p, h.parsed);
-		if (!hook_goes_on(skb, &h, v))
-			return v;
-	}
-	if (use_host_routing)
-		return route_from_uplink_step(skb, HR_MAPS, hook_l3(&h),
-					      h.parsed_l3);
-	return TC_ACT_NEXT;
+	if (use_host_routing && hook_next(skb, &h, v))
+		v = route_from_uplink_step(skb, HR_MAPS, hook_l3(&h), h.parsed_l3);
+	return v;
 }
 
 SEC("tc/egress")
 int hook_to_uplink(struct __sk_buff *skb)
 {
 	struct hook_pkt h;
-	int v;
+	int v = TC_ACT_NEXT;
 
 	hook_parse(skb, &h);
-	if (use_np_rev) {
+	if (use_np_rev && hook_next(skb, &h, v))
 		v = lb_rev_nat(skb, NP_MAPS, &h.p, h.parsed);
-		if (!hook_goes_on(skb, &h, v))
-			return v;
-	}
-	if (use_xlb_rev) {
+	if (use_xlb_rev && hook_next(skb, &h, v))
 		v = nodeport_rev_step(skb, XLB_MAPS, &h.p, h.parsed);
-		if (!hook_goes_on(skb, &h, v))
-			return v;
-	}
-	if (use_masq)
-		return masq_snat_step(skb, MASQ_MAPS, &h.p, h.parsed);
-	return TC_ACT_NEXT;
+	if (use_masq && hook_next(skb, &h, v))
+		v = masq_snat_step(skb, MASQ_MAPS, &h.p, h.parsed);
+	return v;
 }
 
 SEC("tc/ingress")
 int hook_from_tunnel(struct __sk_buff *skb)
 {
 	struct hook_pkt h;
-	int v;
+	int v = TC_ACT_NEXT;
 
 	hook_parse(skb, &h);
-	if (use_lb_rev) {
+	if (use_lb_rev && hook_next(skb, &h, v))
 		v = lb_rev_nat(skb, LB_MAPS, &h.p, h.parsed);
-		if (!hook_goes_on(skb, &h, v))
-			return v;
-	}
-	if (use_overlay)
-		return overlay_decap_step(skb, OV_MAPS, hook_l3(&h), h.parsed_l3);
-	return TC_ACT_NEXT;
+	if (use_overlay && hook_next(skb, &h, v))
+		v = overlay_decap_step(skb, OV_MAPS, hook_l3(&h), h.parsed_l3);
+	return v;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
