@@ -324,8 +324,8 @@ int xdp_nodeport_lb(struct xdp_md *ctx)
 		dp_count(XDP_LB_MAPS, DPLAB_CNT_PASS_NO_MATCH);
 		return XDP_PASS;
 	}
-	if (!reason && p.frag != PKT_FRAG_LATER)
-		reason = parse_l4(&p, data_end, true);
+	if (!reason)
+		reason = parse_v4_any_l4(&p, data_end);
 	reason = flow_reason(XDP_LB_MAPS, &p, reason);	/* parse_v4_flow() */
 	if (reason)
 		return xdp_unparsed(&counters, reason);

@@ -292,15 +292,17 @@ static __always_inline int parse_v4(void *data, void *data_end, struct pkt_v4 *p
  * fragment has no L4 header: its ports are 0 here, and frag.h fills them
  * in from its first fragment.
  */
+/* parse_v4_any() after parse_v4_l3() took the IP header. */
+static __always_inline int parse_v4_any_l4(struct pkt_v4 *p, void *data_end)
+{
+	return p->frag == PKT_FRAG_LATER ? 0 : parse_l4(p, data_end, true);
+}
+
 static __always_inline int parse_v4_any(void *data, void *data_end, struct pkt_v4 *p)
 {
 	int reason = parse_v4_l3(data, data_end, p);
 
-	if (reason)
-		return reason;
-	if (p->frag == PKT_FRAG_LATER)
-		return 0;
-	return parse_l4(p, data_end, true);
+	return reason ? reason : parse_v4_any_l4(p, data_end);
 }
 
 enum parse_depth {
