@@ -58,16 +58,28 @@ int feature_load(enum feature_id f, const struct feature_env *env, char *err, si
 	return rc;
 }
 
-int feature_prog_fd(const struct topo *t, int node, enum feature_id f, const char *prog)
+/* fd of the pin dir/<kind>/<name> of a feature, or -errno. */
+static int pinned_fd(const struct topo *t, int node, enum feature_id f, const char *kind,
+		     const char *name)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 64];
 	int fd;
 
 	feature_dir(t, node, f, dir, sizeof(dir));
-	if (fmt_fit(path, sizeof(path), "%s/progs/%s", dir, prog))
+	if (fmt_fit(path, sizeof(path), "%s/%s/%s", dir, kind, name))
 		return -ENAMETOOLONG;
 	fd = bpf_obj_get(path);
 	return fd < 0 ? -errno : fd;
+}
+
+int feature_prog_fd(const struct topo *t, int node, enum feature_id f, const char *prog)
+{
+	return pinned_fd(t, node, f, "progs", prog);
+}
+
+int feature_map_fd(const struct topo *t, int node, enum feature_id f, const char *map)
+{
+	return pinned_fd(t, node, f, "maps", map);
 }
 
 void feature_unload(const struct topo *t, int node, enum feature_id f)

@@ -60,6 +60,9 @@ int feature_load(enum feature_id f, const struct feature_env *env, char *err, si
 /* fd of a pinned program (close it), or -errno. */
 int feature_prog_fd(const struct topo *t, int node, enum feature_id f, const char *prog);
 
+/* fd of a pinned map (close it), or -errno. */
+int feature_map_fd(const struct topo *t, int node, enum feature_id f, const char *map);
+
 /* Remove the pins (programs stay while attached). */
 void feature_unload(const struct topo *t, int node, enum feature_id f);
 

@@ -85,7 +85,6 @@ static bool uses_feature(unsigned int steps, enum feature_id f)
 static int share_maps(struct bpf_object *obj, const struct feature_env *env,
 		      unsigned int steps, char *err, size_t err_len)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 64];
 	struct bpf_map *map;
 	size_t i;
 	int fd, rc;
@@ -102,20 +101,16 @@ static int share_maps(struct bpf_object *obj, const struct feature_env *env,
 						    shared[i].map);
 			continue;
 		}
-		feature_dir(env->t, env->node, shared[i].f, dir, sizeof(dir));
-		if (fmt_fit(path, sizeof(path), "%s/maps/%s", dir, shared[i].pin))
-			return feature_fail(err, err_len, -ENAMETOOLONG, "the pin of map %s",
-					    shared[i].map);
-		fd = bpf_obj_get(path);
+		fd = feature_map_fd(env->t, env->node, shared[i].f, shared[i].pin);
 		if (fd < 0)
-			return feature_fail(err, err_len, -errno, "map %s of feature %s (%s; is it "
-					    "loaded?)", shared[i].pin, feature_name(shared[i].f),
-					    path);
+			return feature_fail(err, err_len, fd, "map %s of feature %s (is it "
+					    "loaded?)", shared[i].pin, feature_name(shared[i].f));
 		rc = bpf_map__reuse_fd(map, fd);
 		close(fd);	/* reuse_fd took its own */
 		if (rc)
-			return feature_fail(err, err_len, rc, "map %s: sharing %s", shared[i].map,
-					    path);
+			return feature_fail(err, err_len, rc, "map %s: sharing %s of %s",
+					    shared[i].map, shared[i].pin,
+					    feature_name(shared[i].f));
 	}
 	return 0;
 }
