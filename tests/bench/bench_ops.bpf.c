@@ -23,6 +23,7 @@
 #include "lib/csum.h"
 #include "lib/lb.h"
 #include "lib/nat.h"
+#include "lib/snat.h"
 
 DP_FRAGS_MAP(frags);
 
@@ -545,6 +546,36 @@ int op_floor_est(struct __sk_buff *skb)
 	if (!e)
 		return TC_ACT_SHOT;
 	return tc_nat_v4(skb, &p, true, e->addr, e->port) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+}
+
+/*
+ * The floor of a masquerade (SNAT) of a new flow: parse, reserve the reply
+ * tuple with a BPF_NOEXIST insert, insert the forward entry, rewrite the
+ * source.  Any SNAT that can route replies back and must never hand one
+ * flow's port to another keeps two keys per flow (the forward tuple, and
+ * the reply tuple whose port it chose): Cilium's snat_v4_new_mapping()
+ * inserts both too.  No port search: the frame's own port is taken.  One
+ * map as masquerade's (lib/snat.h), its default size.
+ */
+DP_SNAT_MAP(floor_snat);
+
+SEC("tc")
+int op_floor_snat_new(struct __sk_buff *skb)
+{
+	struct dplab_tuple reply;
+	struct dplab_lb_ct v;
+	struct pkt_v4 p = {};
+
+	if (tc_parse_v4_flow(skb, FLOOR_MAPS, &p))
+		return TC_ACT_SHOT;
+	snat_reply_tuple(&p.t, fib_src, p.t.sport, &reply);
+	ct_entry_init(FLOOR_MAPS, &v, &p, p.t.saddr, p.t.sport, 0, &p.t);
+	if (bpf_map_update_elem(&floor_snat, &reply, &v, BPF_NOEXIST))
+		return TC_ACT_SHOT;
+	ct_entry_init(FLOOR_MAPS, &v, &p, fib_src, p.t.sport, 0, &reply);
+	if (bpf_map_update_elem(&floor_snat, &p.t, &v, BPF_NOEXIST))
+		return TC_ACT_SHOT;
+	return tc_nat_v4(skb, &p, false, fib_src, p.t.sport) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
