@@ -558,9 +558,10 @@ int op_floor_est(struct __sk_buff *skb)
  * map as masquerade's (lib/snat.h), its default size.
  */
 DP_SNAT_MAP(floor_snat);
+DP_SNAT_MAP(floor_snat_fwd);	/* the "two maps" variant's */
+DP_SNAT_MAP(floor_snat_rev);
 
-SEC("tc")
-int op_floor_snat_new(struct __sk_buff *skb)
+static __always_inline int floor_snat_run(struct __sk_buff *skb, void *fwd_map, void *rev_map)
 {
 	struct dplab_tuple reply;
 	struct dplab_lb_ct v;
@@ -570,12 +571,27 @@ int op_floor_snat_new(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	snat_reply_tuple(&p.t, fib_src, p.t.sport, &reply);
 	ct_entry_init(FLOOR_MAPS, &v, &p, p.t.saddr, p.t.sport, 0, &p.t);
-	if (bpf_map_update_elem(&floor_snat, &reply, &v, BPF_NOEXIST))
+	if (bpf_map_update_elem(rev_map, &reply, &v, BPF_NOEXIST))
 		return TC_ACT_SHOT;
 	ct_entry_init(FLOOR_MAPS, &v, &p, fib_src, p.t.sport, 0, &reply);
-	if (bpf_map_update_elem(&floor_snat, &p.t, &v, BPF_NOEXIST))
+	if (bpf_map_update_elem(fwd_map, &p.t, &v, BPF_NOEXIST))
 		return TC_ACT_SHOT;
 	return tc_nat_v4(skb, &p, false, fib_src, p.t.sport) ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+}
+
+/* Both entries in one map, as masquerade keeps them. */
+SEC("tc")
+int op_floor_snat_new(struct __sk_buff *skb)
+{
+	return floor_snat_run(skb, &floor_snat, &floor_snat);
+}
+
+/* The reverse entry in a map of its own, as tc_lb's lb_rev: is the second
+ * insert dearer when its table is another one (cold)? */
+SEC("tc")
+int op_floor_snat_new_2maps(struct __sk_buff *skb)
+{
+	return floor_snat_run(skb, &floor_snat_fwd, &floor_snat_rev);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -227,6 +227,7 @@ PROG_SETUP(s_fib_xdp, op_fib_xdp)
 PROG_SETUP(s_floor_new, op_floor_new)
 PROG_SETUP(s_floor_est, op_floor_est)
 PROG_SETUP(s_floor_snat_new, op_floor_snat_new)
+PROG_SETUP(s_floor_snat_2maps, op_floor_snat_new_2maps)
 
 /* A new key every run (frame i), the same key, a key in no map. */
 static size_t f_new(int i, __u8 *buf, size_t cap)
@@ -319,7 +320,9 @@ static void ops_teardown(void)
 	X("bpf_fib_lookup", "xdp", "xdp_lb's hairpin", false, XDP_PASS, s_fib_xdp, f_fib, 0, "op_key_xdp", 1) \
 	X("floor: DNAT", "tc", "new flow (1 insert)", true, TC, s_floor_new, f_new, 0, NOOP_TC, 1) \
 	X("floor: DNAT", "tc", "established (1 hit)", false, TC, s_floor_est, f_hit, 0, NOOP_TC, 1) \
-	X("floor: SNAT", "tc", "new flow (2 inserts)", true, TC, s_floor_snat_new, f_new, 0, NOOP_TC, 1)
+	X("floor: SNAT", "tc", "new flow (2 inserts)", true, TC, s_floor_snat_new, f_new, 0, NOOP_TC, 1) \
+	X("floor: SNAT", "tc", "new flow, 2 maps", true, TC, s_floor_snat_2maps, f_new, 0, \
+	  "floor: SNAT", 1)
 
 #define AS_CASE(prog, hook, path, new_flow, verdict, setup, frame, repeat, base, ops) \
 	{ prog, hook, path, false, new_flow, verdict, setup, frame, NULL, NULL },
