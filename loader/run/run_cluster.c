@@ -229,21 +229,11 @@ static void driver_of(const char *ns, const char *dev, char *buf, size_t len)
 	netns_leave(saved);
 }
 
+/* The CPU model, "unknown" where /proc/cpuinfo names none. */
 static void cpu_model(char *buf, size_t len)
 {
-	FILE *f = fopen("/proc/cpuinfo", "re");
-	char line[256], *colon;
-
-	snprintf(buf, len, "unknown");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "model name", 10) || !(colon = strchr(line, ':')))
-			continue;
-		colon[strcspn(colon, "\n")] = 0;
-		snprintf(buf, len, "%s", colon + 2);
-		break;
-	}
-	if (f)
-		fclose(f);
+	if (platform_cpu_model("", buf, len))
+		snprintf(buf, len, "unknown");
 }
 
 json_t *run_machine(struct run_ctx *x, const struct run_cpus *cpus)
