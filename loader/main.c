@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "util/log.h"
+#include "util/version.h"
 
 static const struct {
 	const char *name;
@@ -30,7 +31,8 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: dplab COMMAND [ARGS]   (dplab COMMAND --help for more)\n\n"
+	fprintf(out, "usage: dplab COMMAND [ARGS]   (dplab COMMAND --help for more)\n"
+		     "       dplab --version\n\n"
 		     "commands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
@@ -46,6 +48,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
+		return EXIT_SUCCESS;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("dplab %s\n", dplab_version());
 		return EXIT_SUCCESS;
 	}
 	log_init();
