@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * rtnetlink part of the probe's facts (libmnl): RTM_GETLINK for one index,
- * RTM_GETQDISC and RTM_GETTFILTER dumps for the legacy tc hooks.
+ * rtnetlink part of the probe (libmnl): RTM_GETLINK for one index or all,
+ * RTM_GETQDISC and RTM_GETTFILTER dumps for the legacy tc hooks,
+ * RTM_GETROUTE and RTM_GETNEXTHOP for the uplink (the default route's).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 
 #include "probe/probe_facts_nl.h"
@@ -180,15 +182,19 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[IFLA_MAX + 1] = {};
 	const struct nlattr *info[IFLA_INFO_MAX + 1] = {};
 	struct attr_tab t = { .tb = tb, .max = IFLA_MAX };
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 	struct probe_nl_link *l = data;
 	__u32 v;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg))
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm))
 		return MNL_CB_ERROR;
-	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), attr_cb, &t) < 0)
+	if (mnl_attr_parse(nlh, sizeof(*ifm), attr_cb, &t) < 0)
 		return MNL_CB_ERROR;
+
+	l->ifindex = ifm->ifi_index;
+	l->has_parent_dev = tb[IFLA_PARENT_DEV_NAME] != NULL;
 
 	attr_str(tb[IFLA_IFNAME], l->ifname, sizeof(l->ifname));
 	if (attr_u32(tb[IFLA_MTU], &v))
@@ -227,6 +233,168 @@ int probe_nl_get_link(struct probe_nl *nl, int ifindex,
 	/* Counters are not needed; older kernels ignore unknown bits. */
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	return nl_talk(nl, nlh, link_cb, l);
+}
+
+struct each_link {
+	void (*fn)(const struct probe_nl_link *l, void *data);
+	void *data;
+};
+
+static int each_link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct each_link *e = data;
+	struct probe_nl_link l;
+	int ret;
+
+	memset(&l, 0, sizeof(l));
+	ret = link_cb(nlh, &l);
+	if (ret == MNL_CB_OK && nlh->nlmsg_type == RTM_NEWLINK)
+		e->fn(&l, e->data);
+	return ret;
+}
+
+int probe_nl_each_link(struct probe_nl *nl,
+		       void (*fn)(const struct probe_nl_link *l, void *data), void *data)
+{
+	struct each_link e = { .fn = fn, .data = data };
+	char req[NL_REQ_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return nl_talk(nl, nlh, each_link_cb, &e);
+}
+
+/* The first hop of RTA_MULTIPATH: its device and gateway. */
+static void route_first_hop(const struct nlattr *mp, struct probe_nl_route *r)
+{
+	const struct nlattr *tb[RTA_MAX + 1] = {};
+	struct attr_tab t = { .tb = tb, .max = RTA_MAX };
+	const struct rtnexthop *nh = mnl_attr_get_payload(mp);
+	size_t len = mnl_attr_get_payload_len(mp);
+
+	if (len < sizeof(*nh) || nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > len)
+		return;
+	r->multipath = true;
+	r->oif = nh->rtnh_ifindex;
+	if (mnl_attr_parse_payload(RTNH_DATA(nh), nh->rtnh_len - RTNH_LENGTH(0),
+				   attr_cb, &t) < 0)
+		return;
+	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == 4) {
+		r->has_gateway = true;
+		memcpy(r->gateway, mnl_attr_get_payload(tb[RTA_GATEWAY]), 4);
+	}
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[RTA_MAX + 1] = {};
+	struct attr_tab t = { .tb = tb, .max = RTA_MAX };
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct probe_nl_routes *rs = data;
+	struct probe_nl_route r = {};
+	__u32 table;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return MNL_CB_ERROR;
+	if (rtm->rtm_family != AF_INET || rtm->rtm_dst_len || rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	if (mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &t) < 0)
+		return MNL_CB_ERROR;
+	/* RTA_TABLE holds table ids above 255; rtm_table then says RT_TABLE_COMPAT. */
+	table = rtm->rtm_table;
+	attr_u32(tb[RTA_TABLE], &table);
+	if (table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	attr_u32(tb[RTA_OIF], &r.oif);
+	attr_u32(tb[RTA_PRIORITY], &r.priority);
+	attr_u32(tb[RTA_NH_ID], &r.nh_id);
+	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == 4) {
+		r.has_gateway = true;
+		memcpy(r.gateway, mnl_attr_get_payload(tb[RTA_GATEWAY]), 4);
+	}
+	if (!r.oif && tb[RTA_MULTIPATH])
+		route_first_hop(tb[RTA_MULTIPATH], &r);
+	if (rs->n < PROBE_NL_MAX_ROUTES)
+		rs->r[rs->n++] = r;
+	rs->total++;
+	return MNL_CB_OK;
+}
+
+int probe_nl_default_routes(struct probe_nl *nl, struct probe_nl_routes *rs)
+{
+	char req[NL_REQ_SIZE];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	memset(rs, 0, sizeof(*rs));
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	return nl_talk(nl, nlh, route_cb, rs);
+}
+
+struct nexthop_answer {
+	__u32 oif;
+	__u32 first_member;	/* a group: its first member's id */
+};
+
+static int nexthop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NHA_MAX + 1] = {};
+	struct attr_tab t = { .tb = tb, .max = NHA_MAX };
+	struct nexthop_answer *a = data;
+	const struct nexthop_grp *g;
+
+	if (nlh->nlmsg_type != RTM_NEWNEXTHOP)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct nhmsg))
+		return MNL_CB_ERROR;
+	if (mnl_attr_parse(nlh, sizeof(struct nhmsg), attr_cb, &t) < 0)
+		return MNL_CB_ERROR;
+	attr_u32(tb[NHA_OIF], &a->oif);
+	if (tb[NHA_GROUP] && mnl_attr_get_payload_len(tb[NHA_GROUP]) >= sizeof(*g)) {
+		g = mnl_attr_get_payload(tb[NHA_GROUP]);
+		a->first_member = g->id;
+	}
+	return MNL_CB_OK;
+}
+
+int probe_nl_nexthop_oif(struct probe_nl *nl, __u32 id, __u32 *oif)
+{
+	struct nexthop_answer a;
+	char req[NL_REQ_SIZE];
+	struct nlmsghdr *nlh;
+	struct nhmsg *nhm;
+	int depth, err;
+
+	/* A group's members are plain nexthops: two questions at most. */
+	for (depth = 0; depth < 2; depth++) {
+		memset(&a, 0, sizeof(a));
+		nlh = mnl_nlmsg_put_header(req);
+		nlh->nlmsg_type = RTM_GETNEXTHOP;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
+		nhm->nh_family = AF_UNSPEC;
+		mnl_attr_put_u32(nlh, NHA_ID, id);
+		err = nl_talk(nl, nlh, nexthop_cb, &a);
+		if (err)
+			return err;
+		if (a.oif || !a.first_member)
+			break;
+		id = a.first_member;
+	}
+	*oif = a.oif;
+	return a.oif ? 0 : -ENODEV;
 }
 
 static struct nlmsghdr *tc_dump_req(char *req, __u16 type, int ifindex,
@@ -326,5 +494,14 @@ int probe_nl_parse_tc(const void *buf, size_t len, int ifindex, const char *kind
 
 	ret = nl_run(buf, len, 0, 0, tc_cb, &m);
 	*count = m.count;
+	return ret < 0 ? ret : 0;
+}
+
+int probe_nl_parse_routes(const void *buf, size_t len, struct probe_nl_routes *rs)
+{
+	int ret;
+
+	memset(rs, 0, sizeof(*rs));
+	ret = nl_run(buf, len, 0, 0, route_cb, rs);
 	return ret < 0 ? ret : 0;
 }
