@@ -3,6 +3,8 @@
  * dplab probe: facts about an interface, attach trials, and the diagnosis
  * that maps both to a verdict and a fix.
  *
+ *   probe_platform.c  host-wide facts: DMI, hypervisor, CPU, kernel, node
+ *   probe_select.c  the interfaces to probe when none is named
  *   probe_facts.c   collect facts (ethtool ioctls, rtnetlink, bpf_xdp_query)
  *   probe_trials.c  attach a pass-through program by each mechanism, detach
  *   probe_rules.c   the rule table: facts + trials -> findings
@@ -137,11 +139,68 @@ struct probe_diagnosis {
 	char verdict[PROBE_MSG];	/* one line: what works, by which mechanism */
 };
 
+/*
+ * The machine, once per run.  A string "" is unknown (JSON null).  On EC2
+ * Nitro DMI's product name is the instance type ("m6i.xlarge").
+ */
+#define PROBE_DMI_STR 128
+struct probe_platform {
+	char probe_version[PROBE_STR];
+	char node[256];				/* $NODE_NAME, else the host name */
+	bool dmi;				/* /sys/class/dmi/id exists */
+	char dmi_vendor[PROBE_DMI_STR];		/* sys_vendor */
+	char dmi_product[PROBE_DMI_STR];	/* product_name */
+	char dmi_version[PROBE_DMI_STR];	/* product_version */
+	char dmi_missing_reason[PROBE_MSG];	/* why !dmi */
+	char hypervisor[PROBE_STR];		/* "kvm", ..., "none" on bare metal */
+	const char *hypervisor_source;		/* "cpuid", "sys_hypervisor", NULL */
+	char hypervisor_missing_reason[PROBE_MSG]; /* why hypervisor is "" */
+	char cpu_model[PROBE_MSG];
+	char kernel_release[80];		/* uname -r (65 bytes in utsname) */
+	char kernel_version[PROBE_MSG];		/* uname -v */
+};
+
+/* How the interfaces of a run were chosen (probe_select.c). */
+enum probe_select_by {
+	PROBE_SELECT_NAMED,		/* on the command line */
+	PROBE_SELECT_DEFAULT_ROUTE,	/* the IPv4 default route's, main table */
+	PROBE_SELECT_ALL,		/* --all: every physical interface */
+};
+
+struct probe_targets {
+	enum probe_select_by by;
+	int n;
+	char (*names)[IF_NAMESIZE];	/* n names, heap */
+	int n_skipped;
+	char (*skipped)[IF_NAMESIZE];	/* --all: the virtual ones left out */
+	char detail[PROBE_MSG * 2];	/* one line: why these ("" when named) */
+};
+
 struct probe_result {
 	struct probe_facts facts;
 	struct probe_trials trials;
 	struct probe_diagnosis diag;
 };
+
+struct platform_cpuid;
+
+/*
+ * probe_platform.c.  probe_platform_read() takes the files under root
+ * ("" for this machine) and the CPUID facts given; probe_platform_collect()
+ * is it on this machine with its CPUID, uname, node name and our version.
+ */
+void probe_platform_read(const char *root, const struct platform_cpuid *cpuid,
+			 struct probe_platform *p);
+void probe_platform_collect(struct probe_platform *p);
+
+/*
+ * probe_select.c, in the calling thread's network namespace: 0, or
+ * negative errno with the reason in err (-ENETUNREACH: no default route;
+ * -ENODEV: no physical interface).
+ */
+int probe_select_default_route(struct probe_targets *t, char *err, size_t err_len);
+int probe_select_all(struct probe_targets *t, bool in_netns, char *err, size_t err_len);
+void probe_targets_free(struct probe_targets *t);
 
 /* probe_facts.c: 0 or negative errno (-ENODEV for an unknown interface). */
 int probe_kernel_facts(struct probe_kernel *k);
@@ -159,5 +218,11 @@ const char *probe_trial_name(enum probe_trial_id id);
 const char *probe_outcome_name(enum probe_outcome o);
 void probe_print_table(const struct probe_result *r, bool trials_run);
 json_t *probe_to_json(const struct probe_result *r, bool trials_run);
+/* The run's header: the probe, node and platform; how interfaces were chosen. */
+void probe_print_header(const struct probe_platform *p, const struct probe_targets *t,
+			bool read_only, int verbose);
+/* Top-level "probe", "node", "platform" and "selection" into doc. */
+int probe_platform_to_json(json_t *doc, const struct probe_platform *p,
+			   const struct probe_targets *t, bool read_only);
 
 #endif /* DPLAB_LOADER_PROBE_H */

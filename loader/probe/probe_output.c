@@ -3,6 +3,7 @@
  * `dplab probe` output: a table per interface (in the spirit of
  * `xdp-loader status`) and the JSON object documented in docs/probe-json.md.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/if_link.h>
@@ -207,15 +208,33 @@ void probe_print_table(const struct probe_result *r, bool trials_run)
 	if (trials_run)
 		print_trials(&r->trials);
 	else
-		printf("\n  trials: not run (--read-only)\n");
+		printf("\n  trials: not run (read-only)\n");
 	print_diagnosis(&r->diag);
 }
 
 /* ------------------------------------------------------------ JSON */
 
+/*
+ * s, or null when empty.  Text from firmware (DMI) or the environment may
+ * not be UTF-8, which JSON needs: such a string goes out with every byte
+ * outside printable ASCII as '?', rather than failing the document.
+ */
 static json_t *json_str_or_null(const char *s)
 {
-	return s && s[0] ? json_string(s) : json_null();
+	char clean[PROBE_MSG * 2];
+	json_t *j;
+	size_t i;
+
+	if (!s || !s[0])
+		return json_null();
+	j = json_string(s);
+	if (j)
+		return j;
+	snprintf(clean, sizeof(clean), "%s", s);
+	for (i = 0; clean[i]; i++)
+		if (clean[i] < 0x20 || clean[i] >= 0x7f)
+			clean[i] = '?';
+	return json_string(clean);
 }
 
 static json_t *json_tristate(enum probe_tristate t)
@@ -346,4 +365,102 @@ json_t *probe_to_json(const struct probe_result *r, bool trials_run)
 	json_object_set_new(obj, "verdict", json_string(r->diag.verdict));
 	json_object_set_new(obj, "findings", findings_json(&r->diag));
 	return obj;
+}
+
+/* ------------------------------------------------- platform, selection */
+
+static const char *const select_names[] = {
+	[PROBE_SELECT_NAMED] = "named",
+	[PROBE_SELECT_DEFAULT_ROUTE] = "default_route",
+	[PROBE_SELECT_ALL] = "all",
+};
+
+static void print_names(const char *label, char (*names)[IF_NAMESIZE], int n)
+{
+	int i;
+
+	printf("%-12s", label);
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? ", " : "", names[i]);
+	printf("%s\n", n ? "" : "none");
+}
+
+void probe_print_header(const struct probe_platform *p, const struct probe_targets *t,
+			bool read_only, int verbose)
+{
+	printf("dplab probe %s on %s%s\n", p->probe_version, or_dash(p->node),
+	       read_only ? ", read-only" : "");
+	if (p->dmi)
+		printf("%-12s%s / %s / %s\n", "machine", or_dash(p->dmi_vendor),
+		       or_dash(p->dmi_product), or_dash(p->dmi_version));
+	else
+		printf("%-12sunknown (%s)\n", "machine", p->dmi_missing_reason);
+	if (p->hypervisor[0])
+		printf("%-12s%s (from %s)\n", "hypervisor", p->hypervisor, p->hypervisor_source);
+	else
+		printf("%-12sunknown (%s)\n", "hypervisor", p->hypervisor_missing_reason);
+	printf("%-12s%s\n", "cpu", or_dash(p->cpu_model));
+	printf("%-12s%s %s\n", "kernel", p->kernel_release, p->kernel_version);
+	if (t->by != PROBE_SELECT_NAMED) {
+		print_names("probing", t->names, t->n);
+		printf("%-12s%s%s\n", "because", t->detail,
+		       read_only ? "; read-only: not named on the command line (--trials to attach)" : "");
+	}
+	if (t->by == PROBE_SELECT_ALL && verbose)
+		print_names("skipped", t->skipped, t->n_skipped);
+	printf("\n");
+}
+
+static json_t *dmi_json(const struct probe_platform *p)
+{
+	if (!p->dmi)
+		return json_null();
+	return json_pack("{s:o,s:o,s:o}", "vendor", json_str_or_null(p->dmi_vendor),
+			 "product", json_str_or_null(p->dmi_product),
+			 "version", json_str_or_null(p->dmi_version));
+}
+
+static json_t *names_json(char (*names)[IF_NAMESIZE], int n)
+{
+	json_t *arr = json_array();
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(names[i]));
+	return arr;
+}
+
+int probe_platform_to_json(json_t *doc, const struct probe_platform *p,
+			   const struct probe_targets *t, bool read_only)
+{
+	json_t *platform, *selection;
+
+	platform = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o}}",
+			     "dmi", dmi_json(p),
+			     "dmi_missing_reason", json_str_or_null(p->dmi ? "" : p->dmi_missing_reason),
+			     "hypervisor", json_str_or_null(p->hypervisor),
+			     "hypervisor_source", json_str_or_null(p->hypervisor_source),
+			     "hypervisor_missing_reason",
+			     json_str_or_null(p->hypervisor[0] ? "" : p->hypervisor_missing_reason),
+			     "cpu_model", json_str_or_null(p->cpu_model),
+			     "kernel", "release", json_str_or_null(p->kernel_release),
+			     "version", json_str_or_null(p->kernel_version));
+	selection = json_pack("{s:s,s:o,s:o}", "by", select_names[t->by],
+			      "detail", json_str_or_null(t->detail),
+			      "skipped", t->by == PROBE_SELECT_ALL ?
+					 names_json(t->skipped, t->n_skipped) : json_null());
+	if (!platform || !selection) {
+		json_decref(platform);
+		json_decref(selection);
+		return -ENOMEM;
+	}
+	/* Each set takes its value, also when it fails: all four are tried. */
+	if (json_object_set_new(doc, "probe", json_pack("{s:o,s:b}", "version",
+							 json_str_or_null(p->probe_version),
+							 "read_only", read_only)) |
+	    json_object_set_new(doc, "node", json_str_or_null(p->node)) |
+	    json_object_set_new(doc, "platform", platform) |
+	    json_object_set_new(doc, "selection", selection))
+		return -ENOMEM;
+	return 0;
 }
