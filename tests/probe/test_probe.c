@@ -3,6 +3,8 @@
  * `dplab probe` end to end, as a user runs it: the binary, in a private
  * network namespace per test, its JSON parsed with jansson, and the
  * interface's XDP, qdisc, filter, link and pin state compared before/after.
+ * With no interface named it chooses the namespace's default route's: only
+ * in namespaces made here, never the caller's (whose uplink is production).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,7 +283,12 @@ START_TEST(test_bad_input_exit_2)
 	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "unshare -m sh -c 'umount /sys/fs/bpf 2>/dev/null; "
 				"%s probe --netns %s lo'", test_dplab_path(), ns), 2);
 	ck_assert_msg(strstr(out, "bpffs"), "message: %s", out);
-	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe", test_dplab_path()), 2);
+	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --netns %s --trials --read-only lo",
+				test_dplab_path(), ns), 2);
+	ck_assert_msg(strstr(out, "--trials") && strstr(out, "--read-only"), "message: %s", out);
+	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --netns %s --all lo",
+				test_dplab_path(), ns), 2);
+	ck_assert_msg(strstr(out, "--all"), "message: %s", out);
 	/* Names are checked before use: never a path out of /run/netns, never cut. */
 	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --netns ../../proc/1/ns/net lo",
 				test_dplab_path()), 2);
@@ -289,6 +296,131 @@ START_TEST(test_bad_input_exit_2)
 	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --netns %s 'lo:x' "
 				"abcdefghijklmnopq", test_dplab_path(), ns), 2);
 	ck_assert_msg(strstr(out, "'lo:x'"), "message: %s", out);
+	testns_delete(ns);
+}
+END_TEST
+
+/* ------------------------------------------------- no interface named */
+
+/* veth DEV (peer DEV-p) with 10.N.0.1/24, up: a gateway 10.N.0.2 to route by. */
+static void make_uplink(const char *ns, const char *dev, int n)
+{
+	ck_assert_int_eq(sh("ip -n %1$s link add name %2$s type veth peer name %2$s-p && "
+			    "ip -n %1$s link set dev %2$s up && ip -n %1$s link set dev %2$s-p up && "
+			    "ip -n %1$s addr add 10.%3$d.0.1/24 dev %2$s", ns, dev, n), 0);
+}
+
+/* `dplab probe --json --netns NS EXTRA`, no interface named; DEV left as it was. */
+static json_t *probe_auto_unchanged(const char *ns, const char *dev, const char *extra)
+{
+	static char before[STATE_LEN], after[STATE_LEN];
+	json_t *doc;
+	int rc;
+
+	snapshot(ns, dev, before, sizeof(before));
+	doc = probe_json(ns, "", extra, &rc);
+	ck_assert_int_eq(rc, 0);
+	snapshot(ns, dev, after, sizeof(after));
+	ck_assert_msg(!strcmp(before, after), "probe changed the state of %s:\nbefore:\n%s\n"
+		      "after:\n%s", dev, before, after);
+	return doc;
+}
+
+/* The interface the probe chose by the default route. */
+static const char *chosen(json_t *doc)
+{
+	json_t *sel = json_object_get(doc, "selection");
+
+	ck_assert_str_eq(json_string_value(json_object_get(sel, "by")), "default_route");
+	return json_string_value(json_object_get(iface0(doc), "ifname"));
+}
+
+START_TEST(test_default_route_chosen_read_only)
+{
+	char ns[TESTNS_NAME];
+	json_t *doc, *ifc;
+
+	need_root();
+	ck_assert_int_eq(testns_create(ns), 0);
+	make_uplink(ns, "up0", 9);
+	ck_assert_int_eq(sh("ip -n %s route add default via 10.9.0.2 dev up0", ns), 0);
+	/* Not named, no flag: read-only, the namespace left as it was. */
+	doc = probe_auto_unchanged(ns, "up0", "");
+	ck_assert_str_eq(chosen(doc), "up0");
+	ifc = iface0(doc);
+	ck_assert(json_is_null(json_object_get(ifc, "trials")));
+	ck_assert(json_is_true(json_object_get(json_object_get(doc, "probe"), "read_only")));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+		json_object_get(doc, "selection"), "detail")), "via 10.9.0.2"));
+	json_decref(doc);
+	/* --trials: this test's own veth, so the trials may run. */
+	doc = probe_auto_unchanged(ns, "up0", "--trials");
+	ck_assert_str_eq(chosen(doc), "up0");
+	ck_assert(json_is_false(json_object_get(json_object_get(doc, "probe"), "read_only")));
+	assert_trial(iface0(doc), "xdp_native_link", "ok");
+	json_decref(doc);
+	testns_delete(ns);
+}
+END_TEST
+
+START_TEST(test_default_route_lowest_metric)
+{
+	char ns[TESTNS_NAME], out[4096];
+	json_t *doc;
+	int rc;
+
+	need_root();
+	ck_assert_int_eq(testns_create(ns), 0);
+	make_uplink(ns, "up1", 11);
+	make_uplink(ns, "up2", 12);
+	ck_assert_int_eq(sh("ip -n %1$s route add default via 10.11.0.2 dev up1 metric 200 && "
+			    "ip -n %1$s route add default via 10.12.0.2 dev up2 metric 100", ns), 0);
+	doc = probe_json(ns, "", "--read-only", &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(chosen(doc), "up2");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+		json_object_get(doc, "selection"), "detail")), "lowest metric of 2"));
+	json_decref(doc);
+	/* The metric decides, not the order: swap them. */
+	ck_assert_int_eq(sh("ip -n %1$s route del default dev up2 metric 100 && "
+			    "ip -n %1$s route add default via 10.12.0.2 dev up2 metric 300", ns), 0);
+	doc = probe_json(ns, "", "--read-only", &rc);
+	ck_assert_str_eq(chosen(doc), "up1");
+	json_decref(doc);
+	/* A route through a nexthop object names its device there. */
+	ck_assert_int_eq(sh("ip -n %1$s nexthop add id 7 via 10.12.0.2 dev up2 && "
+			    "ip -n %1$s route add default nhid 7 metric 50", ns), 0);
+	doc = probe_json(ns, "", "--read-only", &rc);
+	ck_assert_str_eq(chosen(doc), "up2");
+	json_decref(doc);
+	/* The text output says which route it took. */
+	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --read-only --netns %s",
+				test_dplab_path(), ns), 0);
+	ck_assert_msg(strstr(out, "up2") && strstr(out, "metric 50"), "output: %s", out);
+	testns_delete(ns);
+}
+END_TEST
+
+START_TEST(test_no_default_route_exit_2)
+{
+	static char before[STATE_LEN], after[STATE_LEN];
+	char ns[TESTNS_NAME], out[4096];
+
+	need_root();
+	ck_assert_int_eq(testns_create(ns), 0);
+	make_uplink(ns, "up0", 9);
+	snapshot(ns, "up0", before, sizeof(before));
+	/* Also with --trials: nothing to attach to, nothing attached. */
+	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --trials --netns %s",
+				test_dplab_path(), ns), 2);
+	ck_assert_msg(strstr(out, "no IPv4 default route") && strstr(out, ns), "message: %s", out);
+	snapshot(ns, "up0", after, sizeof(after));
+	ck_assert_str_eq(before, after);
+	/* Only veths (and lo): --all finds no physical interface. */
+	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --all --netns %s",
+				test_dplab_path(), ns), 2);
+	ck_assert_msg(strstr(out, "no physical interface") && strstr(out, "3 virtual"),
+		      "message: %s", out);
 	testns_delete(ns);
 }
 END_TEST
@@ -306,6 +438,12 @@ static Suite *probe_suite(void)
 	tcase_add_test(tc, test_existing_netlink_xdp_not_replaced);
 	tcase_add_test(tc, test_read_only_attaches_nothing);
 	tcase_add_test(tc, test_bad_input_exit_2);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("uplink");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_default_route_chosen_read_only);
+	tcase_add_test(tc, test_default_route_lowest_metric);
+	tcase_add_test(tc, test_no_default_route_exit_2);
 	suite_add_tcase(s, tc);
 	return s;
 }

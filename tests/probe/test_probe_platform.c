@@ -377,6 +377,48 @@ START_TEST(test_default_route_parse_and_pick)
 }
 END_TEST
 
+/*
+ * A route dump as this kernel sent it (tests/fuzz/record_nl.py): default
+ * routes of metric 200 and 100, a multipath one of 300 over va and vc, and
+ * one by nexthop object 7 of metric 50, beside the namespace's others.
+ */
+#define RECORDED_ROUTES "tests/fuzz/corpus/probe_nl/route-default"
+
+START_TEST(test_recorded_route_dump)
+{
+	bool seen[4] = { false };
+	struct probe_nl_routes rs;
+	char *raw;
+	long len;
+	int i, pick;
+
+	len = read_file(RECORDED_ROUTES, &raw);
+	ck_assert_msg(len > 1, "%s: %s", RECORDED_ROUTES, strerror(len < 0 ? -len : EINVAL));
+	/* After the fuzz target's selector byte; copied to be aligned. */
+	ck_assert_int_eq(raw[0], 2);
+	memmove(raw, raw + 1, len - 1);
+	ck_assert_int_eq(probe_nl_parse_routes(raw, len - 1, &rs), 0);
+	free(raw);
+	ck_assert_int_eq(rs.n, 4);
+	for (i = 0; i < rs.n; i++) {
+		const struct probe_nl_route *r = &rs.r[i];
+
+		if (r->priority == 200 || r->priority == 100)
+			seen[r->priority / 100 - 1] = r->oif && r->has_gateway && !r->multipath;
+		else if (r->priority == 300)
+			seen[2] = r->oif && r->multipath && r->has_gateway;
+		else if (r->priority == 50)
+			seen[3] = r->nh_id == 7;	/* the kernel adds its oif too */
+	}
+	ck_assert_msg(seen[0] && seen[1] && seen[2] && seen[3],
+		      "routes: metric 100 %d, 200 %d, multipath %d, nexthop %d",
+		      seen[0], seen[1], seen[2], seen[3]);
+	pick = probe_route_pick(&rs);
+	ck_assert_int_ge(pick, 0);
+	ck_assert_uint_eq(rs.r[pick].nh_id, 7);
+}
+END_TEST
+
 /* IFLA_PARENT_DEV_NAME is what makes a link physical for --all. */
 START_TEST(test_link_parent_dev)
 {
@@ -541,6 +583,7 @@ static Suite *probe_platform_suite(void)
 	tcase_add_loop_test(tc, test_cpuid_signature_table, 0, sizeof(sig_fx) / sizeof(sig_fx[0]));
 	tcase_add_loop_test(tc, test_default_route_parse_and_pick, 0,
 			    sizeof(route_fx) / sizeof(route_fx[0]));
+	tcase_add_test(tc, test_recorded_route_dump);
 	tcase_add_test(tc, test_link_parent_dev);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("this_machine");
