@@ -397,6 +397,10 @@ START_TEST(test_default_route_lowest_metric)
 	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "%s probe --read-only --netns %s",
 				test_dplab_path(), ns), 0);
 	ck_assert_msg(strstr(out, "up2") && strstr(out, "metric 50"), "output: %s", out);
+	/* A DaemonSet names the node through the downward API. */
+	ck_assert_int_eq(sh_out(out, sizeof(out), 1, "NODE_NAME=node-a.example %s probe --json "
+				"--read-only --netns %s | grep -c '\"node\": \"node-a.example\"'",
+				test_dplab_path(), ns), 0);
 	testns_delete(ns);
 }
 END_TEST
