@@ -153,6 +153,7 @@ static void dry_run(const struct run_plan *p)
 static struct {
 	double start, budget, guess;
 	int round, visit, n_visits, done, pass_left;
+	bool attribution;		/* the BPF pass after the rounds */
 	const char *config;
 } pg;
 
@@ -174,8 +175,12 @@ static void progress(const char *what)
 		left = pg.budget > el ? pg.budget - el : 0;
 	fmt_secs(el, e, sizeof(e));
 	fmt_secs(left, l, sizeof(l));
-	printf("[round %d, %3d/%d] %-30s %-9s %s elapsed, ~%s left\n", pg.round + 1,
-	       pg.visit + 1, pg.n_visits, pg.config, what, e, l);
+	if (pg.attribution)
+		printf("[bpf pass, %3d/%d] %-30s %-9s %s elapsed\n", pg.visit + 1, pg.n_visits,
+		       pg.config, what, e);
+	else
+		printf("[round %d, %3d/%d] %-30s %-9s %s elapsed, ~%s left\n", pg.round + 1,
+		       pg.visit + 1, pg.n_visits, pg.config, what, e, l);
 	fflush(stdout);
 }
 
@@ -240,6 +245,11 @@ static bool rounds(struct run_ctx *x, struct run_schedule *s, const char *out, c
 	return !stop;
 }
 
+static bool attributed(const struct run_ctx *x, int i)
+{
+	return !x->dropped[i] && (x->plan->configs[i].workloads & (1u << W_BPF));
+}
+
 /* BPF time per packet of every config that asks for it, stats on only here. */
 static bool attribution(struct run_ctx *x)
 {
@@ -247,11 +257,16 @@ static bool attribution(struct run_ctx *x)
 	char err[1024];
 	int i;
 
-	for (i = 0; i < p->n_configs && !stop; i++) {
-		if (x->dropped[i] || !(p->configs[i].workloads & (1u << W_BPF)))
+	pg.attribution = true;
+	pg.n_visits = 0;
+	for (i = 0; i < p->n_configs; i++)
+		pg.n_visits += attributed(x, i);
+	for (i = 0, pg.visit = 0; i < p->n_configs && !stop; i++) {
+		if (!attributed(x, i))
 			continue;
 		pg.config = p->configs[i].name;
 		progress("bpf");
+		pg.visit++;
 		if (run_visit_bpf(x, i, err, sizeof(err)) == VISIT_FATAL)
 			return false;
 	}
