@@ -86,6 +86,18 @@ static __always_inline bool snat_opens_flow(const struct pkt_v4 *p, void *data_e
 	return p->t.proto != IPPROTO_ICMP || pkt_icmp_type(p, data_end) == ICMP_ECHO;
 }
 
+/*
+ * Why a pod's packet cannot leave as it is: a later fragment whose first
+ * was not seen, a protocol without ports, or an ICMP error not sent to its
+ * quoted packet's source (the kernel's conntrack calls it INVALID and NATs
+ * nothing; kube-proxy's KUBE-FORWARD chain drops INVALID packets).
+ */
+static __always_inline bool pod_untranslatable(int reason)
+{
+	return reason == DPLAB_CNT_PASS_FRAGMENT || reason == DPLAB_CNT_PASS_UNKNOWN_PROTO ||
+	       reason == DPLAB_CNT_PASS_ICMP_UNRELATED;
+}
+
 /* Nothing to translate a pod's leaving packet by: dropped, counted. */
 static __always_inline int snat_untranslatable(const struct dp_maps *m, enum dplab_counter why)
 {
@@ -122,8 +134,7 @@ static __always_inline int masq_snat_step(struct __sk_buff *skb, const struct dp
 	__be32 addr = node_ip;
 	__be16 port;
 
-	if ((reason == DPLAB_CNT_PASS_FRAGMENT || reason == DPLAB_CNT_PASS_UNKNOWN_PROTO) &&
-	    from_pod_leaving(p))
+	if (reason && from_pod_leaving(p) && pod_untranslatable(reason))
 		return snat_untranslatable(m, reason == DPLAB_CNT_PASS_FRAGMENT ?
 					      DPLAB_CNT_DROP_FRAG_UNKNOWN :
 					      DPLAB_CNT_DROP_NAT_NO_MAPPING);

@@ -151,7 +151,11 @@ static __always_inline int icmp_echo_ports(const struct icmphdr *ih, struct dpla
  * problem) carries the IPv4 header and first 8 bytes of the packet it is
  * about.  That packet went the other way, so its tuple reversed is the
  * tuple of the flow in the error's direction: p->t is set to it, and a
- * translator looks the error up as it would a packet of that flow.
+ * translator looks the error up as it would a packet of that flow.  Only
+ * an error sent to the quoted packet's source is about that packet: the
+ * kernel's conntrack calls any other INVALID, not RELATED, and NATs
+ * nothing in it (nf_conntrack_inet_error(): "outer daddr != inner"), so
+ * such an error passes untouched here too.
  */
 static __always_inline int parse_icmp_error(struct pkt_v4 *p, void *data_end)
 {
@@ -165,6 +169,8 @@ static __always_inline int parse_icmp_error(struct pkt_v4 *p, void *data_end)
 		return DPLAB_CNT_DROP_TRUNCATED;
 	if (in->version != 4 || in->ihl < 5 || (in->frag_off & bpf_htons(IP_OFFSET)))
 		return DPLAB_CNT_PASS_UNKNOWN_PROTO;	/* no ports to read */
+	if (in->saddr != p->t.daddr)
+		return DPLAB_CNT_PASS_ICMP_UNRELATED;
 	ihl = in->ihl * 4;
 	l4 = (void *)in + ihl;
 	if (l4 + 8 > data_end)

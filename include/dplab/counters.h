@@ -49,6 +49,7 @@
 	X(DROP_REWRITE, "drop_rewrite")	/* a helper failed to rewrite */ \
 	X(DROP_FRAG_UNKNOWN, "drop_frag_unknown") /* a later fragment whose first was not seen */ \
 	X(PASS_TTL_EXPIRED, "pass_ttl_expired") /* a router may not forward it: to the stack */ \
+	X(PASS_ICMP_UNRELATED, "pass_icmp_unrelated") /* an ICMP error not sent to its quoted packet's source */ \
 	X(DROP_DELIBERATE, "drop_deliberate") /* a measuring program dropped it on purpose */
 
 #define DPLAB_CNT_ENUM_(id, name) DPLAB_CNT_##id,

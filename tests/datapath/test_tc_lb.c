@@ -342,8 +342,8 @@ START_TEST(test_icmp_errors_translated)
 			      .sport = 40012, .dport = 53, .payload_len = 40 };
 	struct pkt_spec q_out = moved(q, true, BACKEND, 5353);
 	struct pkt_spec r = moved(moved(q_out, true, CLIENT, 40012), false, BACKEND, 5353);
-	struct pkt_spec r_out = moved(r, false, VIP, 53), stray = moved(q, false, CLIENT, 40013);
-	struct pkt_spec unreach, unreach_out, mtu, mtu_out, back, back_out, none;
+	struct pkt_spec r_out = moved(r, false, VIP, 53), stray = moved(r_out, true, CLIENT, 40013);
+	struct pkt_spec unreach, unreach_out, mtu, mtu_out, back, back_out, none, elsewhere;
 	uint8_t b[8][80];
 	struct tc_lb_bpf *skel;
 
@@ -354,6 +354,7 @@ START_TEST(test_icmp_errors_translated)
 	back = pkt_spec_icmp_error(b[4], CLIENT, VIP, 3, 3, &r_out);
 	back_out = pkt_spec_icmp_error(b[5], CLIENT, BACKEND, 3, 3, &r);
 	none = pkt_spec_icmp_error(b[6], CLIENT, VIP, 3, 3, &stray);
+	elsewhere = pkt_spec_icmp_error(b[7], BACKEND, OTHER, 3, 3, &q_out);
 	struct fixture out[] = {
 		{ .desc = "tc_lb: UDP query to the VIP", .in_spec = &q, .out_spec = &q_out,
 		  .expect_verdict = TC_ACT_UNSPEC, .expect_counter = FX_CNT(DPLAB_CNT_REWRITE) },
@@ -370,6 +371,10 @@ START_TEST(test_icmp_errors_translated)
 		{ .desc = "tc_lb: a router's frag-needed keeps its source, inner VIP restored",
 		  .in_spec = &mtu, .out_spec = &mtu_out, .expect_verdict = TC_ACT_UNSPEC,
 		  .expect_counter = FX_CNT(DPLAB_CNT_ICMP_ERROR) },
+		/* the kernel's conntrack: INVALID ("outer daddr != inner"), no NAT */
+		{ .desc = "tc_lb: an error about the flow sent to another host passes untouched",
+		  .in_spec = &elsewhere, .expect_verdict = TC_ACT_UNSPEC,
+		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_ICMP_UNRELATED) },
 	};
 
 	need_root();

@@ -208,9 +208,9 @@ START_TEST(test_icmp_errors)
 	struct pkt_spec synack = from_backend(REMOTE_BE, 8080, NODE_IP, 40023, IPPROTO_TCP,
 					      PKT_SYN | PKT_ACK);
 	struct pkt_spec synack_out = rev_nat(synack, CLIENT, NP_REMOTE, true);
-	struct pkt_spec stray = to_nodeport(CLIENT, 40024, IPPROTO_TCP, NP_REMOTE, PKT_SYN);
-	struct pkt_spec mtu, mtu_out, unreach, unreach_out, none;
-	uint8_t b[5][80];
+	struct pkt_spec stray = rev_nat_to(synack, CLIENT, 40024, NP_REMOTE);
+	struct pkt_spec mtu, mtu_out, unreach, unreach_out, none, elsewhere;
+	uint8_t b[6][80];
 	struct xdp_lb_bpf *skel;
 
 	mtu = pkt_spec_icmp_error(b[0], REMOTE_BE, NODE_IP, 3, 4, &syn_out);
@@ -219,6 +219,7 @@ START_TEST(test_icmp_errors)
 	unreach_out = hairpinned(pkt_spec_icmp_error(b[3], NODE_IP, REMOTE_BE, 3, 3, &synack),
 				 NULL);
 	none = pkt_spec_icmp_error(b[4], CLIENT, NODE_IP, 3, 3, &stray);
+	elsewhere = pkt_spec_icmp_error(b[5], CLIENT, NODE_IP, 3, 3, &syn);
 	struct fixture fx[] = {
 		{ .desc = "xdp_lb: SYN to a remote backend", .in_spec = &syn, .out_spec = &syn_out,
 		  .expect_verdict = XDP_TX, .expect_counter = FX_CNT(DPLAB_CNT_TX) },
@@ -231,6 +232,11 @@ START_TEST(test_icmp_errors)
 		{ .desc = "xdp_lb: an ICMP error about no flow opens none: to the stack",
 		  .in_spec = &none, .expect_verdict = XDP_PASS,
 		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_NO_MATCH) },
+		/* about the client's SYN, yet sent to the node: the kernel's conntrack
+		 * calls it INVALID ("outer daddr != inner") and NATs nothing */
+		{ .desc = "xdp_lb: an error not sent to its quoted packet's source: to the stack",
+		  .in_spec = &elsewhere, .expect_verdict = XDP_PASS,
+		  .expect_counter = FX_CNT(DPLAB_CNT_PASS_ICMP_UNRELATED) },
 	};
 
 	lb_node_enter();
