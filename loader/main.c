@@ -22,6 +22,7 @@ static const struct {
 	{ "down", cmd_down, "detach everything and remove the cluster" },
 	{ "run", cmd_run, "measure every knob alone and scenarios A-E; write a report" },
 	{ "compare", cmd_compare, "two results.json side by side, with differences" },
+	{ "fleet-report", cmd_fleet, "probe documents of many nodes, grouped by instance type" },
 	{ "tcpload", cmd_tcpload, "TCP workloads of `run`: serve, connect rate, request latency" },
 };
 
@@ -35,7 +36,7 @@ static void usage(FILE *out)
 		     "       dplab --version\n\n"
 		     "commands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 }
 
 int main(int argc, char **argv)

@@ -17,5 +17,6 @@ int cmd_status(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_tcpload(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
 
 #endif /* DPLAB_LOADER_CLI_H */

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The fleet report as CSV, one row per group: a field is quoted as RFC 4180
+ * says (when it holds a comma, quote or line break; quotes doubled), lines
+ * end in LF like results.csv of `dplab run`.  The columns are listed in
+ * docs/fleet-report-json.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet/fleet.h"
+
+static const char *const mechs[] = {
+	"xdp_native_link", "xdp_native_netlink", "xdp_generic", "tc_tcx", "tc_legacy",
+};
+#define N_MECHS (sizeof(mechs) / sizeof(mechs[0]))
+
+static void field(FILE *f, const char *s, bool last)
+{
+	if (!s)
+		s = "";
+	if (strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputc(last ? '\n' : ',', f);
+}
+
+static void num(FILE *f, long long v)
+{
+	fprintf(f, "%lld,", v);
+}
+
+static void header(FILE *f)
+{
+	size_t i;
+
+	fputs("instance_type,kernel,driver,firmware,nodes,read_only_nodes,", f);
+	for (i = 0; i < N_MECHS; i++)
+		fprintf(f, "%s_ok,%s_tried,", mechs[i], mechs[i]);
+	fputs("likely_xdp_native,likely_xdp_link,likely_tcx,verdict,verdict_nodes,"
+	      "failures,flagged\n", f);
+}
+
+/* "ena-mtu: 2; EINVAL \"ena: ...\": 2" */
+static void failures_field(FILE *f, json_t *failures)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *m = open_memstream(&buf, &len);
+	json_t *x;
+
+	if (!m) {
+		field(f, "", false);
+		return;
+	}
+	json_array_foreach(failures, i, x) {
+		const char *msg = fleet_str(x, "kernel_message");
+
+		if (i)
+			fputs("; ", m);
+		if (!strcmp(fleet_str(x, "kind") ?: "", "finding"))
+			fprintf(m, "%s", fleet_str(x, "rule") ?: "?");
+		else
+			fprintf(m, "%s%s%s%s", fleet_str(x, "errno") ?: "?", msg ? " \"" : "",
+				msg ?: "", msg ? "\"" : "");
+		fprintf(m, ": %lld", fleet_int(x, "nodes"));
+	}
+	fclose(m);
+	field(f, buf, false);
+	free(buf);
+}
+
+static void flagged_field(FILE *f, json_t *flagged)
+{
+	char buf[4096];
+	size_t i, n = 0;
+	json_t *x;
+
+	buf[0] = '\0';
+	json_array_foreach(flagged, i, x)
+		if (n < sizeof(buf))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
+					      json_string_value(x));
+	field(f, buf, true);
+}
+
+static void group_line(FILE *f, json_t *g)
+{
+	json_t *l = json_object_get(g, "likely"), *v = json_object_get(g, "verdict");
+	size_t i;
+
+	field(f, fleet_str(g, "instance_type") ?: "unknown", false);
+	field(f, fleet_str(g, "kernel") ?: "unknown", false);
+	field(f, fleet_str(g, "driver"), false);
+	field(f, fleet_str(g, "firmware"), false);
+	num(f, fleet_int(g, "nodes"));
+	num(f, fleet_int(g, "read_only_nodes"));
+	for (i = 0; i < N_MECHS; i++) {
+		json_t *c = json_object_get(json_object_get(g, "mechanisms"), mechs[i]);
+
+		num(f, fleet_int(c, "ok"));
+		num(f, fleet_int(c, "ok") + fleet_int(c, "failed") + fleet_int(c, "skipped"));
+	}
+	num(f, fleet_int(json_object_get(l, "xdp_native"), "yes"));
+	num(f, fleet_int(json_object_get(l, "xdp_link"), "yes"));
+	num(f, fleet_int(json_object_get(l, "tcx"), "yes"));
+	field(f, fleet_str(v, "value"), false);
+	num(f, fleet_int(v, "nodes"));
+	failures_field(f, json_object_get(g, "failures"));
+	flagged_field(f, json_object_get(g, "flagged"));
+}
+
+void fleet_write_csv(FILE *f, json_t *report)
+{
+	json_t *g;
+	size_t i;
+
+	header(f);
+	json_array_foreach(json_object_get(report, "groups"), i, g)
+		group_line(f, g);
+}
