@@ -12,6 +12,7 @@
 
 #include "probe/probe.h"
 #include "lib/testlib.h"
+#include "lib/probe_fixture.h"
 
 /* How findings name a trial: "<family> via <mechanism>[, <mechanism>...]". */
 static const char *const trial_family[TRIAL_COUNT] = {
@@ -65,87 +66,6 @@ static bool names_trial(const char *reason, int t)
 }
 
 /* ------------------------------------------------------------ fixtures */
-
-/* An interface on a 6.8 x86-64 kernel with 4 KiB pages and MTU 1500. */
-static struct probe_facts iface(const char *name, const char *driver)
-{
-	struct probe_facts f;
-
-	memset(&f, 0, sizeof(f));
-	snprintf(f.ifname, sizeof(f.ifname), "%s", name);
-	snprintf(f.driver, sizeof(f.driver), "%s", driver);
-	f.ifindex = 2;
-	f.mtu = 1500;
-	f.min_mtu = 68;
-	f.max_mtu = 9216;
-	f.num_rx_queues = f.num_tx_queues = 8;
-	f.lro = f.rx_gro_hw = PROBE_OFF;
-	f.gro = PROBE_ON;
-	f.xdp_features_known = true;
-	f.xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
-			 NETDEV_XDP_ACT_NDO_XMIT;
-	snprintf(f.kernel.release, sizeof(f.kernel.release), "6.8.0-test");
-	f.kernel.major = 6;
-	f.kernel.minor = 8;
-	f.kernel.btf = f.kernel.bpffs = f.kernel.tcx = true;
-	f.kernel.xdp_link = f.kernel.xdp_attach_failed_tp = true;
-	f.kernel.page_size = 4096;
-	return f;
-}
-
-static struct probe_facts ena(int mtu, __u32 combined, __u32 max)
-{
-	struct probe_facts f = iface("eth0", "ena");
-
-	f.mtu = mtu;
-	f.max_mtu = 9216;
-	f.channels.known = true;
-	f.channels.combined = combined;
-	f.channels.max_combined = max;
-	return f;
-}
-
-static struct probe_facts veth(int peer_mtu, __u32 rxq, __u32 peer_txq)
-{
-	struct probe_facts f = iface("veth0", "veth");
-
-	snprintf(f.kind, sizeof(f.kind), "veth");
-	f.num_rx_queues = f.num_tx_queues = rxq;
-	f.channels.known = true;
-	f.channels.rx = f.channels.tx = rxq;
-	f.channels.max_rx = f.channels.max_tx = rxq;
-	f.has_peer = f.peer_known = true;
-	snprintf(f.peer_ifname, sizeof(f.peer_ifname), "veth1");
-	f.peer_mtu = peer_mtu;
-	f.peer_real_tx_queues = peer_txq;
-	return f;
-}
-
-static struct probe_trials all(enum probe_outcome o)
-{
-	struct probe_trials tr;
-	int i;
-
-	memset(&tr, 0, sizeof(tr));
-	for (i = 0; i < TRIAL_COUNT; i++)
-		tr.t[i].outcome = o;
-	return tr;
-}
-
-static void refuse(struct probe_trials *tr, enum probe_trial_id id, int err, const char *msg)
-{
-	tr->t[id].outcome = OUTCOME_FAILED;
-	tr->t[id].err = err;
-	snprintf(tr->t[id].kernel_msg, sizeof(tr->t[id].kernel_msg), "%s", msg);
-}
-
-/* Native fails by every mechanism with ERR; netlink carries the extack. */
-static void fail_native(struct probe_trials *tr, int err, const char *extack)
-{
-	refuse(tr, TRIAL_XDP_NATIVE_LINK, err, extack);
-	refuse(tr, TRIAL_XDP_NATIVE_NETLINK, err, extack);
-	refuse(tr, TRIAL_XDP_LIBXDP_NATIVE, err, "");
-}
 
 static const struct probe_finding *find(const struct probe_diagnosis *d, const char *rule)
 {
@@ -219,19 +139,14 @@ static void all_explained(const struct probe_trials *tr, const struct probe_diag
 
 /* ------------------------------------------------------------ ENA */
 
-#define ENA_MTU_MSG "ena: Failed to set xdp program, the current MTU is larger than " \
-	"the maximum allowed MTU. Check the dmesg for more info"
-#define ENA_CH_MSG "ena: Failed to set xdp program, there is no enough space for " \
-	"allocating XDP queues, Check the dmesg for more info"
-
 START_TEST(ena_mtu_9001_4_of_8)
 {
-	struct probe_facts f = ena(9001, 4, 8);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_ena(9001, 4, 8);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 	const struct probe_finding *m;
 
-	fail_native(&tr, EINVAL, ENA_MTU_MSG);
+	pf_fail_native(&tr, EINVAL, ENA_MTU_MSG);
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	ck_assert_int_eq(d.n, 1);
@@ -250,8 +165,8 @@ END_TEST
 
 START_TEST(ena_mtu_3498_2_of_8)
 {
-	struct probe_facts f = ena(3498, 2, 8);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_ena(3498, 2, 8);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 
 	probe_diagnose(&f, &tr, true, &d);
@@ -269,12 +184,12 @@ END_TEST
 
 START_TEST(ena_5_of_8_channels)
 {
-	struct probe_facts f = ena(1500, 5, 8);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_ena(1500, 5, 8);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 	const struct probe_finding *c;
 
-	fail_native(&tr, EINVAL, ENA_CH_MSG);
+	pf_fail_native(&tr, EINVAL, ENA_CH_MSG);
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	c = need(&d, "ena-channels");
@@ -290,12 +205,12 @@ END_TEST
 /* The published report's failure: the real causes, not "no bpf_link". */
 START_TEST(ena_create_link_einval)
 {
-	struct probe_facts f = ena(9001, 8, 8);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_ena(9001, 8, 8);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 
-	refuse(&tr, TRIAL_XDP_NATIVE_LINK, EINVAL, "create link: invalid argument");
-	refuse(&tr, TRIAL_XDP_NATIVE_NETLINK, EINVAL, "");
+	pf_refuse(&tr, TRIAL_XDP_NATIVE_LINK, EINVAL, "create link: invalid argument");
+	pf_refuse(&tr, TRIAL_XDP_NATIVE_NETLINK, EINVAL, "");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	has(need(&d, "ena-mtu")->reason, "Seen: native XDP via bpf_link, netlink failed with EINVAL");
@@ -304,7 +219,7 @@ START_TEST(ena_create_link_einval)
 	all_explained(&tr, &d);
 
 	/* Facts that explain nothing: the failure is quoted, not guessed at. */
-	f = ena(1500, 2, 8);
+	f = pf_ena(1500, 2, 8);
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	has(need(&d, "attach-failed")->reason, "create link: invalid argument");
@@ -314,8 +229,8 @@ END_TEST
 
 START_TEST(ena_read_only)
 {
-	struct probe_facts f = ena(9001, 4, 8);
-	struct probe_trials tr = all(OUTCOME_NOT_RUN);
+	struct probe_facts f = pf_ena(9001, 4, 8);
+	struct probe_trials tr = pf_trials_all(OUTCOME_NOT_RUN);
 	struct probe_diagnosis d;
 	const struct probe_finding *m;
 
@@ -335,12 +250,12 @@ END_TEST
 
 START_TEST(mlx5_lro_on)
 {
-	struct probe_facts f = iface("eth0", "mlx5_core");
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_iface("eth0", "mlx5_core");
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 
 	f.lro = PROBE_ON;
-	fail_native(&tr, EINVAL, "");
+	pf_fail_native(&tr, EINVAL, "");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	ck_assert_int_eq(need(&d, "mlx5-lro")->severity, SEV_BLOCK);
@@ -352,8 +267,8 @@ END_TEST
 
 START_TEST(mlx5_mtu)
 {
-	struct probe_facts f = iface("eth0", "mlx5_core");
-	struct probe_trials tr = all(OUTCOME_NOT_RUN);
+	struct probe_facts f = pf_iface("eth0", "mlx5_core");
+	struct probe_trials tr = pf_trials_all(OUTCOME_NOT_RUN);
 	struct probe_diagnosis d;
 
 	f.mtu = 9000;
@@ -366,13 +281,13 @@ END_TEST
 
 START_TEST(virtio_mtu_9000)
 {
-	struct probe_facts f = iface("eth0", "virtio_net");
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_iface("eth0", "virtio_net");
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 	const struct probe_finding *m;
 
 	f.mtu = 9000;
-	fail_native(&tr, EINVAL, "virtio_net: MTU too large to enable XDP without frags");
+	pf_fail_native(&tr, EINVAL, "virtio_net: MTU too large to enable XDP without frags");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	m = need(&d, "virtio-mtu");
@@ -387,13 +302,12 @@ END_TEST
 
 START_TEST(virtio_guest_offloads)
 {
-	struct probe_facts f = iface("eth0", "virtio_net");
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_iface("eth0", "virtio_net");
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 
 	f.lro = PROBE_ON;
-	fail_native(&tr, EOPNOTSUPP, "virtio_net: Can't set XDP while host is "
-		    "implementing GRO_HW/CSUM, disable GRO_HW/CSUM first");
+	pf_fail_native(&tr, EOPNOTSUPP, VIRTIO_OFFLOADS_MSG);
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	ck_assert_int_eq(need(&d, "virtio-guest-offloads")->severity, SEV_BLOCK);
@@ -410,8 +324,8 @@ END_TEST
 
 START_TEST(virtio_tx_queues)
 {
-	struct probe_facts f = iface("eth0", "virtio_net");
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_iface("eth0", "virtio_net");
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 
 	f.channels.known = true;
@@ -425,7 +339,7 @@ START_TEST(virtio_tx_queues)
 	f.kernel.minor = 10;
 	snprintf(f.kernel.release, sizeof(f.kernel.release), "5.10.0");
 	f.kernel.tcx = f.kernel.xdp_attach_failed_tp = false;
-	fail_native(&tr, ENOMEM, "virtio_net: Too few free TX rings available");
+	pf_fail_native(&tr, ENOMEM, "virtio_net: Too few free TX rings available");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	ck_assert_int_eq(need(&d, "virtio-tx-queues")->severity, SEV_BLOCK);
@@ -438,12 +352,12 @@ END_TEST
 
 START_TEST(veth_peer_mtu_9000)
 {
-	struct probe_facts f = veth(9000, 1, 1);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_veth(9000, 1, 1);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 	const struct probe_finding *m;
 
-	fail_native(&tr, ERANGE, "veth: Peer MTU is too large to set XDP");
+	pf_fail_native(&tr, ERANGE, VETH_PEER_MTU_MSG);
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	m = need(&d, "veth-peer-mtu");
@@ -459,12 +373,12 @@ END_TEST
 
 START_TEST(veth_enospc)
 {
-	struct probe_facts f = veth(1500, 1, 4);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_veth(1500, 1, 4);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 	const struct probe_finding *q;
 
-	fail_native(&tr, ENOSPC, "veth: XDP expects number of rx queues not less than peer tx queues");
+	pf_fail_native(&tr, ENOSPC, "veth: XDP expects number of rx queues not less than peer tx queues");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	q = need(&d, "veth-rx-queues");
@@ -478,13 +392,13 @@ END_TEST
 
 START_TEST(veth_detached)
 {
-	struct probe_facts f = veth(1500, 1, 1);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_veth(1500, 1, 1);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 
 	f.has_peer = f.peer_known = false;
 	f.peer_ifname[0] = '\0';
-	fail_native(&tr, ENOTCONN, "veth: Cannot set XDP when peer is detached");
+	pf_fail_native(&tr, ENOTCONN, "veth: Cannot set XDP when peer is detached");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	need(&d, "veth-peer-detached");
@@ -494,8 +408,8 @@ END_TEST
 
 START_TEST(veth_works_napi_note)
 {
-	struct probe_facts f = veth(1500, 1, 1);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_veth(1500, 1, 1);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 	const struct probe_finding *n;
 
@@ -521,13 +435,13 @@ END_TEST
 
 START_TEST(dummy_native_unsupported)
 {
-	struct probe_facts f = iface("dummy0", "dummy");
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_iface("dummy0", "dummy");
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 	const struct probe_finding *n;
 
 	f.xdp_features = 0;
-	fail_native(&tr, EOPNOTSUPP, "Underlying driver does not support XDP in native mode");
+	pf_fail_native(&tr, EOPNOTSUPP, "Underlying driver does not support XDP in native mode");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	n = need(&d, "native-unsupported");
@@ -548,8 +462,8 @@ END_TEST
 
 START_TEST(hook_owned_netlink)
 {
-	struct probe_facts f = veth(1500, 1, 1);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_veth(1500, 1, 1);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 	const struct probe_finding *h;
 	int i;
@@ -570,7 +484,7 @@ START_TEST(hook_owned_netlink)
 	has(d.verdict, "native XDP not tried (hook in use)");
 
 	/* A generic attach beside it is refused with EEXIST: explained too. */
-	refuse(&tr, TRIAL_XDP_GENERIC_NETLINK, EEXIST,
+	pf_refuse(&tr, TRIAL_XDP_GENERIC_NETLINK, EEXIST,
 	     "Native and generic XDP can't be active at the same time.");
 	probe_diagnose(&f, &tr, true, &d);
 	ck_assert_ptr_null(find(&d, "attach-failed"));
@@ -580,15 +494,15 @@ END_TEST
 
 START_TEST(hook_owned_link)
 {
-	struct probe_facts f = iface("eth0", "ena");
-	struct probe_trials tr = all(OUTCOME_SKIPPED);
+	struct probe_facts f = pf_iface("eth0", "ena");
+	struct probe_trials tr = pf_trials_all(OUTCOME_SKIPPED);
 	struct probe_diagnosis d;
 
 	f.attached.xdp_attached = XDP_ATTACHED_DRV;
 	f.attached.xdp_prog_id = 9;
 	f.attached.xdp_link_id = 7;
 	tr.t[TRIAL_TC_TCX].outcome = tr.t[TRIAL_TC_LEGACY].outcome = OUTCOME_OK;
-	refuse(&tr, TRIAL_XDP_NATIVE_NETLINK, EBUSY, "Can't replace active BPF XDP link");
+	pf_refuse(&tr, TRIAL_XDP_NATIVE_NETLINK, EBUSY, "Can't replace active BPF XDP link");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	has(need(&d, "hook-owned-link")->fix, "bpftool link detach id 7");
@@ -599,8 +513,8 @@ END_TEST
 
 START_TEST(kernel_5_4)
 {
-	struct probe_facts f = veth(1500, 1, 1);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_veth(1500, 1, 1);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 
 	snprintf(f.kernel.release, sizeof(f.kernel.release), "5.4.0-150-generic");
@@ -608,9 +522,9 @@ START_TEST(kernel_5_4)
 	f.kernel.minor = 4;
 	f.kernel.tcx = f.kernel.xdp_link = f.kernel.xdp_attach_failed_tp = false;
 	f.xdp_features_known = false;
-	refuse(&tr, TRIAL_XDP_NATIVE_LINK, EINVAL, "");
-	refuse(&tr, TRIAL_XDP_GENERIC_LINK, EINVAL, "");
-	refuse(&tr, TRIAL_TC_TCX, EINVAL, "");
+	pf_refuse(&tr, TRIAL_XDP_NATIVE_LINK, EINVAL, "");
+	pf_refuse(&tr, TRIAL_XDP_GENERIC_LINK, EINVAL, "");
+	pf_refuse(&tr, TRIAL_TC_TCX, EINVAL, "");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	has(need(&d, "kernel-no-xdp-link")->reason, "5.4.0-150-generic");
@@ -628,13 +542,13 @@ END_TEST
 
 START_TEST(unexplained_errno)
 {
-	struct probe_facts f = iface("eth0", "ixgbe");
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_iface("eth0", "ixgbe");
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 	const struct probe_finding *a;
 
-	refuse(&tr, TRIAL_XDP_NATIVE_NETLINK, E2BIG, "ixgbe: something odd");
-	refuse(&tr, TRIAL_TC_LEGACY, EPERM, "");
+	pf_refuse(&tr, TRIAL_XDP_NATIVE_NETLINK, E2BIG, "ixgbe: something odd");
+	pf_refuse(&tr, TRIAL_TC_LEGACY, EPERM, "");
 	probe_diagnose(&f, &tr, true, &d);
 	show(&d);
 	a = need(&d, "attach-failed");
@@ -648,8 +562,8 @@ END_TEST
 
 START_TEST(libxdp_and_btf_notes)
 {
-	struct probe_facts f = veth(1500, 1, 1);
-	struct probe_trials tr = all(OUTCOME_OK);
+	struct probe_facts f = pf_veth(1500, 1, 1);
+	struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 	struct probe_diagnosis d;
 
 	f.kernel.btf = false;
@@ -676,8 +590,8 @@ START_TEST(never_unexplained)
 	longmsg[sizeof(longmsg) - 1] = '\0';
 	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
 		for (j = 0; j < sizeof(errs) / sizeof(errs[0]); j++) {
-			struct probe_facts f = veth(9000, 1, 4);
-			struct probe_trials tr = all(OUTCOME_OK);
+			struct probe_facts f = pf_veth(9000, 1, 4);
+			struct probe_trials tr = pf_trials_all(OUTCOME_OK);
 			struct probe_diagnosis d;
 			int t;
 
@@ -686,7 +600,7 @@ START_TEST(never_unexplained)
 			f.lro = PROBE_ON;
 			f.channels.combined = f.channels.max_combined = 8;
 			for (t = 0; t < TRIAL_COUNT; t++)
-				refuse(&tr, t, errs[(j + t) % (sizeof(errs) / sizeof(errs[0]))],
+				pf_refuse(&tr, t, errs[(j + t) % (sizeof(errs) / sizeof(errs[0]))],
 				     t % 2 ? longmsg : "");
 			probe_diagnose(&f, &tr, true, &d);
 			all_explained(&tr, &d);
