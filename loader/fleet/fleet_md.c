@@ -48,7 +48,7 @@ static void fleet_mech_cell(json_t *c, char *buf, size_t len)
 	if (failed && n < len)
 		n += (size_t)snprintf(buf + n, len - n, ", %lld failed", failed);
 	if (skipped && n < len)
-		n += (size_t)snprintf(buf + n, len - n, ", %lld skipped (hook in use)", skipped);
+		n += (size_t)snprintf(buf + n, len - n, ", %lld skipped", skipped);
 	if (nt && n < len)
 		snprintf(buf + n, len - n, "; %lld not tried (read-only)", nt);
 }
@@ -95,8 +95,9 @@ static void verdict_cell(json_t *g, char *buf, size_t len)
 	if (json_is_true(json_object_get(v, "unanimous")))
 		snprintf(buf, len, "%s", or_dash(fleet_str(v, "value")));
 	else
-		snprintf(buf, len, "%s (%lld of %lld)", or_dash(fleet_str(v, "value")),
-			 fleet_int(v, "nodes"), fleet_int(g, "nodes"));
+		snprintf(buf, len, "%s (%lld of %lld%s)", or_dash(fleet_str(v, "value")),
+			 fleet_int(v, "nodes"), fleet_int(g, "nodes"),
+			 json_is_true(json_object_get(v, "majority")) ? "" : "; no majority");
 }
 
 static void list_cell(json_t *arr, char *buf, size_t len)
@@ -187,8 +188,10 @@ static void group_details(FILE *f, json_t *g)
 	}
 	json_array_foreach(json_object_get(g, "members"), i, m) {
 		json_array_foreach(json_object_get(m, "flags"), k, why)
-			fprintf(f, "- **%s** disagrees with its group: %s\n", fleet_str(m, "label"),
-				json_string_value(why));
+			fprintf(f, k ? "; %s" : "- **%2$s** disagrees with its group: %1$s",
+				json_string_value(why), fleet_str(m, "label"));
+		if (k)
+			fputc('\n', f);
 	}
 	if (json_array_size(json_object_get(g, "flagged")))
 		fprintf(f, "\n");

@@ -123,21 +123,32 @@ static int collect(struct tally *t, size_t i)
 	return 0;
 }
 
-static bool row_has_rule(const struct fleet_row *r, const char *rule)
+static bool quotes(json_t *finding, const char *err)
+{
+	const char *reason = fleet_str(finding, "reason");
+	char needle[64];
+
+	snprintf(needle, sizeof(needle), "failed with %s", err);
+	return reason && counts_as_failure(fleet_str(finding, "severity")) &&
+	       strstr(reason, needle);
+}
+
+/* A finding of row r that quotes a failure with errno err as its evidence. */
+static bool row_explains(const struct fleet_row *r, const char *rule, const char *err)
 {
 	json_t *x;
 	size_t k;
 
 	json_array_foreach(json_object_get(r->iface, "findings"), k, x)
-		if (counts_as_failure(fleet_str(x, "severity")) && same(fleet_str(x, "rule"), rule))
+		if (same(fleet_str(x, "rule"), rule) && quotes(x, err))
 			return true;
 	return false;
 }
 
 /*
- * The probe explains every failed trial by a finding: the block and warn
- * findings every row showing failure f has are its explanation, their
- * fixes its fix (NULL when none).
+ * The probe explains every failed trial by a finding whose reason quotes
+ * the failure ("... failed with EINVAL, ..."): those every row showing
+ * failure f has are its explanation, their fixes its fix (NULL when none).
  */
 static json_t *explained_by(const struct tally *t, const struct failure *f, json_t **fix)
 {
@@ -150,10 +161,10 @@ static json_t *explained_by(const struct tally *t, const struct failure *f, json
 		;
 	json_array_foreach(json_object_get(t->rows[first].iface, "findings"), k, x) {
 		const char *rule = fleet_str(x, "rule"), *fx = fleet_str(x, "fix");
-		bool all = counts_as_failure(fleet_str(x, "severity")) && rule;
+		bool all = rule && quotes(x, f->err);
 
 		for (i = first + 1; all && i < t->n; i++)
-			all = !f->on[i] || row_has_rule(&t->rows[i], rule);
+			all = !f->on[i] || row_explains(&t->rows[i], rule, f->err);
 		if (!all)
 			continue;
 		json_array_append_new(rules, json_string(rule));
@@ -292,7 +303,8 @@ static json_t *flags_of(const struct tally *t, size_t i, const char *top, bool m
 		if (!f->on[i] || (f->nodes > 1 && 2 * (size_t)f->nodes >= t->n))
 			continue;
 		failure_label(f, label, sizeof(label));
-		snprintf(buf, sizeof(buf), "failure %d of %zu show: %s", f->nodes, t->n, label);
+		snprintf(buf, sizeof(buf), "a failure only %d of %zu show: %s", f->nodes, t->n,
+			 label);
 		json_array_append_new(why, json_string(buf));
 	}
 	return why;
