@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cluster/knobs.h"
 #include "run/run_metrics.h"
@@ -490,10 +491,32 @@ void rr_md_rule(FILE *f, int n)
 	fputc('\n', f);
 }
 
+/*
+ * A path that exists and is no regular file (/dev/null, /dev/stdout, a
+ * FIFO) is written in place: renaming a temporary file over it would
+ * replace the device node itself.
+ */
+static bool write_in_place(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 int rr_create(const char *path, FILE **f, char *err, size_t err_len)
 {
 	char tmp[4096];
 
+	if (write_in_place(path)) {
+		*f = fopen(path, "w");
+		if (!*f) {
+			int ret = -errno;
+
+			snprintf(err, err_len, "%s: cannot open: %s", path, strerror(-ret));
+			return ret;
+		}
+		return 0;
+	}
 	if (fmt_fit(tmp, sizeof(tmp), "%s.tmp", path)) {
 		snprintf(err, err_len, "%s: name too long", path);
 		return -ENAMETOOLONG;
@@ -513,6 +536,13 @@ int rr_commit(FILE *f, const char *path, char *err, size_t err_len)
 	int bad = ferror(f), ret = 0;
 	char tmp[4096];
 
+	if (write_in_place(path)) {
+		if (fclose(f) || bad) {
+			ret = bad ? -EIO : -errno;
+			snprintf(err, err_len, "%s: writing failed: %s", path, strerror(-ret));
+		}
+		return ret;
+	}
 	fmt_fit(tmp, sizeof(tmp), "%s.tmp", path);
 	if (fclose(f) || bad) {
 		ret = bad ? -EIO : -errno;

@@ -116,7 +116,8 @@ void rr_md_row(FILE *f, const char *const *cells, int n);
 void rr_md_rule(FILE *f, int n);
 
 /* Write path through path.tmp renamed over it; the report is rewritten
- * after every config while someone may be reading it.  0 or -errno. */
+ * after every config while someone may be reading it.  A path that is no
+ * regular file (/dev/null, a FIFO) is written in place.  0 or -errno. */
 int rr_create(const char *path, FILE **f, char *err, size_t err_len);
 int rr_commit(FILE *f, const char *path, char *err, size_t err_len);
 
