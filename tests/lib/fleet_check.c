@@ -18,25 +18,46 @@ static const char *const states[] = { "ok", "failed", "skipped", "not_tried" };
 static const char *const likely_keys[] = { "xdp_native", "xdp_link", "tcx" };
 static const char *const answers[] = { "yes", "no", "unknown" };
 
-json_t *fleet_run_json(const char *args_fmt, ...)
+/* CMD's output as a JSON document; CMD exits 0. */
+static json_t *run_cmd_json(const char *cmd)
 {
-	char args[2048], *out = malloc(OUT_MAX);
+	char *out = malloc(OUT_MAX);
 	json_error_t jerr;
-	va_list ap;
 	json_t *doc;
 	int rc;
 
 	ck_assert_ptr_nonnull(out);
-	va_start(ap, args_fmt);
-	vsnprintf(args, sizeof(args), args_fmt, ap);
-	va_end(ap);
-	rc = sh_out(out, OUT_MAX, 0, "%s fleet-report --format json %s", test_dplab_path(),
-		    args);
-	ck_assert_msg(rc == 0, "dplab fleet-report --format json %s exited %d", args, rc);
+	rc = sh_out(out, OUT_MAX, 0, "%s", cmd);
+	ck_assert_msg(rc == 0, "%s: exited %d", cmd, rc);
 	doc = json_loads(out, 0, &jerr);
 	ck_assert_msg(doc, "not JSON: %s (line %d): %.300s", jerr.text, jerr.line, out);
 	free(out);
 	return doc;
+}
+
+json_t *fleet_run_json(const char *args_fmt, ...)
+{
+	char args[2048], cmd[4096];
+	va_list ap;
+
+	va_start(ap, args_fmt);
+	vsnprintf(args, sizeof(args), args_fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s fleet-report --format json %s", test_dplab_path(), args);
+	return run_cmd_json(cmd);
+}
+
+json_t *fleet_run_json_stdin(const char *producer_fmt, ...)
+{
+	char producer[2048], cmd[4096];
+	va_list ap;
+
+	va_start(ap, producer_fmt);
+	vsnprintf(producer, sizeof(producer), producer_fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "{ %s; } | %s fleet-report --format json 2>/dev/null",
+		 producer, test_dplab_path());
+	return run_cmd_json(cmd);
 }
 
 char *fleet_join(json_t *arr, const char *sep)

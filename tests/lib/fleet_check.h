@@ -46,6 +46,8 @@ struct fleet_want {
 
 /* `dplab fleet-report --format json ARGS`: exits 0, its document (caller decrefs). */
 json_t *fleet_run_json(const char *args_fmt, ...) __attribute__((format(printf, 1, 2)));
+/* PRODUCER's output piped into `dplab fleet-report --format json` (stderr dropped). */
+json_t *fleet_run_json_stdin(const char *producer_fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Every cell of every group against want[0..n-1]. */
 void fleet_check_groups(json_t *groups, const struct fleet_want *want, size_t n);
