@@ -50,7 +50,7 @@ static void header(FILE *f)
 	      "failures,flagged\n", f);
 }
 
-/* "ena-mtu: 2; EINVAL \"ena: ...\": 2" */
+/* "EINVAL \"ena: ...\": 2; ena-mtu (block): 2": each failure and its node count */
 static void failures_field(FILE *f, json_t *failures)
 {
 	char *buf = NULL;
@@ -68,7 +68,8 @@ static void failures_field(FILE *f, json_t *failures)
 		if (i)
 			fputs("; ", m);
 		if (!strcmp(fleet_str(x, "kind") ?: "", "finding"))
-			fprintf(m, "%s", fleet_str(x, "rule") ?: "?");
+			fprintf(m, "%s (%s)", fleet_str(x, "rule") ?: "?",
+				fleet_str(x, "severity") ?: "?");
 		else
 			fprintf(m, "%s%s%s%s", fleet_str(x, "errno") ?: "?", msg ? " \"" : "",
 				msg ?: "", msg ? "\"" : "");

@@ -16,6 +16,7 @@
 #include "lib/report_fixture.h"
 #include "lib/fleet_fixture.h"
 #include "lib/fleet_check.h"
+#include "lib/probe_fixture.h"
 
 #define OUT_LEN (1 << 20)
 #define M6I_A FLEET_FIXTURE_DIR "/ena-m6i-a.json"
@@ -191,6 +192,135 @@ START_TEST(duplicate_node_last_wins)
 }
 END_TEST
 
+/* ------------------------------------------------------------ Markdown, CSV */
+
+#define NATIVE_FAILS "native XDP fails (see findings); generic XDP works (bpf_link and " \
+	"netlink); tc works (tcx and legacy)"
+#define CSV_COLUMNS 23
+
+/* Unescaped '|' in a Markdown line. */
+static int pipes(const char *line, const char *end)
+{
+	int n = 0;
+
+	for (; line < end; line++)
+		n += *line == '|' && (line == out || line[-1] != '\\');
+	return n;
+}
+
+START_TEST(markdown)
+{
+	const char *p, *end;
+	int rc, rows = 0;
+
+	need_dplab();
+	rc = sh_out(out, sizeof(out), 0, "%s fleet-report %s", test_dplab_path(), FLEET_FIXTURE_DIR);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(!strncmp(out, "# dplab fleet report\n\n13 rows (one per node × interface) "
+			       "from 12 nodes in 9 groups", 80), "%.200s", out);
+	p = strstr(out, "## Groups\n\n| instance type | kernel | driver | firmware | nodes | "
+		     "XDP native, bpf_link | XDP native, netlink | XDP generic | tcx | tc legacy | "
+		     "likely (inferred, not tried) | verdict | flagged |\n|---|");
+	ck_assert_ptr_nonnull(p);
+	/* Nine group rows of thirteen cells under the header and its rule. */
+	p = strchr(strstr(p, "|---|"), '\n') + 1;
+	for (; !strncmp(p, "| ", 2); p = end + 1, rows++) {
+		end = strchr(p, '\n');
+		ck_assert_int_eq(pipes(p, end), 14);
+	}
+	ck_assert_int_eq(rows, 9);
+	ck_assert_ptr_nonnull(strstr(out, "\n| m6i.xlarge | 6.12.37-61.105.amzn2023.x86_64 | ena "
+		"| - | 3 | 1/3 ok, 2 failed | 1/3 ok, 2 failed | 3/3 ok | 3/3 ok | 3/3 ok | - | "
+		NATIVE_FAILS " (2 of 3) | ip-10-0-1-13.ec2.internal |\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n| c6in.2xlarge | 5.10.238-231.953.amzn2.x86_64 | ena "
+		"| - | 1 | not tried (read-only) | not tried (read-only) | not tried (read-only) | "
+		"not tried (read-only) | not tried (read-only) | inferred for 1 not tried: native "
+		"XDP no, XDP bpf_link yes, tcx no | not tested (--read-only); facts show a blocker: "
+		"ena-mtu, ena-channels; warnings: tcx-unsupported | - |\n"));
+	ck_assert_ptr_nonnull(strstr(out, "| 0/1 ok, 1 skipped; 1 not tried (read-only) |"));
+	ck_assert_ptr_nonnull(strstr(out, " (1 of 2; no majority) | gke-pool-1-a, gke-pool-1-b |"));
+	p = strstr(out, "### m6i.xlarge · 6.12.37-61.105.amzn2023.x86_64 · ena · firmware -\n\n"
+		     "| failure | nodes | fix |\n|---|---:|---|\n| trial xdp_native_link, "
+		     "xdp_native_netlink: EINVAL, \"ena: Failed to set xdp program, the current MTU");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(strstr(p, "(explained by ena-mtu) | 2 | ip link set dev eth0 mtu 3498"));
+	ck_assert_ptr_nonnull(strstr(p, "\n- **ip-10-0-1-13.ec2.internal** disagrees with its "
+		"group: verdict differs from the group's: native XDP works (bpf_link and netlink); "
+		"tc works (tcx and legacy)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "firmware 4.40 0x8001c967 1.3534.0\n\nNo failure.\n"));
+	ck_assert_ptr_null(strstr(out, "## Skipped input"));
+}
+END_TEST
+
+/* One RFC 4180 record from *p (advanced past it): its fields, how many. */
+static int csv_record(const char **p, char fields[][1024], int max)
+{
+	const char *s = *p;
+	int n = 0;
+
+	while (*s && n < max) {
+		size_t len = 0;
+
+		if (*s == '"') {
+			for (s++; *s && !(*s == '"' && s[1] != '"'); s++) {
+				if (*s == '"')
+					s++;	/* a doubled quote */
+				if (len < 1023)
+					fields[n][len++] = *s;
+			}
+			s += *s == '"';
+		} else {
+			while (*s && *s != ',' && *s != '\n')
+				if (len < 1023)
+					fields[n][len++] = *s++;
+		}
+		fields[n++][len] = '\0';
+		if (*s != ',')
+			break;
+		s++;
+	}
+	ck_assert_msg(*s == '\n', "record %d fields, then '%c'", n, *s ? *s : '0');
+	*p = s + 1;
+	return n;
+}
+
+START_TEST(csv)
+{
+	static char f[CSV_COLUMNS + 2][1024];
+	const char *p = out;
+	int rc, rec = 0, m6i = 0;
+
+	need_dplab();
+	rc = sh_out(out, sizeof(out), 0, "%s fleet-report --format csv %s", test_dplab_path(),
+		    FLEET_FIXTURE_DIR);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(csv_record(&p, f, CSV_COLUMNS + 2), CSV_COLUMNS);
+	ck_assert_str_eq(f[0], "instance_type");
+	ck_assert_str_eq(f[6], "xdp_native_link_ok");
+	ck_assert_str_eq(f[16], "likely_xdp_native");
+	ck_assert_str_eq(f[22], "flagged");
+	for (; *p; rec++) {
+		ck_assert_int_eq(csv_record(&p, f, CSV_COLUMNS + 2), CSV_COLUMNS);
+		if (strcmp(f[0], "m6i.xlarge"))
+			continue;
+		m6i++;
+		ck_assert_str_eq(f[4], "3");
+		ck_assert_str_eq(f[5], "0");
+		ck_assert_str_eq(f[6], "1");
+		ck_assert_str_eq(f[7], "3");
+		ck_assert_str_eq(f[12], "3");
+		ck_assert_str_eq(f[19], NATIVE_FAILS);
+		ck_assert_str_eq(f[20], "2");
+		ck_assert_str_eq(f[21], "EINVAL \"" ENA_MTU_MSG "\": 2; EINVAL: 2; ena-mtu (block): 2");
+		ck_assert_str_eq(f[22], "ip-10-0-1-13.ec2.internal");
+	}
+	ck_assert_int_eq(rec, 9);
+	ck_assert_int_eq(m6i, 1);
+	/* quotes doubled inside a quoted field */
+	ck_assert_ptr_nonnull(strstr(out, ",\"EINVAL \"\"ena: Failed to set xdp program, "));
+}
+END_TEST
+
 static Suite *fleet_cli_suite(void)
 {
 	Suite *s = suite_create("fleet_cli");
@@ -203,6 +333,12 @@ static Suite *fleet_cli_suite(void)
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, duplicate_node_last_wins);
 	tcase_add_test(tc, out_to_device_node);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("views");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, markdown);
+	tcase_add_test(tc, csv);
 	suite_add_tcase(s, tc);
 	return s;
 }
