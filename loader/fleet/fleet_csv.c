@@ -80,18 +80,23 @@ static void failures_field(FILE *f, json_t *failures)
 	free(buf);
 }
 
+/* The flagged labels, blank-separated: as long as the group needs. */
 static void flagged_field(FILE *f, json_t *flagged)
 {
-	char buf[4096];
-	size_t i, n = 0;
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *m = open_memstream(&buf, &len);
 	json_t *x;
 
-	buf[0] = '\0';
+	if (!m) {
+		field(f, "", true);
+		return;
+	}
 	json_array_foreach(flagged, i, x)
-		if (n < sizeof(buf))
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
-					      json_string_value(x));
+		fprintf(m, "%s%s", i ? " " : "", json_string_value(x));
+	fclose(m);
 	field(f, buf, true);
+	free(buf);
 }
 
 static void group_line(FILE *f, json_t *g)

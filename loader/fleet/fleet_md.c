@@ -17,10 +17,9 @@ static const char *or_dash(const char *s)
 	return s && s[0] ? s : "-";
 }
 
-/* A table cell: '|' escaped, line breaks as blanks. */
-static void md_cell(FILE *f, const char *s)
+/* Text in a table cell: '|' escaped, line breaks as blanks. */
+static void md_text(FILE *f, const char *s)
 {
-	fputs(" ", f);
 	for (; s && *s; s++) {
 		if (*s == '|')
 			fputs("\\|", f);
@@ -29,7 +28,28 @@ static void md_cell(FILE *f, const char *s)
 		else
 			fputc(*s, f);
 	}
+}
+
+static void md_cell(FILE *f, const char *s)
+{
+	fputc(' ', f);
+	md_text(f, s);
 	fputs(" |", f);
+}
+
+/* A cell of the strings of arr, comma-separated, "-" when none: as long as it takes. */
+static void md_list_cell(FILE *f, json_t *arr)
+{
+	json_t *x;
+	size_t i;
+
+	fputc(' ', f);
+	json_array_foreach(arr, i, x) {
+		if (i)
+			fputs(", ", f);
+		md_text(f, json_string_value(x));
+	}
+	fputs(json_array_size(arr) ? " |" : "- |", f);
 }
 
 /* "2/3 ok, 1 failed; 1 not tried (read-only)" or "not tried (read-only)". */
@@ -138,14 +158,13 @@ static void group_row(FILE *f, json_t *g)
 	md_cell(f, cell);
 	verdict_cell(g, cell, sizeof(cell));
 	md_cell(f, cell);
-	list_cell(json_object_get(g, "flagged"), cell, sizeof(cell));
-	md_cell(f, cell);
+	md_list_cell(f, json_object_get(g, "flagged"));
 	fputc('\n', f);
 }
 
 static void failure_row(FILE *f, json_t *x)
 {
-	char cell[2 * CELL], trials[CELL], num[24];
+	char cell[4 * CELL], trials[2 * CELL], num[24];
 
 	if (!strcmp(fleet_str(x, "kind") ?: "", "finding")) {
 		snprintf(cell, sizeof(cell), "finding `%s` (%s): %s", or_dash(fleet_str(x, "rule")),
