@@ -384,10 +384,10 @@ int fleet_verdicts(json_t *g, const struct fleet_row *rows, size_t n)
 	ret = make_labels(&t);
 	for (i = 0; !ret && i < n; i++)
 		ret = collect(&t, i);
-	if (!ret) {
+	if (!ret && t.n_f)	/* t.f is NULL when no row failed: not for qsort() */
 		qsort(t.f, t.n_f, sizeof(*t.f), by_nodes);
+	if (!ret)
 		ret = fill_group(g, &t);
-	}
 	tally_free(&t);
 	return ret;
 }

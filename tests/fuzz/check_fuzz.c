@@ -15,7 +15,8 @@
 #include "lib/testns.h"
 
 static const char *const targets[] = {
-	"datapath", "hooks", "knob", "pcap", "pktgen_opts", "plan", "probe_nl", "profile", "state", "topo",
+	"datapath", "fleet", "hooks", "knob", "pcap", "pktgen_opts", "plan", "probe_nl", "profile",
+	"state", "topo",
 };
 #define N_TARGETS (int)(sizeof(targets) / sizeof(targets[0]))
 
