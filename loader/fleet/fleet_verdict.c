@@ -354,12 +354,18 @@ static void tally_free(struct tally *t)
 
 static int fill_group(json_t *g, struct tally *t)
 {
-	json_t *failures = json_array(), *members = json_array(), *flagged = json_array();
+	json_t *failures, *members, *flagged, *verdict;
 	const char *top;
 	bool majority;
 	size_t i;
 
-	json_object_set_new(g, "verdict", verdict_json(t, &top, &majority));
+	verdict = verdict_json(t, &top, &majority);
+	if (!verdict)
+		return -ENOMEM;
+	json_object_set_new(g, "verdict", verdict);
+	failures = json_array();
+	members = json_array();
+	flagged = json_array();
 	for (i = 0; i < t->n_f; i++)
 		json_array_append_new(failures, failure_json(t, &t->f[i]));
 	for (i = 0; i < t->n; i++) {
@@ -372,7 +378,7 @@ static int fill_group(json_t *g, struct tally *t)
 	json_object_set_new(g, "failures", failures);
 	json_object_set_new(g, "members", members);
 	json_object_set_new(g, "flagged", flagged);
-	return json_object_get(g, "verdict") && failures && members && flagged ? 0 : -ENOMEM;
+	return failures && members && flagged ? 0 : -ENOMEM;
 }
 
 int fleet_verdicts(json_t *g, const struct fleet_row *rows, size_t n)
