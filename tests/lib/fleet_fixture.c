@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/testlib.h"
 #include "lib/probe_fixture.h"
 #include "lib/fleet_fixture.h"
 
@@ -194,27 +195,50 @@ static void on_kernel(struct probe_result *r, const char *release, bool trials)
 	}
 }
 
-static json_t *opt(const char *s)
+/* The machine as probe_platform_collect() would have read it there. */
+static void platform_of(const struct fleet_fixture *x, struct probe_platform *p)
 {
-	return s ? json_string(s) : json_null();
+	memset(p, 0, sizeof(*p));
+	snprintf(p->probe_version, sizeof(p->probe_version), "%s", PROBE_VERSION);
+	snprintf(p->node, sizeof(p->node), "%s", x->node);
+	p->dmi = true;
+	snprintf(p->dmi_vendor, sizeof(p->dmi_vendor), "%s", x->vendor);
+	snprintf(p->dmi_product, sizeof(p->dmi_product), "%s", x->product);
+	snprintf(p->hypervisor, sizeof(p->hypervisor), "%s", x->hypervisor);
+	p->hypervisor_source = "cpuid";
+	snprintf(p->cpu_model, sizeof(p->cpu_model), "%s", x->cpu);
+	snprintf(p->kernel_release, sizeof(p->kernel_release), "%s", x->kernel);
+	snprintf(p->kernel_version, sizeof(p->kernel_version), "#1 SMP PREEMPT_DYNAMIC");
 }
 
-static json_t *platform_json(const struct fleet_fixture *x)
+/*
+ * As the DaemonSet runs it: no interface named, so the default route's, or
+ * every physical one (--all) on the host with two ports.
+ */
+static void targets_of(int n, struct probe_targets *t, char (*lo)[IF_NAMESIZE])
 {
-	bool bare = !strcmp(x->hypervisor, "none");
-
-	return json_pack("{s:{s:o,s:o,s:n},s:n,s:s,s:s,s:s,s:{s:s,s:s}}",
-			 "dmi", "vendor", opt(x->vendor), "product", opt(x->product), "version",
-			 "dmi_missing_reason", "hypervisor", x->hypervisor,
-			 "hypervisor_source", bare ? "cpuid: no hypervisor bit" : "cpuid",
-			 "cpu_model", x->cpu, "kernel", "release", x->kernel,
-			 "version", "#1 SMP PREEMPT_DYNAMIC");
+	memset(t, 0, sizeof(*t));
+	if (n == 1) {
+		t->by = PROBE_SELECT_DEFAULT_ROUTE;
+		snprintf(t->detail, sizeof(t->detail),
+			 "the IPv4 default route's (via 10.0.0.1, metric 0)");
+		return;
+	}
+	t->by = PROBE_SELECT_ALL;
+	snprintf(t->detail, sizeof(t->detail), "every physical interface (%d; 1 virtual skipped)",
+		 n);	/* probe_select.c's words */
+	snprintf(lo[0], IF_NAMESIZE, "lo");
+	t->skipped = lo;
+	t->n_skipped = 1;
 }
 
 json_t *fleet_fixture_doc(const struct fleet_fixture *x)
 {
 	struct probe_result r[FLEET_MAX_IFACES];
 	json_t *ifaces = json_array(), *doc;
+	char lo[1][IF_NAMESIZE];
+	struct probe_platform p;
+	struct probe_targets t;
 	int i, n;
 
 	memset(r, 0, sizeof(r));
@@ -225,11 +249,13 @@ json_t *fleet_fixture_doc(const struct fleet_fixture *x)
 			       &r[i].diag);
 		json_array_append_new(ifaces, probe_to_json(&r[i], !x->read_only));
 	}
-	if (!x->node)
-		return json_pack("{s:s,s:o}", "schema", "dplab.probe/1", "interfaces", ifaces);
-	doc = json_pack("{s:s,s:{s:s,s:b},s:s,s:o,s:o}", "schema", "dplab.probe/1",
-			"probe", "version", PROBE_VERSION, "read_only", x->read_only,
-			"node", x->node, "platform", platform_json(x), "interfaces", ifaces);
+	doc = json_pack("{s:s}", "schema", "dplab.probe/1");
+	if (x->node) {
+		platform_of(x, &p);
+		targets_of(n, &t, lo);
+		ck_assert_int_eq(probe_platform_to_json(doc, &p, &t, x->read_only), 0);
+	}
+	json_object_set_new(doc, "interfaces", ifaces);
 	return doc;
 }
 
