@@ -53,7 +53,10 @@ struct probe_attached {
 	__u32 xdp_drv_prog_id, xdp_skb_prog_id, xdp_hw_prog_id;
 	__u32 xdp_link_id;		/* !=0: owned by a bpf_link */
 	bool libxdp_dispatcher;		/* the attached program is libxdp's */
+	/* Owner unreadable (link and program ids need CAP_SYS_ADMIN). */
+	bool xdp_owner_unknown;
 	__u32 tcx_ingress, tcx_egress;	/* programs on the tcx hooks */
+	bool tcx_unknown;		/* BPF_PROG_QUERY refused: no CAP_NET_ADMIN */
 	bool clsact;			/* a clsact qdisc exists */
 	__u32 tc_ingress_filters, tc_egress_filters; /* legacy bpf filters */
 };

@@ -162,15 +162,16 @@ static bool xdp_prog_attached(const struct probe_attached *a, __u32 id)
 /*
  * The bpf_link that owns the XDP program on ifindex, 0 if none.  An XDP
  * link's info has the ifindex but not the namespace, so an index match
- * only counts when the link's program is the one attached here.
+ * only counts when the link's program is the one attached here.  Without
+ * CAP_SYS_ADMIN link ids cannot be listed: *unknown, not "no link".
  */
-static __u32 xdp_link_owner(int ifindex, const struct probe_attached *a)
+static __u32 xdp_link_owner(int ifindex, const struct probe_attached *a, bool *unknown)
 {
 	struct bpf_link_info info;
 	__u32 id = 0, found = 0, len;
-	int fd;
+	int fd, err;
 
-	while (!found && !bpf_link_get_next_id(id, &id)) {
+	while (!found && !(err = bpf_link_get_next_id(id, &id))) {
 		fd = bpf_link_get_fd_by_id(id);
 		if (fd < 0)
 			continue;	/* released meanwhile */
@@ -183,10 +184,12 @@ static __u32 xdp_link_owner(int ifindex, const struct probe_attached *a)
 			found = id;
 		close(fd);
 	}
+	if (!found && err == -EPERM)
+		*unknown = true;
 	return found;
 }
 
-static bool prog_is_dispatcher(__u32 prog_id)
+static bool prog_is_dispatcher(__u32 prog_id, bool *unknown)
 {
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
@@ -196,8 +199,10 @@ static bool prog_is_dispatcher(__u32 prog_id)
 	if (!prog_id)
 		return false;
 	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
+	if (fd < 0) {
+		*unknown |= errno == EPERM;
 		return false;
+	}
 	memset(&info, 0, sizeof(info));
 	if (!bpf_prog_get_info_by_fd(fd, &info, &len))
 		ret = !strncmp(info.name, LIBXDP_DISPATCHER, sizeof(info.name));
@@ -205,13 +210,15 @@ static bool prog_is_dispatcher(__u32 prog_id)
 	return ret;
 }
 
-static __u32 tcx_count(int ifindex, enum bpf_attach_type type)
+static __u32 tcx_count(int ifindex, enum bpf_attach_type type, bool *unknown)
 {
 	LIBBPF_OPTS(bpf_prog_query_opts, q);
 
-	/* Fails on kernels without tcx: no programs there. */
-	if (bpf_prog_query_opts(ifindex, type, &q))
+	/* Fails on kernels without tcx: no programs there; EPERM: unknown. */
+	if (bpf_prog_query_opts(ifindex, type, &q)) {
+		*unknown |= errno == EPERM;
 		return 0;
+	}
 	return q.count;
 }
 
@@ -221,13 +228,13 @@ static void collect_bpf(struct probe_facts *f)
 	LIBBPF_OPTS(bpf_xdp_query_opts, xq);
 
 	if (a->xdp_attached) {
-		a->xdp_link_id = xdp_link_owner(f->ifindex, a);
-		a->libxdp_dispatcher = prog_is_dispatcher(a->xdp_prog_id) ||
-				       prog_is_dispatcher(a->xdp_drv_prog_id) ||
-				       prog_is_dispatcher(a->xdp_skb_prog_id);
+		a->xdp_link_id = xdp_link_owner(f->ifindex, a, &a->xdp_owner_unknown);
+		a->libxdp_dispatcher = prog_is_dispatcher(a->xdp_prog_id, &a->xdp_owner_unknown) ||
+				       prog_is_dispatcher(a->xdp_drv_prog_id, &a->xdp_owner_unknown) ||
+				       prog_is_dispatcher(a->xdp_skb_prog_id, &a->xdp_owner_unknown);
 	}
-	a->tcx_ingress = tcx_count(f->ifindex, BPF_TCX_INGRESS);
-	a->tcx_egress = tcx_count(f->ifindex, BPF_TCX_EGRESS);
+	a->tcx_ingress = tcx_count(f->ifindex, BPF_TCX_INGRESS, &a->tcx_unknown);
+	a->tcx_egress = tcx_count(f->ifindex, BPF_TCX_EGRESS, &a->tcx_unknown);
 
 	/* libbpf answers 0 flags where the kernel has no netdev family. */
 	if (bpf_xdp_query(f->ifindex, 0, &xq) == 0 &&

@@ -79,6 +79,8 @@ static const char *xdp_attached_name(__u32 mode)
 
 static const char *attached_by(const struct probe_attached *a)
 {
+	if (a->xdp_owner_unknown)
+		return "unknown";
 	if (a->libxdp_dispatcher)
 		return "libxdp";
 	return a->xdp_link_id ? "link" : "netlink";
@@ -129,8 +131,11 @@ static void print_attached(const struct probe_attached *a)
 		       a->xdp_prog_id ? a->xdp_prog_id : a->xdp_drv_prog_id, attached_by(a));
 	if (a->xdp_link_id)
 		printf(" (link %u)", a->xdp_link_id);
-	printf("; tcx ingress %u egress %u; clsact %s", a->tcx_ingress, a->tcx_egress,
-	       yes_no(a->clsact));
+	if (a->tcx_unknown)
+		printf("; tcx unknown (needs CAP_NET_ADMIN)");
+	else
+		printf("; tcx ingress %u egress %u", a->tcx_ingress, a->tcx_egress);
+	printf("; clsact %s", yes_no(a->clsact));
 	if (a->clsact)
 		printf(" (bpf filters ingress %u egress %u)", a->tc_ingress_filters,
 		       a->tc_egress_filters);
@@ -279,8 +284,10 @@ static json_t *attached_json(const struct probe_attached *a)
 				"generic_prog_id", a->xdp_skb_prog_id,
 				"offload_prog_id", a->xdp_hw_prog_id, "by", attached_by(a),
 				"link_id", a->xdp_link_id ? json_integer(a->xdp_link_id) : json_null());
-	return json_pack("{s:o,s:{s:i,s:i},s:b,s:{s:i,s:i}}", "xdp", xdp,
-			 "tcx", "ingress", a->tcx_ingress, "egress", a->tcx_egress,
+	/* null counts: the kernel would not say (no CAP_NET_ADMIN), not zero. */
+	return json_pack("{s:o,s:{s:o,s:o},s:b,s:{s:i,s:i}}", "xdp", xdp, "tcx",
+			 "ingress", a->tcx_unknown ? json_null() : json_integer(a->tcx_ingress),
+			 "egress", a->tcx_unknown ? json_null() : json_integer(a->tcx_egress),
 			 "clsact", a->clsact,
 			 "tc_bpf_filters", "ingress", a->tc_ingress_filters,
 			 "egress", a->tc_egress_filters);

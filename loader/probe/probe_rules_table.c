@@ -120,7 +120,14 @@ static bool owned_by_netlink(const struct ctx *c)
 {
 	const struct probe_attached *a = &c->f->attached;
 
-	return a->xdp_attached != XDP_ATTACHED_NONE && !a->xdp_link_id && !a->libxdp_dispatcher;
+	return a->xdp_attached != XDP_ATTACHED_NONE && !a->xdp_link_id && !a->libxdp_dispatcher &&
+	       !a->xdp_owner_unknown;
+}
+
+static bool owner_unknown(const struct ctx *c)
+{
+	return c->f->attached.xdp_attached != XDP_ATTACHED_NONE &&
+	       c->f->attached.xdp_owner_unknown;
 }
 
 static bool owned_by_link(const struct ctx *c)
@@ -309,6 +316,13 @@ const struct rule probe_rules[] = {
 	  "would replace it were skipped or refused.",
 	  "bpftool link detach id {link_id} (only if that link is yours), then "
 	  "probe again" },
+	{ "hook-owner-unknown", NULL, XDP_ALL, { EBUSY, EEXIST }, NULL,
+	  owner_unknown, R_NOTE, SEV_INFO,
+	  "XDP on {iface} is already attached (program {prog_id}, {xdp_mode} "
+	  "mode); whether by a bpf_link, netlink or libxdp needs CAP_SYS_ADMIN "
+	  "to read, which this probe lacks; the probe replaces nothing, so XDP "
+	  "trials that would replace it were skipped or refused.",
+	  "probe again as root with CAP_SYS_ADMIN to name the owner" },
 
 	/* Any driver: the kernel. */
 	{ "kernel-no-xdp-link", NULL, XDP_LINKS, { 0 }, NULL,

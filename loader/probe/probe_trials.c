@@ -66,6 +66,8 @@ static void describe_existing_xdp(const struct probe_attached *a,
 	}
 	if (a->xdp_link_id)
 		snprintf(by, sizeof(by), "bpf_link id %u", a->xdp_link_id);
+	else if (a->xdp_owner_unknown)
+		snprintf(by, sizeof(by), "an owner unreadable without CAP_SYS_ADMIN");
 	else
 		snprintf(by, sizeof(by), "netlink");
 	snprintf(buf, len, "XDP program id %u already attached (%s, by %s%s)",

@@ -264,6 +264,44 @@ START_TEST(test_read_only_attaches_nothing)
 }
 END_TEST
 
+/*
+ * As the read-only DaemonSet runs it (deploy/): root with every capability
+ * dropped.  The interface's facts still read; what needs a capability
+ * (tcx counts: CAP_NET_ADMIN; the XDP program's owner: CAP_SYS_ADMIN) is
+ * unknown, never "none" or "netlink".
+ */
+START_TEST(test_read_only_without_capabilities)
+{
+	static char out[OUT_LEN];
+	char ns[TESTNS_NAME];
+	json_t *doc, *ifc, *att;
+	json_error_t jerr;
+
+	need_root();
+	ck_assert_int_eq(testns_create(ns), 0);
+	make_veth(ns, "", "");
+	ck_assert_int_eq(sh("ip -n %s link set dev a xdpdrv obj $(dirname %s)/probe.bpf.o "
+			    "sec xdp", ns, test_dplab_path()), 0);
+	ck_assert_int_eq(sh_out(out, sizeof(out), 0, "ip netns exec %s setpriv --inh-caps=-all "
+				"--bounding-set=-all -- %s probe --json --read-only a",
+				ns, test_dplab_path()), 0);
+	doc = json_loads(out, 0, &jerr);
+	ck_assert_msg(doc, "probe output is not JSON (%s): %s", jerr.text, out);
+	ifc = iface0(doc);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(ifc, "driver"), "name")),
+			 "veth");
+	att = json_object_get(ifc, "attached");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(att, "xdp"), "by")),
+			 "unknown");
+	ck_assert(json_is_null(json_object_get(json_object_get(att, "tcx"), "ingress")));
+	ck_assert(json_is_null(json_object_get(json_object_get(att, "tcx"), "egress")));
+	ck_assert_ptr_nonnull(finding(ifc, "hook-owner-unknown"));
+	ck_assert_ptr_null(finding(ifc, "hook-owned-netlink"));
+	json_decref(doc);
+	testns_delete(ns);
+}
+END_TEST
+
 START_TEST(test_bad_input_exit_2)
 {
 	char ns[TESTNS_NAME], out[4096];
@@ -441,6 +479,7 @@ static Suite *probe_suite(void)
 	tcase_add_test(tc, test_no_native_xdp_generic_works);
 	tcase_add_test(tc, test_existing_netlink_xdp_not_replaced);
 	tcase_add_test(tc, test_read_only_attaches_nothing);
+	tcase_add_test(tc, test_read_only_without_capabilities);
 	tcase_add_test(tc, test_bad_input_exit_2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("uplink");

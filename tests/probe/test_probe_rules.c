@@ -511,6 +511,28 @@ START_TEST(hook_owned_link)
 }
 END_TEST
 
+/* Without CAP_SYS_ADMIN the owner is unknown: never claimed to be netlink. */
+START_TEST(hook_owner_unknown)
+{
+	struct probe_facts f = iface("eth0", "ena");
+	struct probe_trials tr = all(OUTCOME_NOT_RUN);
+	struct probe_diagnosis d;
+	const struct probe_finding *h;
+
+	f.attached.xdp_attached = XDP_ATTACHED_DRV;
+	f.attached.xdp_prog_id = f.attached.xdp_drv_prog_id = 9;
+	f.attached.xdp_owner_unknown = true;
+	probe_diagnose(&f, &tr, false, &d);
+	show(&d);
+	h = need(&d, "hook-owner-unknown");
+	has(h->reason, "CAP_SYS_ADMIN");
+	has(h->fix, "CAP_SYS_ADMIN");
+	ck_assert_ptr_null(find(&d, "hook-owned-netlink"));
+	ck_assert_ptr_null(find(&d, "hook-owned-link"));
+	ck_assert_ptr_null(find(&d, "hook-owned-libxdp"));
+}
+END_TEST
+
 START_TEST(kernel_5_4)
 {
 	struct probe_facts f = pf_veth(1500, 1, 1);
@@ -646,6 +668,7 @@ static Suite *probe_rules_suite(void)
 	tcase_add_test(tc, dummy_native_unsupported);
 	tcase_add_test(tc, hook_owned_netlink);
 	tcase_add_test(tc, hook_owned_link);
+	tcase_add_test(tc, hook_owner_unknown);
 	tcase_add_test(tc, kernel_5_4);
 	tcase_add_test(tc, unexplained_errno);
 	tcase_add_test(tc, libxdp_and_btf_notes);
