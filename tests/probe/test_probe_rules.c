@@ -514,8 +514,8 @@ END_TEST
 /* Without CAP_SYS_ADMIN the owner is unknown: never claimed to be netlink. */
 START_TEST(hook_owner_unknown)
 {
-	struct probe_facts f = iface("eth0", "ena");
-	struct probe_trials tr = all(OUTCOME_NOT_RUN);
+	struct probe_facts f = pf_iface("eth0", "ena");
+	struct probe_trials tr = pf_trials_all(OUTCOME_NOT_RUN);
 	struct probe_diagnosis d;
 	const struct probe_finding *h;
 
