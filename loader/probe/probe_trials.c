@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -76,10 +78,29 @@ static void describe_existing_xdp(const struct probe_attached *a,
 }
 
 /* Mark what the kernel or the interface's state rules out. */
+/* This process holds capability cap (effective); true when it cannot tell. */
+static bool has_cap(int cap)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = {};
+
+	if (syscall(SYS_capget, &h, d))
+		return true;
+	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
 static void mark_skipped(const struct probe_facts *f, struct probe_trials *tr)
 {
 	char existing[PROBE_MSG - 64];
 	int id;
+
+	/* libxdp finds its attached program again by id to detach it
+	 * (BPF_PROG_GET_FD_BY_ID): without CAP_SYS_ADMIN it cannot, and the
+	 * program stays on the interface (seen with NET_ADMIN, BPF, PERFMON). */
+	if (!has_cap(CAP_SYS_ADMIN))
+		trial_skipped(&tr->t[TRIAL_XDP_LIBXDP_NATIVE],
+			      "libxdp needs CAP_SYS_ADMIN to detach what it attached, and this "
+			      "process lacks it: not tried, so nothing is left attached");
 
 	if (!f->kernel.xdp_link) {
 		trial_skipped(&tr->t[TRIAL_XDP_NATIVE_LINK], "XDP bpf_link needs kernel >= 5.9");

@@ -302,6 +302,40 @@ START_TEST(test_read_only_without_capabilities)
 }
 END_TEST
 
+/*
+ * Trials without CAP_SYS_ADMIN (NET_ADMIN and the rest kept): libxdp could
+ * attach but not find its program again to detach it, so its trial is not
+ * tried, says why, and the interface is left as found.
+ */
+START_TEST(test_trials_without_sys_admin)
+{
+	static char out[OUT_LEN], before[STATE_LEN], after[STATE_LEN];
+	char ns[TESTNS_NAME];
+	json_error_t jerr;
+	json_t *doc, *ifc;
+
+	need_root();
+	ck_assert_int_eq(testns_create(ns), 0);
+	make_veth(ns, "", "");
+	snapshot(ns, "a", before, sizeof(before));
+	ck_assert_int_eq(sh_out(out, sizeof(out), 0, "ip netns exec %s sh -c 'mount -t bpf bpf "
+				"/sys/fs/bpf && exec setpriv --bounding-set=-sys_admin -- %s probe "
+				"--json a'", ns, test_dplab_path()), 0);
+	snapshot(ns, "a", after, sizeof(after));
+	ck_assert_msg(!strcmp(before, after), "probe changed the state of a:\nbefore:\n%s\n"
+		      "after:\n%s", before, after);
+	doc = json_loads(out, 0, &jerr);
+	ck_assert_msg(doc, "probe output is not JSON (%s): %s", jerr.text, out);
+	ifc = iface0(doc);
+	assert_trial(ifc, "xdp_libxdp_native", "skipped");
+	ck_assert_ptr_nonnull(strstr(trial_field(ifc, "xdp_libxdp_native", "note"), "CAP_SYS_ADMIN"));
+	assert_trial(ifc, "xdp_native_link", "ok");
+	assert_trial(ifc, "tc_tcx", "ok");
+	json_decref(doc);
+	testns_delete(ns);
+}
+END_TEST
+
 START_TEST(test_bad_input_exit_2)
 {
 	char ns[TESTNS_NAME], out[4096];
@@ -480,6 +514,7 @@ static Suite *probe_suite(void)
 	tcase_add_test(tc, test_existing_netlink_xdp_not_replaced);
 	tcase_add_test(tc, test_read_only_attaches_nothing);
 	tcase_add_test(tc, test_read_only_without_capabilities);
+	tcase_add_test(tc, test_trials_without_sys_admin);
 	tcase_add_test(tc, test_bad_input_exit_2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("uplink");
