@@ -5,7 +5,8 @@
  * multi-program dispatcher when it can build one, else directly (libxdp
  * 1.3.1 falls back so when the dispatcher's freplace compatibility check
  * fails).  libxdp keeps its pins under <bpffs>/xdp/ (and locks there, or in
- * /run/xdp/ without a bpffs); what the trial leaves there is removed.
+ * /run/xdp/ without a bpffs); what the trial leaves there is removed, and
+ * a directory libxdp made, when the process exits.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -73,6 +74,42 @@ static int remove_entry(const char *path, const struct stat *sb, int type,
 }
 
 /*
+ * The state directories libxdp created during a trial, removed (when empty)
+ * as the process exits, not after the trial: libxdp resolves its directory
+ * once per process and never creates it again, so removing it between two
+ * interfaces' trials made the second fail with ENOENT ("Couldn't open lock
+ * directory") where the dispatcher loads (seen on 6.1 under make
+ * check-kernels).
+ */
+static char created_dirs[2][PATH_MAX];
+
+static void remove_created_dirs(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(created_dirs) / sizeof(created_dirs[0]); i++)
+		if (created_dirs[i][0] && !rmdir(created_dirs[i]))
+			log_debug("probe: removed %s, created by libxdp\n", created_dirs[i]);
+}
+
+static void remove_at_exit(const char *dir)
+{
+	static bool registered;
+	size_t i;
+
+	for (i = 0; i < sizeof(created_dirs) / sizeof(created_dirs[0]); i++) {
+		if (!strcmp(created_dirs[i], dir))
+			return;
+		if (!created_dirs[i][0]) {
+			fmt_fit(created_dirs[i], sizeof(created_dirs[i]), "%s", dir);
+			break;
+		}
+	}
+	if (!registered && !atexit(remove_created_dirs))
+		registered = true;
+}
+
+/*
  * Remove what appeared in the directory during the trial: the dispatcher
  * pins of this interface (dispatch-<ifindex>-<id>), and the directory
  * itself when the trial created it and it is empty again.  Other new
@@ -104,8 +141,8 @@ static void state_clean_up(const struct libxdp_state *before, int ifindex,
 		trial_note(t, "libxdp left %s pinned: %s", path,
 			   err ? errno_name(errno) : "removed");
 	}
-	if (!before->exists && after->exists && !rmdir(after->dir))
-		log_debug("probe: removed %s, created by libxdp\n", after->dir);
+	if (!before->exists && after->exists)
+		remove_at_exit(after->dir);
 	free(after);
 }
 
