@@ -13,6 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "util/cidr.h"
 #include "cluster/kubeproxy.h"
@@ -156,6 +159,29 @@ static int write_line(const char *path, const char *s)
 }
 
 /*
+ * Writing the allowed list names only algorithms the kernel has: it does
+ * not load a module (ENOENT), where Debian's and most distribution kernels
+ * build bbr as tcp_bbr.ko (seen on 6.1 under make check-kernels).  A
+ * privileged setsockopt(TCP_CONGESTION) does load tcp_<cc>, as the kernel
+ * would for a root application asking for it.
+ */
+static int load_congestion(const char *cc, char *err, size_t err_len)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, strlen(cc)))
+		ret = -errno;
+	close(fd);
+	if (ret)
+		snprintf(err, err_len, "congestion=%s: unsupported here, because the kernel has no "
+			 "%s (setsockopt TCP_CONGESTION, which loads tcp_%s: %s)", cc, cc, cc,
+			 strerror(-ret));
+	return ret == -ENOENT ? -EOPNOTSUPP : ret;
+}
+
+/*
  * A namespace other than the first may only pick an algorithm the host
  * allows (net.ipv4.tcp_allowed_congestion_control, e.g. "reno bbr" when
  * the host runs BBR).  Allow cc there, keeping what the host had in
@@ -170,6 +196,9 @@ static int allow_congestion(const struct topo *t, const char *cc, char *err, siz
 	snprintf(word, sizeof(word), " %s ", cc);
 	snprintf(want, sizeof(want), " %s ", allowed);
 	if (ret || strstr(want, word))
+		return ret;
+	ret = load_congestion(cc, err, err_len);
+	if (ret)
 		return ret;
 	topo_state_path(t->name, SAVED_CC, saved, sizeof(saved));
 	if (access(saved, F_OK))
