@@ -16,10 +16,11 @@
  * hook, so sock_lb_sendmsg4 translates it, and sendmsg6 would only ever
  * see native IPv6.  Its reply still reaches the IPv6 socket's recvmsg6.
  * A service with no backend fails connect()/sendmsg() with EHOSTUNREACH
- * (bpf_set_retval(), kernel >= 5.18); a failed reverse-map insert with
- * ENOMEM.  Logic and maps: lib/sock_lb.h.
+ * (bpf_set_retval(), kernel >= 5.18; EPERM on older kernels); a failed
+ * reverse-map insert with ENOMEM (EPERM).  Logic and maps: lib/sock_lb.h.
  */
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include "lib/counters.h"
 #include "lib/sock_lb.h"
@@ -36,15 +37,25 @@
  * that returns 0 fails the syscall with EPERM, unless it has set another
  * error with bpf_set_retval() first.
  */
+static __always_inline void set_retval(int err)
+{
+	/* Resolved against the running kernel's BTF at load: below 5.18 the
+	 * call is dead code the verifier never sees (5.10 rejected the whole
+	 * object, seen under make check-kernels), and the syscall fails with
+	 * EPERM instead. */
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_set_retval))
+		bpf_set_retval(err);
+}
+
 static __always_inline int sock_fwd_verdict(enum dplab_counter c)
 {
 	count(c);
 	switch (c) {
 	case DPLAB_CNT_DROP_NO_BACKEND:
-		bpf_set_retval(-EHOSTUNREACH);
+		set_retval(-EHOSTUNREACH);
 		return SYS_REJECT;
 	case DPLAB_CNT_DROP_MAP_UPDATE:
-		bpf_set_retval(-ENOMEM);
+		set_retval(-ENOMEM);
 		return SYS_REJECT;
 	default:
 		return SYS_PROCEED;
