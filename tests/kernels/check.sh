@@ -71,15 +71,19 @@ bullseye_apt() {
 	fi
 }
 
-# kernel_package SERIES: the linux-image-VERSION-amd64 package the
-# metapackage linux-image-amd64 points to in that series' archive.
-kernel_package() {
+# apt_for SERIES: APT_OPTS for the archive that series comes from.
+apt_for() {
 	APT_OPTS=()
 	case "$1" in
 	6.1) ;;
 	5.10) bullseye_apt || die "deb.debian.org does not serve bullseye (apt-get update failed)" ;;
 	*) die "unknown kernel series $1 (known: 6.1 bookworm, 5.10 bullseye)" ;;
 	esac
+}
+
+# kernel_package: the linux-image-VERSION-amd64 package the metapackage
+# linux-image-amd64 points to in the archive of APT_OPTS.
+kernel_package() {
 	apt-cache "${APT_OPTS[@]}" depends linux-image-amd64 2>/dev/null |
 		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
 }
@@ -88,7 +92,8 @@ kernel_package() {
 # their depmod indexes) unless there; prints KVER.
 fetch() {
 	local series=$1 pkg kver dest deb
-	pkg=$(kernel_package "$series")
+	apt_for "$series"
+	pkg=$(kernel_package)
 	[ -n "$pkg" ] || die "no linux-image for $series in apt's lists (apt-get update?)"
 	case "$pkg" in linux-image-"$series".*) ;; *) die "$series resolves to $pkg" ;; esac
 	kver=${pkg#linux-image-}
@@ -183,7 +188,8 @@ main() {
 	mkdir -p "$KDIR/out"
 	acc=$(accel)
 	for series in $KERNELS; do
-		kver=$(fetch "$series")
+		fetch "$series" > "$tmp/kver"
+		kver=$(cat "$tmp/kver")
 		initramfs "$kver"
 		kvers+=("$kver")
 	done
