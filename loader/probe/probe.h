@@ -212,6 +212,10 @@ int probe_collect_facts(const char *ifname, struct probe_facts *f);
 /* probe_trials.c: runs every trial the facts allow; never replaces. */
 int probe_run_trials(const struct probe_facts *f, struct probe_trials *tr);
 
+/* probe_trial_record.c: failed bpf_link XDP trials without the kernel's
+ * message (before 6.6) take the netlink trial's, same mode and errno. */
+void probe_trials_link_msgs(struct probe_trials *tr);
+
 /* probe_rules.c: pure function of facts and trials (unit-tested). */
 void probe_diagnose(const struct probe_facts *f, const struct probe_trials *tr,
 		    bool trials_run, struct probe_diagnosis *d);

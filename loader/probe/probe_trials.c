@@ -246,6 +246,7 @@ static void run_xdp_trials(const struct trial_env *env, struct xdp_errmsg *link_
 		else
 			trial_xdp_netlink(env, xdp_trials[i].mode_flag, t);
 	}
+	probe_trials_link_msgs(tr);
 	if (tr->t[TRIAL_XDP_LIBXDP_NATIVE].outcome == OUTCOME_NOT_RUN)
 		probe_trial_libxdp(env, &tr->t[TRIAL_XDP_LIBXDP_NATIVE]);
 	check_xdp_detached(env);

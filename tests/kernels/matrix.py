@@ -92,6 +92,8 @@ def trial_text(t):
     s = t.get("errno") or "failed"
     if t.get("kernel_message"):
         s += ' "%s"' % t["kernel_message"]
+        if t.get("note"):
+            s += " (" + t["note"] + ")"
     elif t.get("note"):
         s += " (" + t["note"] + ")"
     return s
