@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -68,16 +69,22 @@ static void append_libxdp(const char *line)
 		 used ? "; " : "", tmp);
 }
 
+/*
+ * One libbpf message, whole: a verifier log comes as a single message of
+ * many kilobytes, and its reason is at the end (a fixed buffer cut it).
+ */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[512];
+	char *line;
 
-	vsnprintf(line, sizeof(line), fmt, ap);
+	if (vasprintf(&line, fmt, ap) < 0)
+		return 0;
 	remember_extack(line);
 	if (capturing || level == LIBBPF_DEBUG)
 		log_debug("%s", line);
 	else
 		log_msg(level == LIBBPF_WARN ? LOG_WARN : LOG_INFO, "%s", line);
+	free(line);
 	return 0;
 }
 
