@@ -10,29 +10,12 @@
 #include <string.h>
 
 #include "fleet/fleet.h"
+#include "util/csv.h"
 
 static const char *const mechs[] = {
 	"xdp_native_link", "xdp_native_netlink", "xdp_generic", "tc_tcx", "tc_legacy",
 };
 #define N_MECHS (sizeof(mechs) / sizeof(mechs[0]))
-
-static void field(FILE *f, const char *s, bool last)
-{
-	if (!s)
-		s = "";
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-	fputc(last ? '\n' : ',', f);
-}
 
 static void num(FILE *f, long long v)
 {
@@ -59,7 +42,7 @@ static void failures_field(FILE *f, json_t *failures)
 	json_t *x;
 
 	if (!m) {
-		field(f, "", false);
+		csv_field(f, "", false);
 		return;
 	}
 	json_array_foreach(failures, i, x) {
@@ -76,7 +59,7 @@ static void failures_field(FILE *f, json_t *failures)
 		fprintf(m, ": %lld", fleet_int(x, "nodes"));
 	}
 	fclose(m);
-	field(f, buf, false);
+	csv_field(f, buf, false);
 	free(buf);
 }
 
@@ -89,13 +72,13 @@ static void flagged_field(FILE *f, json_t *flagged)
 	json_t *x;
 
 	if (!m) {
-		field(f, "", true);
+		csv_field(f, "", true);
 		return;
 	}
 	json_array_foreach(flagged, i, x)
 		fprintf(m, "%s%s", i ? " " : "", json_string_value(x));
 	fclose(m);
-	field(f, buf, true);
+	csv_field(f, buf, true);
 	free(buf);
 }
 
@@ -104,10 +87,10 @@ static void group_line(FILE *f, json_t *g)
 	json_t *l = json_object_get(g, "likely"), *v = json_object_get(g, "verdict");
 	size_t i;
 
-	field(f, fleet_str(g, "instance_type") ?: "unknown", false);
-	field(f, fleet_str(g, "kernel") ?: "unknown", false);
-	field(f, fleet_str(g, "driver"), false);
-	field(f, fleet_str(g, "firmware"), false);
+	csv_field(f, fleet_str(g, "instance_type") ?: "unknown", false);
+	csv_field(f, fleet_str(g, "kernel") ?: "unknown", false);
+	csv_field(f, fleet_str(g, "driver"), false);
+	csv_field(f, fleet_str(g, "firmware"), false);
 	num(f, fleet_int(g, "nodes"));
 	num(f, fleet_int(g, "read_only_nodes"));
 	for (i = 0; i < N_MECHS; i++) {
@@ -119,7 +102,7 @@ static void group_line(FILE *f, json_t *g)
 	num(f, fleet_int(json_object_get(l, "xdp_native"), "yes"));
 	num(f, fleet_int(json_object_get(l, "xdp_link"), "yes"));
 	num(f, fleet_int(json_object_get(l, "tcx"), "yes"));
-	field(f, fleet_str(v, "value"), false);
+	csv_field(f, fleet_str(v, "value"), false);
 	num(f, fleet_int(v, "nodes"));
 	failures_field(f, json_object_get(g, "failures"));
 	flagged_field(f, json_object_get(g, "flagged"));

@@ -10,25 +10,7 @@
 #include <string.h>
 
 #include "run/run_report_int.h"
-
-/* One field, quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *f, const char *s, bool last)
-{
-	if (!s)
-		s = "";
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-	fputc(last ? '\n' : ',', f);
-}
+#include "util/csv.h"
 
 /* The config's columns, the visit's, then metric, unit and value. */
 static void csv_row(FILE *f, json_t *cfg, const char *round, const char *baseline,
