@@ -25,7 +25,15 @@ setup() {
 	mount -t proc proc /proc
 	mount -t sysfs sysfs /sys
 	mount -t tmpfs -o mode=755 tmpfs /run
+	# A clone under the host's /tmp (CI's, say) keeps its paths: the
+	# repository and this kernel's modules are bound back over the new /tmp.
+	mkdir -p /mnt/host-tmp && mount --bind /tmp /mnt/host-tmp
 	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	for p in "$REPO" "$MODDIR"; do
+		case $p in
+		/tmp/*) mkdir -p "$p" && mount --bind "/mnt/host-tmp/${p#/tmp/}" "$p" ;;
+		esac
+	done
 	mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
 	mount -t bpf bpf /sys/fs/bpf
 	mount -t cgroup2 cgroup2 /sys/fs/cgroup
