@@ -12,37 +12,6 @@
 
 #include "fleet/fleet_int.h"
 
-const char *fleet_str(json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}
-
-long long fleet_int(json_t *obj, const char *key)
-{
-	return json_integer_value(json_object_get(obj, key));
-}
-
-/* NULL (unknown) sorts after every name. */
-static int cmp_opt(const char *a, const char *b)
-{
-	if (!a || !b)
-		return !a - !b;
-	return strcmp(a, b);
-}
-
-int fleet_key_cmp(const struct fleet_row *a, const struct fleet_row *b)
-{
-	int c = cmp_opt(a->instance_type, b->instance_type);
-
-	if (!c)
-		c = cmp_opt(a->kernel, b->kernel);
-	if (!c)
-		c = cmp_opt(a->driver, b->driver);
-	if (!c)
-		c = cmp_opt(a->firmware, b->firmware);
-	return c;
-}
-
 static int row_cmp(const void *pa, const void *pb)
 {
 	const struct fleet_row *a = pa, *b = pb;
@@ -51,7 +20,7 @@ static int row_cmp(const void *pa, const void *pb)
 	if (!c)
 		c = strcmp(a->node, b->node);
 	if (!c)
-		c = cmp_opt(a->ifname, b->ifname);
+		c = fleet_cmp_opt(a->ifname, b->ifname);
 	return c;
 }
 
@@ -100,21 +69,6 @@ static struct fleet_row *make_rows(json_t *docs, size_t *n)
 }
 
 /* ------------------------------------------------------------ mechanisms */
-
-enum mstate fleet_trial_state(const struct fleet_row *r, const char *key)
-{
-	const char *res = fleet_str(json_object_get(r->trials, key), "result");
-
-	if (!r->trials || !res)
-		return M_NOT_TRIED;
-	if (!strcmp(res, "ok"))
-		return M_OK;
-	if (!strcmp(res, "failed"))
-		return M_FAILED;
-	if (!strcmp(res, "skipped"))
-		return M_SKIPPED;
-	return M_NOT_TRIED;	/* "not_run" */
-}
 
 /* Generic XDP works when either of its mechanisms does. */
 static enum mstate generic_state(const struct fleet_row *r)

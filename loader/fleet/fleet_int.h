@@ -19,8 +19,11 @@ struct fleet_row {
 /* A trial's outcome on a row; the order is the one of preference. */
 enum mstate { M_OK, M_FAILED, M_SKIPPED, M_NOT_TRIED };
 
+/* fleet_row.c */
 enum mstate fleet_trial_state(const struct fleet_row *r, const char *key);
 int fleet_key_cmp(const struct fleet_row *a, const struct fleet_row *b);
+/* strcmp, with NULL (unknown) after every name. */
+int fleet_cmp_opt(const char *a, const char *b);
 
 /*
  * fleet_verdict.c: adds "verdict", "failures", "members" and "flagged"
