@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Inside cluster.h: what cluster.c (features, chains, apply) shares with
- * cluster_hooks.c (the tc hooks that carry one program of their own).
+ * cluster_hooks.c (the tc hooks that carry one program of their own), both
+ * over cluster_attach.c (one hook's attachments).
  */
 #ifndef DPLAB_LOADER_CLUSTER_INT_H
 #define DPLAB_LOADER_CLUSTER_INT_H
 
 #include "cluster/cluster.h"
+
+/* cluster_attach.c */
 
 /* Whether attachment a is on hook hook of ifname in namespace ns. */
 bool cluster_on_hook(const char *ns, const char *ifname, enum attach_hook hook,
@@ -21,6 +24,9 @@ int cluster_attach_entry(struct cluster *c, const struct hook_plan_entry *e, int
 /* Attachment a (for entry e) was made under other attach knobs or XDP mode than k. */
 bool cluster_attached_otherwise(const struct cluster *c, const struct attachment *a,
 				const struct hook_plan_entry *e, const struct knobs *k);
+
+/* Detach c's attachment i (from its namespace, if still there); 0 or -errno. */
+int cluster_detach_at(struct cluster *c, int i, char *err, size_t err_len);
 
 /* Detach everything on e's hook, last first.  0 or -errno with err. */
 int cluster_detach_hook(struct cluster *c, const struct hook_plan_entry *e,
