@@ -34,17 +34,11 @@ static void header(FILE *f)
 }
 
 /* "EINVAL \"ena: ...\": 2; ena-mtu (block): 2": each failure and its node count */
-static void failures_field(FILE *f, json_t *failures)
+static void write_failures(FILE *m, json_t *failures)
 {
-	char *buf = NULL;
-	size_t len = 0, i;
-	FILE *m = open_memstream(&buf, &len);
 	json_t *x;
+	size_t i;
 
-	if (!m) {
-		csv_field(f, "", false);
-		return;
-	}
 	json_array_foreach(failures, i, x) {
 		const char *msg = fleet_str(x, "kernel_message");
 
@@ -58,27 +52,30 @@ static void failures_field(FILE *f, json_t *failures)
 				msg ?: "", msg ? "\"" : "");
 		fprintf(m, ": %lld", fleet_int(x, "nodes"));
 	}
-	fclose(m);
-	csv_field(f, buf, false);
-	free(buf);
 }
 
-/* The flagged labels, blank-separated: as long as the group needs. */
-static void flagged_field(FILE *f, json_t *flagged)
+/* The flagged labels, blank-separated. */
+static void write_flagged(FILE *m, json_t *flagged)
 {
-	char *buf = NULL;
-	size_t len = 0, i;
-	FILE *m = open_memstream(&buf, &len);
 	json_t *x;
+	size_t i;
 
-	if (!m) {
-		csv_field(f, "", true);
-		return;
-	}
 	json_array_foreach(flagged, i, x)
 		fprintf(m, "%s%s", i ? " " : "", json_string_value(x));
-	fclose(m);
-	csv_field(f, buf, true);
+}
+
+/* One field written by write(arr), as long as it needs (empty without memory). */
+static void list_field(FILE *f, void (*write)(FILE *m, json_t *arr), json_t *arr, bool last)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m) {
+		write(m, arr);
+		fclose(m);
+	}
+	csv_field(f, buf, last);
 	free(buf);
 }
 
@@ -104,8 +101,8 @@ static void group_line(FILE *f, json_t *g)
 	num(f, fleet_int(json_object_get(l, "tcx"), "yes"));
 	csv_field(f, fleet_str(v, "value"), false);
 	num(f, fleet_int(v, "nodes"));
-	failures_field(f, json_object_get(g, "failures"));
-	flagged_field(f, json_object_get(g, "flagged"));
+	list_field(f, write_failures, json_object_get(g, "failures"), false);
+	list_field(f, write_flagged, json_object_get(g, "flagged"), true);
 }
 
 void fleet_write_csv(FILE *f, json_t *report)
