@@ -138,6 +138,16 @@ static int nl_run(const void *buf, size_t len, unsigned int seq, unsigned int po
 	return ret < 0 ? nl_error() : ret;
 }
 
+/* A request of type (NLM_F_REQUEST | flags) in req, *nlh its header; its
+ * family header of len bytes, zeroed, is returned. */
+static void *nl_req(char *req, struct nlmsghdr **nlh, __u16 type, __u16 flags, size_t len)
+{
+	*nlh = mnl_nlmsg_put_header(req);
+	(*nlh)->nlmsg_type = type;
+	(*nlh)->nlmsg_flags = NLM_F_REQUEST | flags;
+	return mnl_nlmsg_put_extra_header(*nlh, len);
+}
+
 /*
  * Send one request and run cb on every answer until NLMSG_DONE (dump) or
  * the ACK (NLM_F_ACK request).  0 or negative errno (the kernel's on
@@ -224,10 +234,7 @@ int probe_nl_get_link(struct probe_nl *nl, int ifindex,
 	struct ifinfomsg *ifm;
 
 	memset(l, 0, sizeof(*l));
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm = nl_req(req, &nlh, RTM_GETLINK, NLM_F_ACK, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = ifindex;
 	/* Counters are not needed; older kernels ignore unknown bits. */
@@ -261,10 +268,7 @@ int probe_nl_each_link(struct probe_nl *nl,
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm = nl_req(req, &nlh, RTM_GETLINK, NLM_F_DUMP, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	return nl_talk(nl, nlh, each_link_cb, &e);
@@ -335,10 +339,7 @@ int probe_nl_default_routes(struct probe_nl *nl, struct probe_nl_routes *rs)
 	struct rtmsg *rtm;
 
 	memset(rs, 0, sizeof(*rs));
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm = nl_req(req, &nlh, RTM_GETROUTE, NLM_F_DUMP, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	return nl_talk(nl, nlh, route_cb, rs);
 }
@@ -380,10 +381,7 @@ int probe_nl_nexthop_oif(struct probe_nl *nl, __u32 id, __u32 *oif)
 	/* A group's members are plain nexthops: two questions at most. */
 	for (depth = 0; depth < 2; depth++) {
 		memset(&a, 0, sizeof(a));
-		nlh = mnl_nlmsg_put_header(req);
-		nlh->nlmsg_type = RTM_GETNEXTHOP;
-		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-		nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
+		nhm = nl_req(req, &nlh, RTM_GETNEXTHOP, NLM_F_ACK, sizeof(*nhm));
 		nhm->nh_family = AF_UNSPEC;
 		mnl_attr_put_u32(nlh, NHA_ID, id);
 		err = nl_talk(nl, nlh, nexthop_cb, &a);
@@ -403,10 +401,7 @@ static struct nlmsghdr *tc_dump_req(char *req, __u16 type, int ifindex,
 	struct nlmsghdr *nlh;
 	struct tcmsg *tcm;
 
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm = nl_req(req, &nlh, type, NLM_F_DUMP, sizeof(*tcm));
 	tcm->tcm_family = AF_UNSPEC;
 	tcm->tcm_ifindex = ifindex;
 	tcm->tcm_parent = parent;
