@@ -37,9 +37,14 @@ struct tally {
 	size_t n_f, cap;
 };
 
-static bool same(const char *a, const char *b)
+/* The same finding (rule, reason), or the same trial failure (errno, message). */
+static bool same_failure(const struct failure *f, const struct failure *key)
 {
-	return a == b || (a && b && !strcmp(a, b));
+	if (f->finding != key->finding)
+		return false;
+	if (key->finding)
+		return !fleet_cmp_opt(f->rule, key->rule) && !fleet_cmp_opt(f->reason, key->reason);
+	return !fleet_cmp_opt(f->err, key->err) && !fleet_cmp_opt(f->msg, key->msg);
 }
 
 static struct failure *find_or_add(struct tally *t, const struct failure *key)
@@ -49,9 +54,7 @@ static struct failure *find_or_add(struct tally *t, const struct failure *key)
 
 	for (i = 0; i < t->n_f; i++) {
 		f = &t->f[i];
-		if (f->finding == key->finding &&
-		    (key->finding ? same(f->rule, key->rule) && same(f->reason, key->reason) :
-				    same(f->err, key->err) && same(f->msg, key->msg)))
+		if (same_failure(f, key))
 			return f;
 	}
 	if (t->n_f == t->cap) {
@@ -140,7 +143,7 @@ static bool row_explains(const struct fleet_row *r, const char *rule, const char
 	size_t k;
 
 	json_array_foreach(json_object_get(r->iface, "findings"), k, x)
-		if (same(fleet_str(x, "rule"), rule) && quotes(x, err))
+		if (!fleet_cmp_opt(fleet_str(x, "rule"), rule) && quotes(x, err))
 			return true;
 	return false;
 }
